@@ -1,0 +1,401 @@
+/**
+ * Delta actions (protocol section "Actions") and their in-memory forms.
+ *
+ * Non-file actions (`protocol`, `metaData`, `commitInfo`, `txn`, `domainMetadata`, `sidecar`,
+ * `checkpointMetadata`) are few per table and kept as plain objects. File actions (`add`, `remove`,
+ * `cdc`) can number in the millions, so they are kept column by column in {@link FileActionBatch}es:
+ * one array per field, never one object per file.
+ */
+import type { DeletionVectorDescriptor } from './deletion-vectors.ts';
+import type { Protocol } from './features.ts';
+
+export type { DeletionVectorDescriptor } from './deletion-vectors.ts';
+export type { Protocol } from './features.ts';
+
+/** `metaData` action (protocol "Change Metadata"). `createdTime` in ms since the epoch. */
+export interface Metadata {
+  id: string;
+  name?: string | null;
+  description?: string | null;
+  format: { provider: string; options: Record<string, string> };
+  schemaString: string;
+  partitionColumns: string[];
+  configuration: Record<string, string>;
+  createdTime?: number | null;
+}
+
+/**
+ * `commitInfo` action (protocol "Commit Provenance Information"): free-form; these are the fields
+ * Spark and delta-rs write. `timestamp` and `inCommitTimestamp` are ms since the epoch.
+ */
+export interface CommitInfo {
+  timestamp?: number;
+  inCommitTimestamp?: number;
+  operation?: string;
+  operationParameters?: Record<string, unknown>;
+  operationMetrics?: Record<string, unknown>;
+  userId?: string;
+  userName?: string;
+  clusterId?: string;
+  readVersion?: number;
+  isolationLevel?: string;
+  isBlindAppend?: boolean;
+  engineInfo?: string;
+  txnId?: string;
+  userMetadata?: string;
+  [key: string]: unknown;
+}
+
+/** `txn` action (protocol "Transaction Identifiers"). `lastUpdated` in ms since the epoch. */
+export interface Txn {
+  appId: string;
+  version: number;
+  lastUpdated?: number | null;
+}
+
+/** `domainMetadata` action (protocol "Domain Metadata"). `configuration` is the domain's own string (usually JSON). */
+export interface DomainMetadata {
+  domain: string;
+  configuration: string;
+  removed: boolean;
+}
+
+/** `sidecar` action (protocol "Sidecar File Information"). `path` is relative to `_delta_log/_sidecars/` (or absolute). */
+export interface SidecarAction {
+  path: string;
+  sizeInBytes: number;
+  modificationTime: number;
+  tags?: Record<string, string> | null;
+}
+
+/** `checkpointMetadata` action (protocol "Checkpoint Metadata"). */
+export interface CheckpointMetadata {
+  version: number;
+  tags?: Record<string, string> | null;
+}
+
+/** One `add` action as an object: used for pages of files sent to views, never for whole snapshots. */
+export interface AddFile {
+  /** The raw (URI-encoded) path as written in the log. */
+  path: string;
+  /** Raw serialized partition values keyed by the log's keys (physical names under column mapping). */
+  partitionValues: Record<string, string | null>;
+  /** Bytes. */
+  size: number;
+  /** ms since the epoch. */
+  modificationTime: number;
+  dataChange: boolean;
+  /** Raw stats JSON string, when present. */
+  stats?: string | null;
+  tags?: Record<string, string> | null;
+  deletionVector?: DeletionVectorDescriptor | null;
+  baseRowId?: number | null;
+  defaultRowCommitVersion?: number | null;
+  clusteringProvider?: string | null;
+}
+
+/** One `remove` action as an object. `deletionTimestamp` in ms since the epoch. */
+export interface RemoveFile {
+  path: string;
+  deletionTimestamp?: number | null;
+  dataChange: boolean;
+  extendedFileMetadata?: boolean | null;
+  partitionValues?: Record<string, string | null> | null;
+  size?: number | null;
+  stats?: string | null;
+  tags?: Record<string, string> | null;
+  deletionVector?: DeletionVectorDescriptor | null;
+  baseRowId?: number | null;
+  defaultRowCommitVersion?: number | null;
+}
+
+/** One `cdc` action as an object (protocol "Add CDC File"). */
+export interface AddCdcFile {
+  path: string;
+  partitionValues: Record<string, string | null>;
+  size: number;
+  dataChange: boolean;
+  tags?: Record<string, string> | null;
+}
+
+/** A read-only column of nullable strings; backed by a JS array or by an Arrow vector (decoded on access). */
+export interface StringColumn {
+  readonly length: number;
+  get(i: number): string | null;
+}
+
+/** A {@link StringColumn} over a JS array. */
+export class ArrayStringColumn implements StringColumn {
+  constructor(readonly values: (string | null)[]) {}
+  get length(): number {
+    return this.values.length;
+  }
+  get(i: number): string | null {
+    return this.values[i] ?? null;
+  }
+}
+
+/** The kinds of file action a {@link FileActionBatch} can hold. */
+export type FileActionKind = 'add' | 'remove' | 'cdc';
+
+/**
+ * File actions of one kind, column by column. Row `i` of every column is the `i`th action.
+ *
+ * Numeric columns use `NaN` for "absent". Optional columns (`tags`, deletion vector fields,
+ * row tracking, clustering) stay `undefined` until the first row that has a value, and are then
+ * back-filled, so a table without deletion vectors pays nothing for them.
+ */
+export class FileActionBatch {
+  readonly kind: FileActionKind;
+  length = 0;
+  readonly path: string[] = [];
+  /** Bytes; NaN when absent (a `remove` without `size`). */
+  readonly size: number[] = [];
+  /** `add`: ms since the epoch. NaN when absent. */
+  readonly modificationTime: number[] = [];
+  /** `remove`: ms since the epoch. NaN when absent. */
+  readonly deletionTimestamp: number[] = [];
+  /** 1 = true, 0 = false. */
+  readonly dataChange: number[] = [];
+  /** Raw stats JSON, parsed lazily (see stats.ts). */
+  stats: StringColumn = new ArrayStringColumn([]);
+  /** Checkpoint `stats_parsed` struct per row, when the checkpoint has it and `stats` is null. */
+  statsParsed?: { get(i: number): Record<string, unknown> | null };
+  /** Raw partition values per log key (physical names under column mapping); `null` = null value, `undefined` = key absent. */
+  readonly partitionValues = new Map<string, (string | null | undefined)[]>();
+  /** True when the row had a partitionValues map at all (remove actions may omit it). */
+  readonly hasPartitionValues: number[] = [];
+  tags?: (Record<string, string> | null)[];
+  dvStorageType?: (string | null)[];
+  dvPathOrInlineDv?: (string | null)[];
+  dvOffset?: number[];
+  dvSizeInBytes?: number[];
+  dvCardinality?: number[];
+  dvMaxRowIndex?: number[];
+  baseRowId?: number[];
+  defaultRowCommitVersion?: number[];
+  clusteringProvider?: (string | null)[];
+  extendedFileMetadata?: number[];
+  /**
+   * Position of each row among all actions of its log file (line number). Reconciliation walks the
+   * adds and removes of one file in this order, newest line first: a log compaction file may hold an
+   * older and a newer action for the same file.
+   */
+  readonly ordinal: number[] = [];
+
+  constructor(kind: FileActionKind) {
+    this.kind = kind;
+  }
+
+  /** Appends one action parsed from JSON (a commit line or a JSON checkpoint). Unknown fields are ignored. */
+  push(a: Record<string, any>, ordinal = this.length): void {
+    const i = this.length;
+    this.ordinal.push(ordinal);
+    this.path.push(String(a.path));
+    this.size.push(typeof a.size === 'number' ? a.size : NaN);
+    this.modificationTime.push(typeof a.modificationTime === 'number' ? a.modificationTime : NaN);
+    this.deletionTimestamp.push(typeof a.deletionTimestamp === 'number' ? a.deletionTimestamp : NaN);
+    this.dataChange.push(a.dataChange === false ? 0 : 1);
+    (this.stats as ArrayStringColumn).values.push(typeof a.stats === 'string' ? a.stats : null);
+    const pv = a.partitionValues;
+    this.hasPartitionValues.push(pv && typeof pv === 'object' ? 1 : 0);
+    if (pv && typeof pv === 'object') {
+      for (const k in pv) {
+        let col = this.partitionValues.get(k);
+        if (!col) {
+          col = new Array(i).fill(undefined);
+          this.partitionValues.set(k, col);
+        }
+        const v = pv[k];
+        col[i] = v === null || v === undefined ? null : String(v);
+      }
+    }
+    for (const col of this.partitionValues.values()) if (col.length === i) col.push(undefined);
+    if (a.tags != null) this.sparse('tags', i, null)[i] = a.tags;
+    const dv = a.deletionVector;
+    if (dv != null) {
+      this.sparse('dvStorageType', i, null)[i] = dv.storageType ?? null;
+      this.sparse('dvPathOrInlineDv', i, null)[i] = dv.pathOrInlineDv ?? null;
+      this.sparse('dvOffset', i, NaN)[i] = typeof dv.offset === 'number' ? dv.offset : NaN;
+      this.sparse('dvSizeInBytes', i, NaN)[i] = Number(dv.sizeInBytes);
+      this.sparse('dvCardinality', i, NaN)[i] = Number(dv.cardinality);
+      this.sparse('dvMaxRowIndex', i, NaN)[i] = typeof dv.maxRowIndex === 'number' ? dv.maxRowIndex : NaN;
+    }
+    if (typeof a.baseRowId === 'number') this.sparse('baseRowId', i, NaN)[i] = a.baseRowId;
+    if (typeof a.defaultRowCommitVersion === 'number') this.sparse('defaultRowCommitVersion', i, NaN)[i] = a.defaultRowCommitVersion;
+    if (typeof a.clusteringProvider === 'string') this.sparse('clusteringProvider', i, null)[i] = a.clusteringProvider;
+    if (typeof a.extendedFileMetadata === 'boolean') this.sparse('extendedFileMetadata', i, NaN)[i] = a.extendedFileMetadata ? 1 : 0;
+    this.length = i + 1;
+  }
+
+  /** Returns the optional column `name`, creating it (filled with `fill` up to row `i`) on first use. */
+  private sparse<K extends SparseColumn>(name: K, i: number, fill: unknown): NonNullable<this[K]> {
+    let col = this[name] as unknown[] | undefined;
+    if (!col) {
+      col = new Array(i + 1).fill(fill);
+      (this as any)[name] = col;
+    } else if (col.length <= i) {
+      while (col.length <= i) col.push(fill);
+    }
+    return col as NonNullable<this[K]>;
+  }
+
+  /** Pads every created optional column to `length` rows; call once when the batch is complete. */
+  padSparse(): void {
+    for (const [name, fill] of SPARSE_FILLS) {
+      const col = (this as any)[name] as unknown[] | undefined;
+      if (col) while (col.length < this.length) col.push(fill);
+    }
+  }
+
+  /** The deletion vector descriptor of row `i`, or null. */
+  deletionVector(i: number): DeletionVectorDescriptor | null {
+    const st = this.dvStorageType?.[i];
+    if (!st) return null;
+    const offset = this.dvOffset![i];
+    const maxRowIndex = this.dvMaxRowIndex![i];
+    return {
+      storageType: st as DeletionVectorDescriptor['storageType'],
+      pathOrInlineDv: this.dvPathOrInlineDv![i] ?? '',
+      ...(Number.isNaN(offset) ? {} : { offset }),
+      sizeInBytes: this.dvSizeInBytes![i],
+      cardinality: this.dvCardinality![i],
+      ...(Number.isNaN(maxRowIndex) ? {} : { maxRowIndex }),
+    };
+  }
+
+  /** The deletion vector unique id of row `i` (protocol "Derived Fields"), or '' when it has none. */
+  dvUniqueId(i: number): string {
+    const st = this.dvStorageType?.[i];
+    if (!st) return '';
+    const offset = this.dvOffset![i];
+    return Number.isNaN(offset) ? st + this.dvPathOrInlineDv![i] : `${st}${this.dvPathOrInlineDv![i]}@${offset}`;
+  }
+
+  /** The reconciliation key of row `i`: path and DV unique id (protocol "Add File and Remove File"). */
+  key(i: number): string {
+    const dv = this.dvUniqueId(i);
+    return dv ? `${this.path[i]}\u0000${dv}` : this.path[i];
+  }
+
+  /** Raw partition values of row `i` as an object, or null when the action had none. */
+  partitionValuesAt(i: number): Record<string, string | null> | null {
+    if (!this.hasPartitionValues[i]) return null;
+    const out: Record<string, string | null> = {};
+    for (const [k, col] of this.partitionValues) {
+      const v = col[i];
+      if (v !== undefined) out[k] = v;
+    }
+    return out;
+  }
+
+  /** Row `i` as an `add` object (for pages sent to views and for tests). */
+  addAt(i: number): AddFile {
+    const num = (c: number[] | undefined) => (c && !Number.isNaN(c[i]) ? c[i] : null);
+    return {
+      path: this.path[i],
+      partitionValues: this.partitionValuesAt(i) ?? {},
+      size: this.size[i],
+      modificationTime: this.modificationTime[i],
+      dataChange: this.dataChange[i] === 1,
+      stats: this.stats.get(i),
+      tags: this.tags?.[i] ?? null,
+      deletionVector: this.deletionVector(i),
+      baseRowId: num(this.baseRowId),
+      defaultRowCommitVersion: num(this.defaultRowCommitVersion),
+      clusteringProvider: this.clusteringProvider?.[i] ?? null,
+    };
+  }
+
+  /** Row `i` as a `remove` object. */
+  removeAt(i: number): RemoveFile {
+    const num = (c: number[] | undefined) => (c && !Number.isNaN(c[i]) ? c[i] : null);
+    return {
+      path: this.path[i],
+      deletionTimestamp: num(this.deletionTimestamp),
+      dataChange: this.dataChange[i] === 1,
+      extendedFileMetadata: this.extendedFileMetadata ? (Number.isNaN(this.extendedFileMetadata[i]) ? null : this.extendedFileMetadata[i] === 1) : null,
+      partitionValues: this.partitionValuesAt(i),
+      size: num(this.size),
+      stats: this.stats.get(i),
+      tags: this.tags?.[i] ?? null,
+      deletionVector: this.deletionVector(i),
+      baseRowId: num(this.baseRowId),
+      defaultRowCommitVersion: num(this.defaultRowCommitVersion),
+    };
+  }
+
+  /** Row `i` as a `cdc` object. */
+  cdcAt(i: number): AddCdcFile {
+    return {
+      path: this.path[i],
+      partitionValues: this.partitionValuesAt(i) ?? {},
+      size: this.size[i],
+      dataChange: this.dataChange[i] === 1,
+      tags: this.tags?.[i] ?? null,
+    };
+  }
+}
+
+type SparseColumn =
+  | 'tags'
+  | 'dvStorageType'
+  | 'dvPathOrInlineDv'
+  | 'dvOffset'
+  | 'dvSizeInBytes'
+  | 'dvCardinality'
+  | 'dvMaxRowIndex'
+  | 'baseRowId'
+  | 'defaultRowCommitVersion'
+  | 'clusteringProvider'
+  | 'extendedFileMetadata';
+
+const SPARSE_FILLS: [SparseColumn, unknown][] = [
+  ['tags', null],
+  ['dvStorageType', null],
+  ['dvPathOrInlineDv', null],
+  ['dvOffset', NaN],
+  ['dvSizeInBytes', NaN],
+  ['dvCardinality', NaN],
+  ['dvMaxRowIndex', NaN],
+  ['baseRowId', NaN],
+  ['defaultRowCommitVersion', NaN],
+  ['clusteringProvider', null],
+  ['extendedFileMetadata', NaN],
+];
+
+/**
+ * Every action of one log file (a commit, a compacted log file, a JSON checkpoint or one checkpoint
+ * part / sidecar), grouped by type. Order within a file carries no meaning except that `commitInfo`
+ * comes first when in-commit timestamps are enabled.
+ */
+export interface ActionSet {
+  adds: FileActionBatch;
+  removes: FileActionBatch;
+  cdcs: FileActionBatch;
+  protocol?: Protocol;
+  metaData?: Metadata;
+  commitInfo?: CommitInfo;
+  /** True when the first action of the file is `commitInfo` (required for in-commit timestamps). */
+  commitInfoFirst: boolean;
+  txns: Txn[];
+  domainMetadata: DomainMetadata[];
+  sidecars: SidecarAction[];
+  checkpointMetadata?: CheckpointMetadata;
+  /** Count of lines/rows whose action was not one this reader knows (ignored, as the protocol requires). */
+  unknownActions: number;
+}
+
+/** A new, empty {@link ActionSet}. */
+export function emptyActionSet(): ActionSet {
+  return {
+    adds: new FileActionBatch('add'),
+    removes: new FileActionBatch('remove'),
+    cdcs: new FileActionBatch('cdc'),
+    commitInfoFirst: false,
+    txns: [],
+    domainMetadata: [],
+    sidecars: [],
+    unknownActions: 0,
+  };
+}

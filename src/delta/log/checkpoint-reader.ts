@@ -1,0 +1,382 @@
+/**
+ * Reads checkpoints (protocol "Checkpoints", "Checkpoint Schema", "V2 Spec", "Sidecar Files"):
+ * classic and multi-part parquet parts, V2 UUID-named checkpoints in JSON or parquet, and the
+ * sidecar files they reference. Parquet is decoded with parquet-wasm into Arrow, projected to the
+ * columns a snapshot needs, and turned into columnar {@link FileActionBatch}es without creating an
+ * object per file. Stats strings stay in Arrow memory and are decoded only when asked for.
+ */
+import { tableFromIPC, type Table, type Vector } from 'apache-arrow';
+import { emptyActionSet, FileActionBatch, type ActionSet, type StringColumn } from '../actions.ts';
+import { DeltaError, throwIfAborted } from '../errors.ts';
+import { parquetWasm } from '../parquet.ts';
+import type { ObjectMeta, ObjectStore } from '../storage/object-store.ts';
+import { parseJsonLog } from './commit-reader.ts';
+import { LOG_DIR, type CheckpointFiles } from './listing.ts';
+
+/** Which optional parts of a checkpoint to read. */
+export interface CheckpointReadOptions {
+  /** Read `add.stats` / `add.stats_parsed` (default true). Stats are most of a checkpoint's bytes. */
+  stats?: boolean;
+  /** Read `remove` rows (tombstones; default true). */
+  removes?: boolean;
+  signal?: AbortSignal;
+  /** Called after each part or sidecar is read, with bytes read so far. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+const ADD_FIELDS = [
+  'path',
+  'partitionValues',
+  'size',
+  'modificationTime',
+  'dataChange',
+  'tags',
+  'deletionVector',
+  'baseRowId',
+  'defaultRowCommitVersion',
+  'clusteringProvider',
+];
+const REMOVE_FIELDS = [
+  'path',
+  'deletionTimestamp',
+  'dataChange',
+  'extendedFileMetadata',
+  'partitionValues',
+  'size',
+  'deletionVector',
+  'baseRowId',
+  'defaultRowCommitVersion',
+];
+const WHOLE_COLUMNS = ['metaData', 'protocol', 'txn', 'domainMetadata', 'sidecar', 'checkpointMetadata'];
+
+function corrupt(path: string, version: number | undefined, e: unknown): DeltaError {
+  if (e instanceof DeltaError) return e;
+  return new DeltaError(
+    'CORRUPT_CHECKPOINT',
+    `Cannot decode checkpoint file ${path}${version !== undefined ? ` (version ${version})` : ''}: ${(e as Error)?.message ?? e}`,
+    { path, version, cause: e, hint: 'The checkpoint is damaged. Delete it (the commits it summarises are used instead) or open a later version.' },
+  );
+}
+
+/**
+ * Decodes one parquet checkpoint part or sidecar into an {@link ActionSet}, reading only the
+ * columns the snapshot needs.
+ *
+ * @param bytes the whole parquet file.
+ * @throws DeltaError `CORRUPT_CHECKPOINT` naming the file when it cannot be decoded.
+ */
+export async function decodeParquetCheckpoint(
+  bytes: Uint8Array | Blob,
+  ctx: { path: string; version?: number },
+  options: CheckpointReadOptions = {},
+): Promise<ActionSet> {
+  const pw = await parquetWasm();
+  let table: Table;
+  try {
+    const blob = bytes instanceof Blob ? bytes : new Blob([bytes as Uint8Array<ArrayBuffer>]);
+    const file = await pw.ParquetFile.fromFile(blob);
+    const schema = tableFromIPC(file.schema().intoIPCStream()).schema;
+    const columns: string[] = [];
+    const fieldsOf = (name: string) => {
+      const f = schema.fields.find((x) => x.name === name);
+      return f ? new Set<string>((f.type.children ?? []).map((c: { name: string }) => c.name)) : undefined;
+    };
+    const addFields = fieldsOf('add');
+    if (addFields) {
+      for (const f of ADD_FIELDS) if (addFields.has(f)) columns.push(`add.${f}`);
+      if (options.stats !== false) {
+        // Both when both exist: `stats_parsed` stands in where a row's JSON `stats` is null.
+        if (addFields.has('stats')) columns.push('add.stats');
+        if (addFields.has('stats_parsed')) columns.push('add.stats_parsed');
+      }
+    }
+    const removeFields = fieldsOf('remove');
+    if (removeFields && options.removes !== false) {
+      for (const f of REMOVE_FIELDS) if (removeFields.has(f)) columns.push(`remove.${f}`);
+    }
+    for (const c of WHOLE_COLUMNS) if (schema.fields.some((x) => x.name === c)) columns.push(c);
+    const wasmTable = await file.read({ columns });
+    table = tableFromIPC(wasmTable.intoIPCStream());
+    file.free();
+  } catch (e) {
+    throw corrupt(ctx.path, ctx.version, e);
+  }
+  try {
+    return arrowToActions(table, ctx);
+  } catch (e) {
+    throw corrupt(ctx.path, ctx.version, e);
+  }
+}
+
+/** A {@link StringColumn} over rows of Arrow Utf8 vectors (one per record batch), decoded on access. */
+class ArrowStringColumn implements StringColumn {
+  constructor(
+    private readonly vectors: Vector[],
+    private readonly batchOf: Uint32Array,
+    private readonly rowOf: Uint32Array,
+    readonly length: number,
+  ) {}
+  get(i: number): string | null {
+    const v = this.vectors[this.batchOf[i]];
+    return v ? ((v.get(this.rowOf[i]) as string | null) ?? null) : null;
+  }
+}
+
+/** Decodes every (key, value) of a Map<Utf8,Utf8> vector row into `out`, reading Arrow buffers directly. */
+function mapEntries(vec: Vector, row: number): [string, string | null][] | null {
+  if (!vec.isValid(row)) return null;
+  const v = vec.get(row) as unknown as Iterable<[string, string | null]> | null;
+  if (!v) return null;
+  const out: [string, string | null][] = [];
+  for (const [k, val] of v) out.push([String(k), val === null || val === undefined ? null : String(val)]);
+  return out;
+}
+
+const num = (x: unknown): number => (x === null || x === undefined ? NaN : typeof x === 'bigint' ? Number(x) : Number(x));
+
+/** Converts a projected checkpoint Arrow table into an {@link ActionSet}. */
+function arrowToActions(table: Table, ctx: { path: string; version?: number }): ActionSet {
+  const out = emptyActionSet();
+  const statsVectors: Vector[] = [];
+  const statsParsedVectors: Vector[] = [];
+  const addBatchOf: number[] = [];
+  const addRowOf: number[] = [];
+  let hasStatsParsed = false;
+
+  table.batches.forEach((batch, b) => {
+    const n = batch.numRows;
+    if (n === 0) return; // empty batches may lack child data
+    const add = batch.getChild('add');
+    if (add) {
+      const path = add.getChild('path');
+      const pv = add.getChild('partitionValues');
+      const size = add.getChild('size');
+      const mt = add.getChild('modificationTime');
+      const dc = add.getChild('dataChange');
+      const tags = add.getChild('tags');
+      const dv = add.getChild('deletionVector');
+      const baseRowId = add.getChild('baseRowId');
+      const drcv = add.getChild('defaultRowCommitVersion');
+      const cp = add.getChild('clusteringProvider');
+      const stats = add.getChild('stats');
+      const statsParsed = add.getChild('stats_parsed');
+      statsVectors[b] = stats as Vector;
+      if (statsParsed) {
+        statsParsedVectors[b] = statsParsed as Vector;
+        hasStatsParsed = true;
+      }
+      for (let r = 0; r < n; r++) {
+        if (!add.isValid(r) || !path || !path.isValid(r)) continue;
+        const obj: Record<string, unknown> = {
+          path: path.get(r),
+          size: num(size?.get(r)),
+          modificationTime: num(mt?.get(r)),
+          dataChange: dc ? dc.get(r) !== false : true,
+        };
+        const entries = pv ? mapEntries(pv as Vector, r) : null;
+        if (entries) obj.partitionValues = Object.fromEntries(entries);
+        else obj.partitionValues = {};
+        if (tags && tags.isValid(r)) {
+          const t = mapEntries(tags as Vector, r);
+          if (t) obj.tags = Object.fromEntries(t);
+        }
+        if (dv && dv.isValid(r)) obj.deletionVector = dvAt(dv as Vector, r);
+        if (baseRowId?.isValid(r)) obj.baseRowId = num(baseRowId.get(r));
+        if (drcv?.isValid(r)) obj.defaultRowCommitVersion = num(drcv.get(r));
+        if (cp?.isValid(r)) obj.clusteringProvider = cp.get(r);
+        out.adds.push(obj);
+        addBatchOf.push(b);
+        addRowOf.push(r);
+      }
+    }
+    const remove = batch.getChild('remove');
+    if (remove) {
+      const path = remove.getChild('path');
+      const get = (name: string, r: number) => {
+        const c = remove.getChild(name);
+        return c && c.isValid(r) ? c.get(r) : undefined;
+      };
+      for (let r = 0; r < n; r++) {
+        if (!remove.isValid(r) || !path || !path.isValid(r)) continue;
+        const pvVec = remove.getChild('partitionValues');
+        const entries = pvVec ? mapEntries(pvVec as Vector, r) : null;
+        const dvVec = remove.getChild('deletionVector');
+        out.removes.push({
+          path: path.get(r),
+          deletionTimestamp: get('deletionTimestamp', r) !== undefined ? num(get('deletionTimestamp', r)) : undefined,
+          dataChange: get('dataChange', r) !== false,
+          extendedFileMetadata: get('extendedFileMetadata', r),
+          partitionValues: entries ? Object.fromEntries(entries) : undefined,
+          size: get('size', r) !== undefined ? num(get('size', r)) : undefined,
+          deletionVector: dvVec && dvVec.isValid(r) ? dvAt(dvVec as Vector, r) : undefined,
+          baseRowId: get('baseRowId', r) !== undefined ? num(get('baseRowId', r)) : undefined,
+          defaultRowCommitVersion: get('defaultRowCommitVersion', r) !== undefined ? num(get('defaultRowCommitVersion', r)) : undefined,
+        });
+      }
+    }
+    // Non-file actions: few rows; plain objects.
+    for (const name of WHOLE_COLUMNS) {
+      const col = batch.getChild(name);
+      if (!col) continue;
+      for (let r = 0; r < n; r++) {
+        if (!col.isValid(r)) continue;
+        const row = toPlain(col.get(r));
+        if (!row || typeof row !== 'object') continue;
+        addNonFileAction(out, name, row as Record<string, unknown>, ctx);
+      }
+    }
+  });
+
+  out.adds.padSparse();
+  out.removes.padSparse();
+  const addCount = out.adds.length;
+  const batchOf = Uint32Array.from(addBatchOf);
+  const rowOf = Uint32Array.from(addRowOf);
+  out.adds.stats = new ArrowStringColumn(statsVectors, batchOf, rowOf, addCount);
+  if (hasStatsParsed) {
+    out.adds.statsParsed = {
+      get(i: number) {
+        const v = statsParsedVectors[batchOf[i]];
+        if (!v || !v.isValid(rowOf[i])) return null;
+        return toPlain(v.get(rowOf[i])) as Record<string, unknown> | null;
+      },
+    };
+  }
+  return out;
+}
+
+function dvAt(dv: Vector, r: number): Record<string, unknown> | undefined {
+  const storageType = dv.getChild('storageType');
+  if (!storageType || !storageType.isValid(r)) return undefined;
+  const g = (name: string) => {
+    const c = dv.getChild(name);
+    return c && c.isValid(r) ? c.get(r) : undefined;
+  };
+  return {
+    storageType: g('storageType'),
+    pathOrInlineDv: g('pathOrInlineDv'),
+    offset: g('offset') !== undefined ? num(g('offset')) : undefined,
+    sizeInBytes: num(g('sizeInBytes')),
+    cardinality: num(g('cardinality')),
+    maxRowIndex: g('maxRowIndex') !== undefined ? num(g('maxRowIndex')) : undefined,
+  };
+}
+
+/** Converts Arrow row values (StructRow, MapRow, Vector, bigint) into plain JSON-like JS values. */
+export function toPlain(v: unknown): unknown {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'bigint') return Number(v);
+  if (typeof v !== 'object') return v;
+  if (v instanceof Uint8Array) return v;
+  const anyV = v as { toJSON?: () => unknown; [Symbol.iterator]?: unknown };
+  const ctor = (v as object).constructor?.name;
+  if (ctor === 'MapRow') {
+    const o: Record<string, unknown> = {};
+    for (const [k, val] of v as Iterable<[unknown, unknown]>) o[String(k)] = toPlain(val);
+    return o;
+  }
+  if (ctor === 'Vector' || Array.isArray(v) || ArrayBuffer.isView(v)) {
+    return Array.from(v as Iterable<unknown>, toPlain);
+  }
+  if (typeof anyV.toJSON === 'function') {
+    const o = anyV.toJSON() as Record<string, unknown>;
+    const res: Record<string, unknown> = {};
+    for (const k of Object.keys(o)) res[k] = toPlain(o[k]);
+    return res;
+  }
+  return v;
+}
+
+function addNonFileAction(out: ActionSet, name: string, row: Record<string, any>, ctx: { path: string; version?: number }): void {
+  switch (name) {
+    case 'metaData':
+      out.metaData = {
+        id: String(row.id ?? ''),
+        name: row.name ?? null,
+        description: row.description ?? null,
+        format: { provider: row.format?.provider ?? 'parquet', options: row.format?.options ?? {} },
+        schemaString: String(row.schemaString ?? ''),
+        partitionColumns: Array.isArray(row.partitionColumns) ? row.partitionColumns.map(String) : [],
+        configuration: row.configuration ?? {},
+        createdTime: typeof row.createdTime === 'number' ? row.createdTime : null,
+      };
+      break;
+    case 'protocol':
+      out.protocol = {
+        minReaderVersion: Number(row.minReaderVersion),
+        minWriterVersion: Number(row.minWriterVersion),
+        ...(Array.isArray(row.readerFeatures) ? { readerFeatures: row.readerFeatures.map(String) } : {}),
+        ...(Array.isArray(row.writerFeatures) ? { writerFeatures: row.writerFeatures.map(String) } : {}),
+      };
+      break;
+    case 'txn':
+      if (typeof row.appId === 'string') out.txns.push({ appId: row.appId, version: Number(row.version), lastUpdated: row.lastUpdated ?? null });
+      break;
+    case 'domainMetadata':
+      if (typeof row.domain === 'string') out.domainMetadata.push({ domain: row.domain, configuration: String(row.configuration ?? ''), removed: row.removed === true });
+      break;
+    case 'sidecar':
+      if (typeof row.path === 'string') {
+        out.sidecars.push({ path: row.path, sizeInBytes: Number(row.sizeInBytes), modificationTime: Number(row.modificationTime), tags: row.tags ?? null });
+      }
+      break;
+    case 'checkpointMetadata':
+      out.checkpointMetadata = { version: Number(row.version), tags: row.tags ?? null };
+      break;
+  }
+}
+
+/** Where a sidecar lives: `_delta_log/_sidecars/<path>` for relative paths (protocol "Sidecar File Information"). */
+export function sidecarPath(path: string): string {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(path) || path.startsWith('/')) return path;
+  return `${LOG_DIR}_sidecars/${path}`;
+}
+
+/**
+ * Reads a whole checkpoint: every part (in parallel) and, for V2 checkpoints, every sidecar it
+ * references. Returns one {@link ActionSet} per part/sidecar (top-level file first).
+ *
+ * @throws DeltaError `CORRUPT_CHECKPOINT` (undecodable part), `FILE_NOT_FOUND` (missing part or
+ *   sidecar, naming it and the checkpoint version), `CANCELLED`.
+ */
+export async function readCheckpoint(
+  store: ObjectStore,
+  checkpoint: CheckpointFiles,
+  options: CheckpointReadOptions = {},
+): Promise<ActionSet[]> {
+  const { signal } = options;
+  const version = checkpoint.version;
+  let done = 0;
+  const total = checkpoint.parts.length;
+  const readPart = async (meta: ObjectMeta, what: string): Promise<ActionSet> => {
+    throwIfAborted(signal);
+    let bytes: Uint8Array;
+    try {
+      bytes = await store.get(meta.path, signal);
+    } catch (e) {
+      if (e instanceof DeltaError && e.code === 'FILE_NOT_FOUND') {
+        throw new DeltaError('FILE_NOT_FOUND', `${what} ${meta.path} of the checkpoint at version ${version} is missing.`, {
+          path: meta.path,
+          version,
+          hint: 'The checkpoint is incomplete. Restore the file, or delete the checkpoint so the commits are used instead.',
+        });
+      }
+      throw e;
+    }
+    const isJson = meta.path.endsWith('.json');
+    const set = isJson ? parseJsonLog(bytes, { path: meta.path, version }) : await decodeParquetCheckpoint(bytes, { path: meta.path, version }, options);
+    options.onProgress?.(++done, total);
+    return set;
+  };
+  const sets = await Promise.all(checkpoint.parts.map((p, i) => readPart(p, checkpoint.parts.length > 1 ? `Part ${i + 1}` : 'File')));
+  const sidecars = sets.flatMap((s) => s.sidecars);
+  if (sidecars.length) {
+    const sidecarSets = await Promise.all(
+      sidecars.map((s) =>
+        readPart({ path: sidecarPath(s.path), sizeBytes: s.sizeInBytes, lastModifiedMs: s.modificationTime }, 'Sidecar'),
+      ),
+    );
+    sets.push(...sidecarSets);
+  }
+  return sets;
+}

@@ -1,0 +1,416 @@
+/**
+ * Snapshot: the state of a table at one version, by the protocol's "Action Reconciliation".
+ *
+ * The newest `protocol` and `metaData` win; logical files are keyed by (path, deletion-vector unique
+ * id) and an action hides every older action of the same key; `txn` by app id; `domainMetadata` by
+ * domain (a `removed` one is gone). Replay goes newest-first, so a checkpoint's rows are only checked
+ * against the keys seen in later commits, and a million checkpoint rows never become a million
+ * objects: active files stay in the {@link FileActionBatch} columns they were decoded into, selected
+ * by row-index arrays.
+ */
+import { FileActionBatch, type ActionSet, type AddFile, type CommitInfo, type DomainMetadata, type Metadata, type Protocol, type RemoveFile, type Txn } from './actions.ts';
+import { DeltaError, throwIfAborted } from './errors.ts';
+import { checkReadSupport, readerFeatureProblems } from './features.ts';
+import { parseJsonLog } from './log/commit-reader.ts';
+import { readCheckpoint } from './log/checkpoint-reader.ts';
+import { buildLogSegment, type CommitFile, type CompactionFile, type LogSegment } from './log/listing.ts';
+import { parseSchema, type StructType } from './schema.ts';
+import { statsFromParsed, statsNumRecords, parseStats, type FileStats } from './stats.ts';
+import type { ObjectStore } from './storage/object-store.ts';
+
+/** A phase of snapshot loading, for progress bars. */
+export type LoadPhase = 'listing' | 'commits' | 'checkpoint' | 'replay';
+
+/** Progress report: `done` of `total` units (files) of a phase. */
+export interface LoadProgress {
+  phase: LoadPhase;
+  done: number;
+  total: number;
+}
+
+/** Options of {@link loadSnapshot}. */
+export interface SnapshotOptions {
+  /** Version to load; latest when undefined. */
+  version?: number;
+  /**
+   * Return a snapshot even when the table needs reader features this reader lacks (for metadata
+   * views). The snapshot's `readSupportProblems` then lists them; data reads must refuse.
+   * Default false: such tables throw `UNSUPPORTED_READER_FEATURE`.
+   */
+  allowUnsupported?: boolean;
+  /** Read file stats from checkpoints (default true). */
+  stats?: boolean;
+  /** Use log compaction files when they fit (default true). */
+  useCompaction?: boolean;
+  /** How many log files to read at once (default 8). */
+  concurrency?: number;
+  signal?: AbortSignal;
+  onProgress?: (p: LoadProgress) => void;
+}
+
+/** The active files of a snapshot: rows selected from one or more column batches. */
+export class ActiveFiles {
+  /** Number of active files. */
+  readonly length: number;
+  /** Prefix sums of chunk lengths, for index lookups. */
+  private readonly starts: number[];
+
+  /** @param chunks batches and the selected row indexes in each. */
+  constructor(readonly chunks: { batch: FileActionBatch; rows: Uint32Array }[]) {
+    this.starts = [];
+    let n = 0;
+    for (const c of chunks) {
+      this.starts.push(n);
+      n += c.rows.length;
+    }
+    this.length = n;
+  }
+
+  /** Locates file `i`: its batch and row in that batch. */
+  locate(i: number): { batch: FileActionBatch; row: number } {
+    if (i < 0 || i >= this.length) throw new RangeError(`file index ${i} out of range 0..${this.length - 1}`);
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid] <= i) lo = mid;
+      else hi = mid - 1;
+    }
+    const c = this.chunks[lo];
+    return { batch: c.batch, row: c.rows[i - this.starts[lo]] };
+  }
+
+  /** File `i` as an {@link AddFile} object (for pages; do not call for every file of a big table). */
+  get(i: number): AddFile {
+    const { batch, row } = this.locate(i);
+    return batch.addAt(row);
+  }
+
+  /** Calls `fn(batch, row, index)` for every active file, in order, without creating objects. */
+  forEach(fn: (batch: FileActionBatch, row: number, index: number) => void): void {
+    let idx = 0;
+    for (const c of this.chunks) {
+      const rows = c.rows;
+      for (let k = 0; k < rows.length; k++) fn(c.batch, rows[k], idx++);
+    }
+  }
+
+  /** Parsed stats of file `i` (JSON `stats`, else checkpoint `stats_parsed`), or null. */
+  stats(i: number): FileStats | null {
+    const { batch, row } = this.locate(i);
+    return statsAt(batch, row);
+  }
+}
+
+/** Parsed stats of a batch row: JSON `stats` first, else the checkpoint's `stats_parsed`. */
+export function statsAt(batch: FileActionBatch, row: number): FileStats | null {
+  const json = batch.stats.get(row);
+  if (json) return parseStats(json);
+  return batch.statsParsed ? statsFromParsed(batch.statsParsed.get(row)) : null;
+}
+
+/** `numRecords` of a batch row without parsing the whole stats, or null when unknown. */
+export function numRecordsAt(batch: FileActionBatch, row: number): number | null {
+  const json = batch.stats.get(row);
+  if (json) return statsNumRecords(json);
+  if (batch.statsParsed) {
+    const n = batch.statsParsed.get(row)?.numRecords;
+    return n === null || n === undefined ? null : Number(n);
+  }
+  return null;
+}
+
+/** Table-wide counts derived from the active files. Sizes in bytes. */
+export interface SnapshotTotals {
+  numFiles: number;
+  sizeInBytes: number;
+  /** Sum of `numRecords` minus deletion-vector cardinalities; null when any file lacks stats. */
+  numRecords: number | null;
+  /** Sum of deletion-vector cardinalities. */
+  numDeletedRecords: number;
+  /** Files with a deletion vector. */
+  numFilesWithDeletionVectors: number;
+  /** Files whose stats give `numRecords`. */
+  numFilesWithStats: number;
+}
+
+/**
+ * The state of a table at one version. Built by {@link loadSnapshot}; immutable.
+ * Times are ms since the epoch.
+ */
+export class Snapshot {
+  private schemaCache?: StructType;
+  private totalsCache?: SnapshotTotals;
+
+  constructor(
+    /** The store the table was read from. */
+    readonly store: ObjectStore,
+    /** The snapshot's version. */
+    readonly version: number,
+    readonly protocol: Protocol,
+    readonly metadata: Metadata,
+    /** The active logical files. */
+    readonly files: ActiveFiles,
+    /** `remove` actions not superseded by a later `add` of the same key (tombstones). */
+    readonly tombstones: ActiveFiles,
+    /** Latest `txn` version per application id. */
+    readonly txns: Map<string, Txn>,
+    /** Live domain metadata per domain (removed domains are absent). */
+    readonly domainMetadata: Map<string, DomainMetadata>,
+    /** The log files this snapshot was built from. */
+    readonly segment: LogSegment,
+    /** `commitInfo` of each commit replayed (versions after the checkpoint), by version. */
+    readonly commitInfos: Map<number, CommitInfo>,
+    /** Reader features the table needs that this reader lacks (empty when fully readable). */
+    readonly readSupportProblems: string[],
+  ) {}
+
+  /**
+   * The logical schema, parsed from `metaData.schemaString` (an empty struct when the metaData
+   * has no schema, as Delta Live Tables' first versions do). @throws DeltaError `INVALID_SCHEMA`.
+   */
+  get schema(): StructType {
+    this.schemaCache ??= parseSchema(this.metadata.schemaString || '{"type":"struct","fields":[]}', { version: this.version });
+    return this.schemaCache;
+  }
+
+  /** Table properties (`metaData.configuration`). */
+  get properties(): Record<string, string> {
+    return this.metadata.configuration;
+  }
+
+  /** True when in-commit timestamps are enabled at this version (`delta.enableInCommitTimestamps`). */
+  get inCommitTimestampsEnabled(): boolean {
+    return this.metadata.configuration['delta.enableInCommitTimestamps'] === 'true';
+  }
+
+  /**
+   * The version from which in-commit timestamps hold (`delta.inCommitTimestampEnablementVersion`,
+   * or 0 when enabled at creation), or undefined when they are not enabled.
+   */
+  get inCommitTimestampEnablementVersion(): number | undefined {
+    if (!this.inCommitTimestampsEnabled) return undefined;
+    const v = this.metadata.configuration['delta.inCommitTimestampEnablementVersion'];
+    return v !== undefined ? Number(v) : 0;
+  }
+
+  /** Counts over the active files (computed once). */
+  get totals(): SnapshotTotals {
+    if (this.totalsCache) return this.totalsCache;
+    let sizeInBytes = 0;
+    let records = 0;
+    let missingStats = false;
+    let deleted = 0;
+    let withDv = 0;
+    let withStats = 0;
+    this.files.forEach((batch, row) => {
+      sizeInBytes += batch.size[row];
+      const n = numRecordsAt(batch, row);
+      if (n === null) missingStats = true;
+      else {
+        records += n;
+        withStats++;
+      }
+      const card = batch.dvCardinality?.[row];
+      if (card !== undefined && !Number.isNaN(card)) {
+        deleted += card;
+        withDv++;
+      }
+    });
+    this.totalsCache = {
+      numFiles: this.files.length,
+      sizeInBytes,
+      numRecords: missingStats ? null : records - deleted,
+      numDeletedRecords: deleted,
+      numFilesWithDeletionVectors: withDv,
+      numFilesWithStats: withStats,
+    };
+    return this.totalsCache;
+  }
+
+  /** Throws `UNSUPPORTED_READER_FEATURE` when data of this snapshot cannot be read correctly. */
+  assertReadable(): void {
+    checkReadSupport(this.protocol, { version: this.version });
+  }
+}
+
+/** Reconciliation key of a batch row: decoded path plus DV unique id. */
+function fileKey(batch: FileActionBatch, row: number): string {
+  const raw = batch.path[row];
+  const path = raw.includes('%') ? safeDecode(raw) : raw;
+  const dv = batch.dvUniqueId(row);
+  return dv ? `${path}\u0000${dv}` : path;
+}
+
+/** Decodes a URI-encoded log path (protocol: paths are RFC 2396 URIs); leaves invalid escapes as they are. */
+export function safeDecode(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
+}
+
+/** Runs `fn` over `items` with at most `limit` in flight; results in input order. */
+export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i], i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+/** Reads and parses one commit or compaction file. */
+export async function readDelta(store: ObjectStore, file: CommitFile | CompactionFile, signal?: AbortSignal): Promise<ActionSet> {
+  const bytes = await store.get(file.path, signal).catch((e) => {
+    if (e instanceof DeltaError && e.code === 'FILE_NOT_FOUND') {
+      throw new DeltaError('FILE_NOT_FOUND', `Commit file ${file.path} (version ${file.version}) was listed but cannot be read.`, {
+        path: file.path,
+        version: file.version,
+        hint: 'The log changed while it was being read, or the file was deleted. Reload the table.',
+      });
+    }
+    throw e;
+  });
+  return parseJsonLog(bytes, { path: file.path, version: file.version });
+}
+
+/**
+ * Loads the snapshot of a table at a version (latest by default).
+ *
+ * @throws DeltaError `NOT_A_TABLE`, `VERSION_NOT_FOUND`, `MISSING_COMMIT` (from the log segment);
+ *   `CORRUPT_COMMIT`, `CORRUPT_CHECKPOINT`, `FILE_NOT_FOUND` (while reading); `INVALID_LOG` when
+ *   no `protocol` or `metaData` is found; `UNSUPPORTED_READER_FEATURE` unless `allowUnsupported`;
+ *   `CANCELLED`.
+ */
+export async function loadSnapshot(store: ObjectStore, options: SnapshotOptions = {}): Promise<Snapshot> {
+  const { signal, onProgress } = options;
+  onProgress?.({ phase: 'listing', done: 0, total: 1 });
+  const segment = await buildLogSegment(store, { version: options.version, useCompaction: options.useCompaction, signal });
+  onProgress?.({ phase: 'listing', done: 1, total: 1 });
+  return snapshotFromSegment(store, segment, options);
+}
+
+/** Builds a snapshot from an already-built log segment. Same errors as {@link loadSnapshot}. */
+export async function snapshotFromSegment(store: ObjectStore, segment: LogSegment, options: SnapshotOptions = {}): Promise<Snapshot> {
+  const { signal, onProgress } = options;
+  const concurrency = options.concurrency ?? 8;
+  let doneDeltas = 0;
+  const deltaSets = await mapLimit(segment.deltas, concurrency, async (f) => {
+    const set = await readDelta(store, f, signal);
+    onProgress?.({ phase: 'commits', done: ++doneDeltas, total: segment.deltas.length });
+    return set;
+  });
+  throwIfAborted(signal);
+  const checkpointSets = segment.checkpoint
+    ? await readCheckpoint(store, segment.checkpoint, {
+        stats: options.stats,
+        signal,
+        onProgress: (done, total) => onProgress?.({ phase: 'checkpoint', done, total }),
+      })
+    : [];
+  throwIfAborted(signal);
+  onProgress?.({ phase: 'replay', done: 0, total: 1 });
+
+  // Newest first: deltas from the last to the first, then the checkpoint.
+  const newestFirst: ActionSet[] = [...deltaSets].reverse();
+  let protocol: Protocol | undefined;
+  let metadata: Metadata | undefined;
+  const txns = new Map<string, Txn>();
+  const domains = new Map<string, DomainMetadata>();
+  const seenDomains = new Set<string>();
+  const commitInfos = new Map<number, CommitInfo>();
+  segment.deltas.forEach((f, i) => {
+    const ci = deltaSets[i].commitInfo;
+    if (ci && f.version !== undefined && !('endVersion' in f)) commitInfos.set(f.version, ci);
+  });
+
+  const nonFile = (s: ActionSet) => {
+    protocol ??= s.protocol;
+    metadata ??= s.metaData;
+    for (const t of s.txns) if (!txns.has(t.appId)) txns.set(t.appId, t);
+    for (const d of s.domainMetadata) {
+      if (seenDomains.has(d.domain)) continue;
+      seenDomains.add(d.domain);
+      if (!d.removed) domains.set(d.domain, d);
+    }
+  };
+  for (const s of newestFirst) nonFile(s);
+  for (const s of checkpointSets) nonFile(s);
+
+  if (!protocol || !metadata) {
+    throw new DeltaError(
+      'INVALID_LOG',
+      `The log has no ${!protocol ? 'protocol' : 'metaData'} action at or before version ${segment.version}.`,
+      { version: segment.version, path: segment.deltas[0]?.path ?? segment.checkpoint?.parts[0]?.path, hint: 'The table log is incomplete or was not written by a Delta writer.' },
+    );
+  }
+  const problems = readerFeatureProblems(protocol);
+  if (problems.length && !options.allowUnsupported) checkReadSupport(protocol, { version: segment.version });
+
+  // File actions.
+  const seen = new Set<string>();
+  const activeChunks: { batch: FileActionBatch; rows: Uint32Array }[] = [];
+  const tombChunks: { batch: FileActionBatch; rows: Uint32Array }[] = [];
+  const select = (batch: FileActionBatch): Uint32Array => {
+    const rows: number[] = [];
+    for (let r = 0; r < batch.length; r++) if (!seen.has(fileKey(batch, r))) rows.push(r);
+    return Uint32Array.from(rows);
+  };
+  for (const s of newestFirst) {
+    // Within a commit, actions have no order (the protocol allows no conflicting pair); a log
+    // compaction file lists newer actions first, so the first action seen for a key wins.
+    const a: number[] = [];
+    const r: number[] = [];
+    let i = 0;
+    let j = 0;
+    while (i < s.adds.length || j < s.removes.length) {
+      const takeAdd = j >= s.removes.length || (i < s.adds.length && s.adds.ordinal[i] <= s.removes.ordinal[j]);
+      const batch = takeAdd ? s.adds : s.removes;
+      const row = takeAdd ? i++ : j++;
+      const k = fileKey(batch, row);
+      if (seen.has(k)) continue;
+      seen.add(k);
+      (takeAdd ? a : r).push(row);
+    }
+    if (a.length) activeChunks.push({ batch: s.adds, rows: Uint32Array.from(a) });
+    if (r.length) tombChunks.push({ batch: s.removes, rows: Uint32Array.from(r) });
+    throwIfAborted(signal);
+  }
+  for (const s of checkpointSets) {
+    // Checkpoint rows are already reconciled among themselves; check them only against later commits.
+    const a = seen.size ? select(s.adds) : identity(s.adds.length);
+    const r = seen.size ? select(s.removes) : identity(s.removes.length);
+    if (a.length) activeChunks.push({ batch: s.adds, rows: a });
+    if (r.length) tombChunks.push({ batch: s.removes, rows: r });
+    throwIfAborted(signal);
+  }
+  onProgress?.({ phase: 'replay', done: 1, total: 1 });
+
+  return new Snapshot(
+    store,
+    segment.version,
+    protocol,
+    metadata,
+    new ActiveFiles(activeChunks),
+    new ActiveFiles(tombChunks),
+    txns,
+    domains,
+    segment,
+    commitInfos,
+    problems,
+  );
+}
+
+function identity(n: number): Uint32Array {
+  const a = new Uint32Array(n);
+  for (let i = 0; i < n; i++) a[i] = i;
+  return a;
+}
+
+export type { AddFile, RemoveFile };

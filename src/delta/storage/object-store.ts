@@ -1,0 +1,118 @@
+/**
+ * The storage interface of the protocol core: five verbs every backend implements the same way
+ * (local folder, Node filesystem, HTTP(S), S3, lakeFS), in the spirit of arrow-rs `object_store`.
+ *
+ * Paths are relative to the store's root and use `/` separators, never a leading `/`
+ * (e.g. `_delta_log/00000000000000000000.json`). Sizes are in bytes, times in ms since the Unix epoch.
+ * Every method may throw a {@link DeltaError}: `FILE_NOT_FOUND` for a missing object,
+ * `ACCESS_DENIED` for refused credentials or expired URLs, `STORAGE_ERROR` otherwise.
+ */
+
+/** One object as listed or headed. */
+export interface ObjectMeta {
+  /** Path relative to the store root, `/`-separated. */
+  path: string;
+  /** Size in bytes. */
+  sizeBytes: number;
+  /** Last modification time in ms since the Unix epoch (0 when the backend cannot tell). */
+  lastModifiedMs: number;
+}
+
+/** Options of {@link ObjectStore.list}. */
+export interface ListOptions {
+  /**
+   * Only keys strictly greater (in UTF-8 byte order, as S3 sorts) than this full path are returned.
+   * Backends that cannot seek must still filter.
+   */
+  startAfter?: string;
+  /**
+   * Only objects directly under the prefix's folder (no deeper `/`), as an S3 listing with
+   * delimiter `/` gives. Default false (recursive).
+   */
+  shallow?: boolean;
+  signal?: AbortSignal;
+}
+
+/** Byte range `[start, end)` (end exclusive), in bytes. */
+export interface ByteRange {
+  start: number;
+  end: number;
+}
+
+/** Capabilities a caller may rely on; remote backends set these to steer how the core reads. */
+export interface StoreCapabilities {
+  /** `list` works (HTTP without a listing endpoint cannot list; the core then probes). */
+  list: boolean;
+  /** Ranged reads are cheap (true for every backend but a plain in-memory blob). */
+  rangedReads: boolean;
+}
+
+/**
+ * A read-only object store rooted at a table (or a folder holding tables).
+ *
+ * `list(prefix)` returns every object whose path starts with `prefix` (a "directory" prefix should
+ * end in `/`), recursively, sorted by path in byte order. `get` reads a whole object, `getRange`
+ * a byte range, `head` its metadata. `url` gives a URL a third party (DuckDB, a share link) can read the
+ * object from, when the backend has one.
+ */
+export interface ObjectStore {
+  /** Human-readable description of the root (a folder name, a URL without credentials). */
+  readonly description: string;
+  readonly capabilities: StoreCapabilities;
+  /** Lists objects under `prefix`, sorted by path. Throws `STORAGE_ERROR` / `ACCESS_DENIED`. */
+  list(prefix: string, options?: ListOptions): Promise<ObjectMeta[]>;
+  /** Reads a whole object. Throws `FILE_NOT_FOUND` when it does not exist. */
+  get(path: string, signal?: AbortSignal): Promise<Uint8Array>;
+  /** Reads bytes `[range.start, range.end)`. Throws `FILE_NOT_FOUND` when it does not exist. */
+  getRange(path: string, range: ByteRange, signal?: AbortSignal): Promise<Uint8Array>;
+  /** Metadata of one object. Throws `FILE_NOT_FOUND` when it does not exist. */
+  head(path: string, signal?: AbortSignal): Promise<ObjectMeta>;
+  /** A URL readable by other components, or undefined when the backend has none. */
+  url?(path: string): Promise<string | undefined>;
+}
+
+/** Joins path segments with `/`, dropping empty segments and duplicate separators. */
+export function joinPath(...parts: string[]): string {
+  return parts
+    .flatMap((p) => p.split('/'))
+    .filter((p) => p.length > 0 && p !== '.')
+    .join('/');
+}
+
+/** Compares two strings in UTF-8 byte order (the order S3 and the Delta log listing use). */
+export function compareBytes(a: string, b: string): number {
+  // For code points below U+D800 UTF-16 order equals UTF-8 byte order; fall back to a
+  // code-point comparison so astral characters sort as their UTF-8 bytes do.
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.codePointAt(i)!;
+    const y = b.codePointAt(i)!;
+    if (x !== y) return x < y ? -1 : 1;
+    if (x > 0xffff) i++;
+  }
+  return a.length - b.length;
+}
+
+/** Wraps a store so that every path is resolved under `prefix` (a sub-folder, e.g. one table of many). */
+export function subStore(store: ObjectStore, prefix: string): ObjectStore {
+  const p = joinPath(prefix);
+  if (!p) return store;
+  const full = (path: string) => joinPath(p, path);
+  const strip = (m: ObjectMeta): ObjectMeta => ({ ...m, path: m.path.slice(p.length + 1) });
+  return {
+    description: `${store.description}/${p}`,
+    capabilities: store.capabilities,
+    async list(prefix, options) {
+      const fp = prefix ? full(prefix) + (prefix.endsWith('/') ? '/' : '') : p + '/';
+      const metas = await store.list(fp, {
+        ...options,
+        startAfter: options?.startAfter !== undefined ? full(options.startAfter) : undefined,
+      });
+      return metas.map(strip);
+    },
+    get: (path, signal) => store.get(full(path), signal),
+    getRange: (path, range, signal) => store.getRange(full(path), range, signal),
+    head: async (path, signal) => strip(await store.head(full(path), signal)),
+    url: store.url ? (path) => store.url!(full(path)) : undefined,
+  };
+}
