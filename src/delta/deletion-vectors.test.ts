@@ -276,14 +276,23 @@ describe('z85Decode', () => {
   });
 
   it('refuses bad lengths, characters outside the alphabet and groups above 2^32 - 1', () => {
-    for (const bad of ['Hello', 'HelloWorl', 'Hell"World', 'Hello World', 'Hell\u00e9World', '#####', '%nSc1']) {
-      if (bad === 'Hello') continue; // a valid group
-      const e = thrownSync(() => z85Decode(bad));
-      expect(e.code).toBe('INVALID_ARGUMENT');
+    for (const bad of ['HelloWorl', 'Hell"World', 'Hello World', 'Hell\u00e9World', '#####', '%nSc1', '####0', '##093Hello', '##zzz']) {
+      expect(thrownSync(() => z85Decode(bad)).code).toBe('INVALID_ARGUMENT');
     }
     expect(thrownSync(() => z85Decode('HelloWorl')).message).toMatch(/multiple of 5/);
     expect(thrownSync(() => z85Decode('Hell"World')).message).toMatch(/alphabet/);
-    expect(thrownSync(() => z85Decode('#####')).message).toMatch(/32 bits/);
+    expect(thrownSync(() => z85Decode('%nSc1')).message).toMatch(/32 bits/);
+    expect(thrownSync(() => z85Decode('##093Hello')).message).toMatch(/32 bits/); // a '#' tail only ends the text
+    expect(thrownSync(() => z85Decode('##zzz')).message).toMatch(/16 bits/);
+  });
+
+  it("decodes the Rust z85 crate's '#' tail (delta-kernel-rs inline DVs)", () => {
+    // "#" x k then the digits of the 4 - k tail bytes. 768 = 9 * 85 + 3 = 0x0300.
+    expect(Array.from(z85Decode('HelloWorld##093'))).toEqual([0x86, 0x4f, 0xd2, 0x6f, 0xb5, 0x59, 0xf7, 0x5b, 0x03, 0x00]);
+    expect(Array.from(z85Decode('###00'))).toEqual([0]);
+    expect(Array.from(z85Decode('###30'))).toEqual([0xff]); // 3 * 85 + 0 = 255
+    expect(Array.from(z85Decode('##960'))).toEqual([0xff, 0xff]); // 9 * 7225 + 6 * 85 + 0 = 65535
+    expect(Array.from(z85Decode('#isxk'))).toEqual([0xab, 0xcd, 0xef]);
   });
 });
 
@@ -640,6 +649,27 @@ describe('fixture tables', () => {
     expect(await visibleValues('with-short-dv', 'id')).toEqual([3, 4, 5, 6, 7, 8, 9]);
     const dv: DeletionVectorDescriptor = { storageType: 'u', pathOrInlineDv: 'U5OWRz5k%CFT.Td}yCPW', offset: 1, sizeInBytes: 38, cardinality: 3 };
     expect(rows(await loadDeletionVector(new NodeFsStore(nodePath.join(TABLES, 'with-short-dv')), dv))).toEqual([0, 1, 2]);
+  });
+
+  it('cdf-table-with-dv: on-disk and inline DVs hold the rows the upstream test describes', async () => {
+    // delta-kernel-rs kernel/tests/cdf.rs cdf_with_deletion_vector: "0. Insert 0..=9, 1. Remove [0, 9],
+    // 2. Restore [0, 9], 3. Remove [0, 1, 4, 5], 4. Restore [1, 4], 5. Restore [0, 5] and Remove [3],
+    // 6. Restore 3" on one data file. So the DV of the file's add at version v deletes the values:
+    const expected: Record<number, number[]> = { 1: [0, 9], 3: [0, 1, 4, 5], 4: [0, 5], 5: [3] };
+    const dir = nodePath.join(TABLES, 'cdf-table-with-dv');
+    const store = new NodeFsStore(dir);
+    const adds = found.filter((f) => f.table === 'cdf-table-with-dv' && f.version !== undefined);
+    for (const [v, values] of Object.entries(expected)) {
+      const version = Number(v);
+      const text = readFileSync(nodePath.join(dir, '_delta_log', `${String(version).padStart(20, '0')}.json`), 'utf8');
+      const add = text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l)).find((a) => a.add)!.add;
+      expect(adds.some((f) => f.version === version && dvUniqueId(f.dv) === dvUniqueId(add.deletionVector))).toBe(true);
+      const column = readColumn(nodePath.join(dir, add.path), 'value');
+      const deleted = await loadDeletionVector(store, add.deletionVector, { version, dataFile: add.path });
+      expect(rows(deleted).map((r) => column[r]), `version ${version}`).toEqual(values);
+    }
+    // Versions 3-5 hold inline DVs; version 5's is written with the '#' tail.
+    expect(found.filter((f) => f.table === 'cdf-table-with-dv' && f.dv.storageType === 'i').length).toBeGreaterThan(0);
   });
 
   it('compacted-log-files-table: ids 0, 1, 2, 10, 12 remain at the latest version', async () => {

@@ -77,21 +77,37 @@ const Z85_DECODE: Int16Array = (() => {
  * Decodes Z85 (ZeroMQ RFC 32/Z85), the Base85 variant the Delta protocol uses for inline DVs and
  * DV UUIDs: every 5 characters give 4 bytes (a big-endian uint32 in base 85).
  *
- * The protocol pads data whose length is not a multiple of 4 with zero bytes before encoding; this
- * function returns all `4 * s.length / 5` bytes and callers cut the result to `sizeInBytes`.
+ * Unaligned data, two writer conventions:
+ * - Delta (Spark, Kernel-Java `Base85Codec`) pads the data with zero bytes to a multiple of 4 before
+ *   encoding; this function then returns the padding too and callers cut the result to `sizeInBytes`.
+ * - The Rust `z85` crate (used by delta-kernel-rs, and found in the `cdf-table-with-dv` fixture)
+ *   writes a last group of `k` `#` characters followed by the `5 - k` digits of the `4 - k` tail
+ *   bytes (`k` = 1..3). Plain Z85 groups never start with `#` (that would exceed 2^32), so the two
+ *   cannot be confused; such a tail is accepted only as the last group.
  *
- * @returns the decoded bytes (`s.length / 5 * 4` of them).
+ * @returns the decoded bytes: `4 * s.length / 5`, less the missing bytes of a `#` tail.
  * @throws DeltaError `INVALID_ARGUMENT` when the length is not a multiple of 5, a character is not
- *   in the Z85 alphabet, or a 5-character group exceeds 2^32 - 1.
+ *   in the Z85 alphabet, or a group exceeds 2^32 - 1 (or its tail's size).
  */
 export function z85Decode(s: string): Uint8Array {
   if (s.length % 5 !== 0) {
     throw new DeltaError('INVALID_ARGUMENT', `Invalid Z85 text: length ${s.length} is not a multiple of 5.`);
   }
-  const out = new Uint8Array((s.length / 5) * 4);
-  for (let i = 0, o = 0; i < s.length; i += 5, o += 4) {
+  const groups = s.length / 5;
+  const last = groups - 1;
+  let tailMissing = 0;
+  if (groups > 0 && s[5 * last] === '#') {
+    while (tailMissing < 5 && s[5 * last + tailMissing] === '#') tailMissing++;
+    if (tailMissing > 3) {
+      throw new DeltaError('INVALID_ARGUMENT', `Invalid Z85 text: the last group ${JSON.stringify(s.slice(5 * last))} is not a valid padded tail.`);
+    }
+  }
+  const out = new Uint8Array(groups * 4 - tailMissing);
+  for (let g = 0; g < groups; g++) {
+    const i = 5 * g;
+    const skip = g === last ? tailMissing : 0;
     let value = 0;
-    for (let j = 0; j < 5; j++) {
+    for (let j = skip; j < 5; j++) {
       const c = s.charCodeAt(i + j);
       const d = c < 128 ? Z85_DECODE[c] : -1;
       if (d < 0) {
@@ -102,13 +118,11 @@ export function z85Decode(s: string): Uint8Array {
       }
       value = value * 85 + d;
     }
-    if (value > 0xffffffff) {
-      throw new DeltaError('INVALID_ARGUMENT', `Invalid Z85 text: group at position ${i} exceeds 32 bits.`);
+    const nBytes = 4 - skip;
+    if (value >= 2 ** (8 * nBytes)) {
+      throw new DeltaError('INVALID_ARGUMENT', `Invalid Z85 text: group at position ${i} exceeds ${8 * nBytes} bits.`);
     }
-    out[o] = value >>> 24;
-    out[o + 1] = (value >>> 16) & 0xff;
-    out[o + 2] = (value >>> 8) & 0xff;
-    out[o + 3] = value & 0xff;
+    for (let b = nBytes - 1, o = 4 * g; b >= 0; b--, o++) out[o] = Math.floor(value / 2 ** (8 * b)) & 0xff;
   }
   return out;
 }

@@ -322,11 +322,12 @@ async function assembleSegment(
     }
     const c = listed.commits.get(v);
     if (!c) {
-      const earliest = commits[0]?.version;
-      if (!checkpoint && v === 0 && earliest !== undefined) {
+      const listedVersions = [...listed.commits.keys(), ...listed.checkpoints.keys()];
+      const earliest = listedVersions.length ? Math.min(...listedVersions) : undefined;
+      if (!checkpoint && v === 0 && earliest !== undefined && earliest > 0) {
         throw new DeltaError(
           'VERSION_NOT_FOUND',
-          `Version ${target} cannot be reconstructed: the log starts at version ${earliest} and has no checkpoint at or below ${target}.`,
+          `Version ${target} cannot be reconstructed: the log's oldest file is at version ${earliest}, and no checkpoint is at or below ${target}.`,
           { version: target, hint: 'Older versions were cleaned up from the log; choose a newer version.' },
         );
       }
