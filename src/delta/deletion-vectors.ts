@@ -185,12 +185,16 @@ export function dvFilePath(dv: DeletionVectorDescriptor, tableRoot?: string): st
   return `${tableRoot.replace(/\/+$/, '')}/${rel}`;
 }
 
-/** `file:///a/b` and `file:/a/b` (Hadoop) to `/a/b`; anything else unchanged; no trailing `/`. */
+/**
+ * `file:///a/b`, `file:/a/b` (Hadoop) and `file://localhost/a/b` to `/a/b`; Windows `C:\a\b` and
+ * `/C:/a/b` to `C:/a/b`; anything else unchanged; no trailing `/`.
+ */
 function normalizeLocation(loc: string): string {
   let s = loc;
   if (/^file:\/\/\//i.test(s)) s = s.slice('file://'.length);
   else if (/^file:\/(?!\/)/i.test(s)) s = s.slice('file:'.length);
   else if (/^file:\/\/localhost\//i.test(s)) s = s.slice('file://localhost'.length);
+  if (/^\/?[a-z]:[\\/]/i.test(s)) s = s.replace(/^\//, '').replace(/\\/g, '/');
   return s.replace(/\/+$/, '');
 }
 
