@@ -1,0 +1,278 @@
+/**
+ * The one interface the explorer worker exposes to the UI thread (over Comlink).
+ *
+ * Everything that crosses this boundary is a plain, structured-clone-safe value: no class
+ * instances, no `Map`s, no functions except the `onProgress` callbacks (which the caller wraps in
+ * `Comlink.proxy`). The worker keeps the state (open sources and tables, snapshots cached by
+ * version); the UI holds ids.
+ *
+ * ## Errors
+ * No method rejects for an expected failure. Every method resolves to a {@link Result}: either
+ * `{ ok: true, value }` or `{ ok: false, error }` where `error` is an {@link ErrorInfo} made by
+ * `toErrorInfo` (stable `code`, one-line `message`, and `path`, `version`, `hint` when known).
+ * Comlink would otherwise flatten a thrown error to its message and lose the code. Non-Delta
+ * failures (bugs) arrive with code `INTERNAL`. `src/ui/worker-client.ts` unwraps results and
+ * throws an `ExplorerError` carrying the `ErrorInfo`.
+ *
+ * ## Progress
+ * Long calls take an optional `onProgress` callback, wrapped with `Comlink.proxy(fn)` by the
+ * caller. The worker calls it without awaiting (at most about every 50 ms, plus the last report
+ * of each phase) and releases the proxy when the call settles.
+ *
+ * ## Cancellation
+ * Long calls take an optional `requestId`, a string the caller chooses (unique per call).
+ * `cancel(requestId)` aborts that call's `AbortController`; the call then resolves to
+ * `{ ok: false, error: { code: 'CANCELLED', ... } }`. Cancelling an unknown or finished id does
+ * nothing. Comlink delivers messages in order, so a `cancel` sent after a call always finds it.
+ *
+ * Units: sizes in bytes (`...Bytes`, `size`), times in ms since the Unix epoch (`...Ms`, `...Time`),
+ * durations in ms (`...Ms`).
+ */
+import type { AddFile, DomainMetadata, Txn } from '../delta/actions.ts';
+import type { ErrorInfo } from '../delta/errors.ts';
+import type { FeatureKind } from '../delta/features.ts';
+import type { HistoryEntry } from '../delta/history.ts';
+import type { RelativeFile } from '../delta/storage/browser-files.ts';
+import type { SnapshotTotals } from '../delta/snapshot.ts';
+
+export type { ErrorInfo, RelativeFile };
+
+/** The envelope of every answer: a value, or a structured error. */
+export type Result<T> = { ok: true; value: T } | { ok: false; error: ErrorInfo };
+
+/** A progress report of a long call: `done` of `total` units (log files, commits) of a phase. */
+export interface WorkerProgress {
+  /**
+   * `open`: walking a directory handle; `listing`: listing `_delta_log/`; `commits`: reading commit
+   * files after the checkpoint; `checkpoint`: reading checkpoint parts and sidecars; `replay`:
+   * reconciling actions; `history`: reading every commit's `commitInfo`.
+   */
+  phase: 'open' | 'listing' | 'commits' | 'checkpoint' | 'replay' | 'history';
+  done: number;
+  /** 0 when not known yet. */
+  total: number;
+}
+
+/** A progress callback; pass it as `Comlink.proxy(fn)`. */
+export type ProgressCallback = (p: WorkerProgress) => void;
+
+/** A table the worker has opened and can answer about. */
+export interface OpenedTable {
+  kind: 'table';
+  /** Id to pass to the other calls. */
+  tableId: string;
+  /** What the user opened (the dropped or picked folder's name). */
+  label: string;
+  /**
+   * The table root inside what was opened, `/`-separated; `''` when the opened folder is the table.
+   * Set when a folder holding one table (or the user's pick among several) was opened.
+   */
+  root: string;
+  /** Number of files under the table root (log and data files). */
+  numFiles: number;
+  /** True when only a `_delta_log` folder was opened (no data files): metadata views work, data reads cannot. */
+  logOnly: boolean;
+}
+
+/** A sub-folder that holds a `_delta_log/`, offered when an opened folder holds several tables. */
+export interface TableCandidate {
+  /** Path of the table root inside the opened folder, `/`-separated, never empty. */
+  path: string;
+  /** Number of files in its `_delta_log/` (commits, checkpoints, checksums ...). */
+  numLogFiles: number;
+  /** Highest version named by a commit or checkpoint file, or null when none. */
+  latestVersion: number | null;
+  /** Whether the log holds at least one checkpoint file. */
+  hasCheckpoint: boolean;
+}
+
+/** An opened folder that holds several tables: pick one with {@link ExplorerApi.openCandidate}. */
+export interface TableCandidates {
+  kind: 'candidates';
+  /** Id of the opened folder, for {@link ExplorerApi.openCandidate}. */
+  sourceId: string;
+  label: string;
+  /** Sorted by path. */
+  candidates: TableCandidate[];
+}
+
+/**
+ * What opening a folder gives: the table, or the tables it holds. A folder with no `_delta_log/`
+ * anywhere is an error with code `NOT_A_TABLE`. A folder holding exactly one table in a sub-folder
+ * opens that table (`root` says where it is).
+ */
+export type OpenResult = OpenedTable | TableCandidates;
+
+/** Which snapshot to load: latest (both absent), a version, or the version current at a timestamp. */
+export interface SnapshotRequest {
+  version?: number;
+  /** ms since the epoch, or an ISO-8601 string (UTC when it has no zone). */
+  timestamp?: number | string;
+}
+
+/** One table feature in force, with its explanation. */
+export interface FeatureInfo {
+  name: string;
+  /** `reader-writer` features constrain readers; `writer` features only writers. Undefined when unknown to this reader. */
+  kind?: FeatureKind;
+  description: string;
+  /** False for a reader feature this reader does not implement. */
+  supported: boolean;
+}
+
+/** The checkpoint a snapshot was built from. */
+export interface CheckpointInfo {
+  version: number;
+  kind: 'classic' | 'multi-part' | 'v2';
+  format: 'json' | 'parquet';
+  /** Number of checkpoint files (parts); sidecars of a V2 checkpoint are not counted. */
+  parts: number;
+  /** Total size of the parts. */
+  sizeBytes: number;
+}
+
+/**
+ * A snapshot as the UI sees it: metadata and counts, never per-file data (use
+ * {@link ExplorerApi.filesPage} for files).
+ */
+export interface SnapshotSummary {
+  tableId: string;
+  version: number;
+  /** The newest version in the log (greater than `version` when time travelling). */
+  latestVersion: number;
+  protocol: {
+    minReaderVersion: number;
+    minWriterVersion: number;
+    /** As written (null when the protocol has no explicit lists). */
+    readerFeatures: string[] | null;
+    writerFeatures: string[] | null;
+  };
+  /** Features in force (explicit or implied by legacy versions), reader features first. */
+  features: FeatureInfo[];
+  metadata: {
+    id: string;
+    name: string | null;
+    description: string | null;
+    /** `format.provider`, normally `parquet`. */
+    provider: string;
+    partitionColumns: string[];
+    configuration: Record<string, string>;
+    /** ms since the epoch, or null when not written. */
+    createdTime: number | null;
+  };
+  /** The raw `metaData.schemaString` (JSON). */
+  schemaString: string;
+  /** Top-level columns of the schema, or null when the schema cannot be parsed (see `warnings`). */
+  numColumns: number | null;
+  /** Counts over the active files (bytes, rows). */
+  totals: SnapshotTotals;
+  /** `remove` actions still retained as tombstones. */
+  numTombstones: number;
+  /** Latest `txn` per application id. */
+  txns: Txn[];
+  /** Live domain metadata (removed domains are absent). */
+  domainMetadata: DomainMetadata[];
+  /** The checkpoint the snapshot was built from, or null when it replayed commits from version 0. */
+  checkpoint: CheckpointInfo | null;
+  /** Versions replayed after the checkpoint (`version - checkpoint.version`, or `version + 1` without one). */
+  commitsSinceCheckpoint: number;
+  /** Log files read after the checkpoint (a compaction file stands for several commits). */
+  deltaFilesRead: number;
+  /** Commit files listed at or below `version`. */
+  numCommitFiles: number;
+  /** Total size of every log file listed (commits, checkpoints, compactions, checksums), bytes. */
+  logSizeBytes: number;
+  /** What `_delta_log/_last_checkpoint` said and whether it was usable. */
+  lastCheckpoint: { status: 'missing' | 'valid' | 'stale' | 'corrupt' | 'ignored'; version: number | null; message: string | null };
+  /** Non-fatal problems seen while loading. */
+  warnings: string[];
+  /** Why data of this snapshot cannot be read (unsupported reader features); empty when it can. */
+  readSupportProblems: string[];
+  /** Wall time to build the snapshot (0 when served from the worker's cache), ms. */
+  loadDurationMs: number;
+}
+
+/** One row of the table's history: a plain {@link HistoryEntry} (newest first in lists). */
+export type HistoryRow = HistoryEntry;
+
+/** One active file: the `add` action plus what the worker derived from it. */
+export interface FileRow extends AddFile {
+  /** Position of the file in the snapshot's active files (stable for one snapshot). */
+  index: number;
+  /** `numRecords` from the file's stats, or null when it has none. */
+  numRecords: number | null;
+}
+
+/** A page of a snapshot's active files. */
+export interface FilesPage {
+  version: number;
+  offset: number;
+  /** Number of active files in the snapshot. */
+  total: number;
+  rows: FileRow[];
+}
+
+/** Largest `limit` {@link ExplorerApi.filesPage} honours. */
+export const MAX_FILES_PAGE = 10_000;
+
+/** The worker's API. Every method resolves (never rejects for an expected failure); see the module doc. */
+export interface ExplorerApi {
+  /**
+   * Opens a folder given as files with paths relative to it (from `<input webkitdirectory>` or a
+   * walked drop). Detects the table root: the folder itself when it holds `_delta_log/`; the one
+   * sub-folder holding a table; otherwise the list of candidates. A dropped `_delta_log` folder
+   * alone opens as a log-only table.
+   * @param label the folder's name, shown to the user.
+   * Errors: `NOT_A_TABLE` (empty folder, or no `_delta_log/` anywhere), `CANCELLED`.
+   */
+  openFiles(files: RelativeFile[], label: string, requestId?: string): Promise<Result<OpenResult>>;
+
+  /**
+   * Same as {@link openFiles} for a `FileSystemDirectoryHandle` (File System Access API, or a drop's
+   * `getAsFileSystemHandle()`); walks it in the worker, reporting `open` progress (files found).
+   */
+  openDirectoryHandle(
+    handle: FileSystemDirectoryHandle,
+    onProgress?: ProgressCallback,
+    requestId?: string,
+  ): Promise<Result<OpenResult>>;
+
+  /**
+   * Opens one of the candidates of a folder holding several tables.
+   * Errors: `INVALID_ARGUMENT` (unknown source or path).
+   */
+  openCandidate(sourceId: string, path: string): Promise<Result<OpenedTable>>;
+
+  /**
+   * Loads (or returns from cache) a snapshot and summarizes it. Tables needing reader features this
+   * reader lacks still load; `readSupportProblems` says why their data cannot be read.
+   * Errors: `INVALID_ARGUMENT` (unknown table, both version and timestamp), `NOT_A_TABLE`,
+   * `VERSION_NOT_FOUND`, `MISSING_COMMIT`, `TIMESTAMP_OUT_OF_RANGE`, `CORRUPT_COMMIT`,
+   * `CORRUPT_CHECKPOINT`, `FILE_NOT_FOUND`, `INVALID_LOG`, `STORAGE_ERROR`, `CANCELLED`.
+   */
+  snapshot(
+    tableId: string,
+    request: SnapshotRequest,
+    onProgress?: ProgressCallback,
+    requestId?: string,
+  ): Promise<Result<SnapshotSummary>>;
+
+  /**
+   * Every retained commit, newest first, with its timestamp and `commitInfo` (cached per latest version).
+   * Errors: as {@link snapshot}.
+   */
+  history(tableId: string, onProgress?: ProgressCallback, requestId?: string): Promise<Result<HistoryRow[]>>;
+
+  /**
+   * Active files `[offset, offset + limit)` of the snapshot at `version` (loaded if not cached).
+   * `limit` is capped at {@link MAX_FILES_PAGE}.
+   * Errors: as {@link snapshot}, `INVALID_ARGUMENT` for a negative offset or limit.
+   */
+  filesPage(tableId: string, version: number, offset: number, limit: number): Promise<Result<FilesPage>>;
+
+  /** Aborts the call started with `requestId`, if it is still running. */
+  cancel(requestId: string): Promise<void>;
+
+  /** Forgets a table and its cached snapshots (and its source, when no other table uses it). */
+  close(tableId: string): Promise<void>;
+}

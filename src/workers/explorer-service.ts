@@ -1,0 +1,296 @@
+/**
+ * The implementation of {@link ExplorerApi}, free of Comlink and of worker globals so that it runs
+ * (and is tested) in Node as well. `explorer.worker.ts` exposes one instance.
+ *
+ * State: opened sources (the files of a dropped folder), open tables, and per table the last few
+ * snapshots by version. Nothing per file is copied: stores hold the `File` handles, snapshots hold
+ * their columnar batches.
+ */
+import { DeltaError, throwIfAborted, toErrorInfo } from '../delta/errors.ts';
+import type { Snapshot } from '../delta/snapshot.ts';
+import { FileListStore, filesFromDirectoryHandle, type RelativeFile } from '../delta/storage/browser-files.ts';
+import { DeltaTable } from '../delta/table.ts';
+import {
+  MAX_FILES_PAGE,
+  type ExplorerApi,
+  type FilesPage,
+  type HistoryRow,
+  type OpenedTable,
+  type OpenResult,
+  type ProgressCallback,
+  type Result,
+  type SnapshotRequest,
+  type SnapshotSummary,
+  type WorkerProgress,
+} from './api.ts';
+import { fileRows, summarizeSnapshot } from './summary.ts';
+import { detectTableLayout } from './table-root.ts';
+
+/** How many snapshots each open table keeps (besides none): the latest and a few time-travel targets. */
+const SNAPSHOTS_PER_TABLE = 4;
+/** Minimum time between two progress reports of one call, ms. */
+const PROGRESS_INTERVAL_MS = 50;
+
+interface Source {
+  label: string;
+  files: RelativeFile[];
+  /** Tables opened from this source. */
+  tables: Set<string>;
+  /** True when the folder holds several tables (kept open so the user can pick another). */
+  multi: boolean;
+}
+
+interface OpenTable {
+  info: OpenedTable;
+  sourceId: string;
+  table: DeltaTable;
+  /** Snapshots by version, least recently used first. */
+  snapshots: Map<number, Snapshot>;
+  latestVersion?: number;
+}
+
+/** Options of {@link ExplorerService}. */
+export interface ExplorerServiceOptions {
+  /** Clock for durations (tests pin it). Default `performance.now`. */
+  now?: () => number;
+}
+
+/** Wraps a progress callback: throttled per call, never throws, never waits for the UI thread. */
+function progressReporter(cb: ProgressCallback | undefined): (p: WorkerProgress) => void {
+  if (!cb) return () => {};
+  let lastMs = 0;
+  let lastPhase = '';
+  return (p) => {
+    const nowMs = Date.now();
+    const final = p.total > 0 && p.done >= p.total;
+    if (!final && p.phase === lastPhase && nowMs - lastMs < PROGRESS_INTERVAL_MS) return;
+    lastMs = nowMs;
+    lastPhase = p.phase;
+    try {
+      // Through Comlink the call returns a promise; a failure (UI gone) is not the load's problem.
+      void Promise.resolve(cb(p)).catch(() => {});
+    } catch {
+      /* same */
+    }
+  };
+}
+
+export class ExplorerService implements ExplorerApi {
+  private readonly sources = new Map<string, Source>();
+  private readonly tables = new Map<string, OpenTable>();
+  private readonly requests = new Map<string, AbortController>();
+  private nextId = 1;
+  private readonly now: () => number;
+  /**
+   * Frees a progress callback once its call has settled; the worker entry sets it to release the
+   * Comlink proxy (and its MessageChannel). Undefined in Node tests, where callbacks are plain functions.
+   */
+  releaseProxy?: (cb: ProgressCallback) => void;
+
+  constructor(options: ExplorerServiceOptions = {}) {
+    this.now = options.now ?? (() => performance.now());
+  }
+
+  /** Runs `fn` with an abort signal registered under `requestId`, and wraps its outcome in a {@link Result}. */
+  private async run<T>(
+    requestId: string | undefined,
+    onProgress: ProgressCallback | undefined,
+    fn: (signal: AbortSignal, progress: (p: WorkerProgress) => void) => Promise<T>,
+  ): Promise<Result<T>> {
+    const controller = new AbortController();
+    if (requestId !== undefined) {
+      this.requests.get(requestId)?.abort();
+      this.requests.set(requestId, controller);
+    }
+    const report = progressReporter(onProgress);
+    try {
+      const value = await fn(controller.signal, report);
+      throwIfAborted(controller.signal);
+      return { ok: true, value };
+    } catch (e) {
+      if (controller.signal.aborted) return { ok: false, error: { code: 'CANCELLED', message: 'Cancelled.' } };
+      return { ok: false, error: toErrorInfo(e) };
+    } finally {
+      if (requestId !== undefined && this.requests.get(requestId) === controller) this.requests.delete(requestId);
+      if (onProgress) this.releaseProxy?.(onProgress);
+    }
+  }
+
+  private id(prefix: string): string {
+    return `${prefix}${this.nextId++}`;
+  }
+
+  private openTable(sourceId: string, root: string, logOnly: boolean): OpenedTable {
+    const source = this.sources.get(sourceId)!;
+    const prefix = root ? root + '/' : '';
+    const files: RelativeFile[] = [];
+    for (const f of source.files) {
+      if (logOnly) files.push({ path: `_delta_log/${f.path}`, file: f.file });
+      else if (!prefix) files.push(f);
+      else if (f.path.startsWith(prefix)) files.push({ path: f.path.slice(prefix.length), file: f.file });
+    }
+    const description = root ? `${source.label}/${root}` : source.label;
+    const tableId = this.id('t');
+    const info: OpenedTable = { kind: 'table', tableId, label: source.label, root, numFiles: files.length, logOnly };
+    this.tables.set(tableId, {
+      info,
+      sourceId,
+      table: new DeltaTable(new FileListStore(files, description)),
+      snapshots: new Map(),
+    });
+    source.tables.add(tableId);
+    return info;
+  }
+
+  private openSource(files: RelativeFile[], label: string): OpenResult {
+    if (!files.length) {
+      throw new DeltaError('NOT_A_TABLE', `The folder "${label}" is empty.`, {
+        hint: 'Open the folder that contains the table\'s _delta_log folder.',
+      });
+    }
+    const layout = detectTableLayout(
+      files.map((f) => f.path),
+      label,
+    );
+    if (layout.kind === 'none') {
+      throw new DeltaError(
+        'NOT_A_TABLE',
+        `No Delta table in "${label}": neither it nor any of its sub-folders holds a _delta_log folder (${files.length} files looked at).`,
+        { hint: 'Open the table\'s folder (the one that contains _delta_log), or a folder that holds tables.' },
+      );
+    }
+    const sourceId = this.id('s');
+    this.sources.set(sourceId, { label, files, tables: new Set(), multi: layout.kind === 'nested' && layout.candidates.length > 1 });
+    if (layout.kind === 'root') return this.openTable(sourceId, '', false);
+    if (layout.kind === 'log-only') return this.openTable(sourceId, '', true);
+    if (layout.candidates.length === 1) return this.openTable(sourceId, layout.candidates[0].path, false);
+    return { kind: 'candidates', sourceId, label, candidates: layout.candidates };
+  }
+
+  openFiles(files: RelativeFile[], label: string, requestId?: string): Promise<Result<OpenResult>> {
+    return this.run(requestId, undefined, async (signal) => {
+      throwIfAborted(signal);
+      return this.openSource(files, label);
+    });
+  }
+
+  openDirectoryHandle(
+    handle: FileSystemDirectoryHandle,
+    onProgress?: ProgressCallback,
+    requestId?: string,
+  ): Promise<Result<OpenResult>> {
+    return this.run(requestId, onProgress, async (signal, progress) => {
+      progress({ phase: 'open', done: 0, total: 0 });
+      const files = await filesFromDirectoryHandle(handle, signal);
+      progress({ phase: 'open', done: files.length, total: files.length });
+      return this.openSource(files, handle.name);
+    });
+  }
+
+  openCandidate(sourceId: string, path: string): Promise<Result<OpenedTable>> {
+    return this.run(undefined, undefined, async () => {
+      const source = this.sources.get(sourceId);
+      if (!source) throw new DeltaError('INVALID_ARGUMENT', `Unknown source ${sourceId}: open the folder again.`);
+      const layout = detectTableLayout(
+        source.files.map((f) => f.path),
+        source.label,
+      );
+      if (layout.kind !== 'nested' || !layout.candidates.some((c) => c.path === path)) {
+        throw new DeltaError('INVALID_ARGUMENT', `"${path}" is not a table in "${source.label}".`);
+      }
+      return this.openTable(sourceId, path, false);
+    });
+  }
+
+  private table(tableId: string): OpenTable {
+    const t = this.tables.get(tableId);
+    if (!t) throw new DeltaError('INVALID_ARGUMENT', `Unknown table ${tableId}: it was closed, or the worker restarted. Open the folder again.`);
+    return t;
+  }
+
+  /** Loads a snapshot through the cache. Returns it and how long building took (0 when cached). */
+  private async loadSnapshot(
+    t: OpenTable,
+    request: SnapshotRequest,
+    signal: AbortSignal,
+    progress: (p: WorkerProgress) => void,
+  ): Promise<{ snapshot: Snapshot; durationMs: number }> {
+    if (request.version !== undefined && request.timestamp !== undefined) {
+      throw new DeltaError('INVALID_ARGUMENT', 'Give either a version or a timestamp, not both.');
+    }
+    if (request.version !== undefined && (!Number.isSafeInteger(request.version) || request.version < 0)) {
+      throw new DeltaError('INVALID_ARGUMENT', `Invalid version: ${request.version}.`, { hint: 'Versions are whole numbers from 0.' });
+    }
+    let version = request.version;
+    if (request.timestamp !== undefined) version = await t.table.versionAt(request.timestamp, signal);
+    if (version === undefined) version = t.latestVersion;
+    const cached = version !== undefined ? t.snapshots.get(version) : undefined;
+    if (cached) {
+      t.snapshots.delete(cached.version);
+      t.snapshots.set(cached.version, cached);
+      return { snapshot: cached, durationMs: 0 };
+    }
+    const started = this.now();
+    const snapshot = await t.table.snapshot(version === undefined ? {} : { version }, {
+      allowUnsupported: true,
+      signal,
+      onProgress: (p) => progress(p),
+    });
+    const durationMs = Math.round(this.now() - started);
+    if (version === undefined || snapshot.version === snapshot.segment.latestVersion) t.latestVersion = snapshot.segment.latestVersion;
+    t.snapshots.set(snapshot.version, snapshot);
+    while (t.snapshots.size > SNAPSHOTS_PER_TABLE) t.snapshots.delete(t.snapshots.keys().next().value!);
+    return { snapshot, durationMs };
+  }
+
+  snapshot(
+    tableId: string,
+    request: SnapshotRequest = {},
+    onProgress?: ProgressCallback,
+    requestId?: string,
+  ): Promise<Result<SnapshotSummary>> {
+    return this.run(requestId, onProgress, async (signal, progress) => {
+      const t = this.table(tableId);
+      const { snapshot, durationMs } = await this.loadSnapshot(t, request ?? {}, signal, progress);
+      return summarizeSnapshot(tableId, snapshot, durationMs);
+    });
+  }
+
+  history(tableId: string, onProgress?: ProgressCallback, requestId?: string): Promise<Result<HistoryRow[]>> {
+    return this.run(requestId, onProgress, async (signal, progress) => {
+      const t = this.table(tableId);
+      return t.table.history({ signal, onProgress: (done, total) => progress({ phase: 'history', done, total }) });
+    });
+  }
+
+  filesPage(tableId: string, version: number, offset: number, limit: number): Promise<Result<FilesPage>> {
+    return this.run(undefined, undefined, async (signal) => {
+      if (!Number.isSafeInteger(offset) || offset < 0 || !Number.isSafeInteger(limit) || limit < 0) {
+        throw new DeltaError('INVALID_ARGUMENT', `Invalid page: offset ${offset}, limit ${limit}.`);
+      }
+      const t = this.table(tableId);
+      const { snapshot } = await this.loadSnapshot(t, { version }, signal, () => {});
+      return {
+        version: snapshot.version,
+        offset,
+        total: snapshot.files.length,
+        rows: fileRows(snapshot, offset, Math.min(limit, MAX_FILES_PAGE)),
+      };
+    });
+  }
+
+  async cancel(requestId: string): Promise<void> {
+    this.requests.get(requestId)?.abort();
+  }
+
+  async close(tableId: string): Promise<void> {
+    const t = this.tables.get(tableId);
+    if (!t) return;
+    this.tables.delete(tableId);
+    const source = this.sources.get(t.sourceId);
+    if (source) {
+      source.tables.delete(tableId);
+      if (!source.tables.size && !source.multi) this.sources.delete(t.sourceId);
+    }
+  }
+}
