@@ -42,7 +42,9 @@ export type DeltaErrorCode =
   /** Invalid argument from the caller (bad version number, bad range ...). */
   | 'INVALID_ARGUMENT'
   /** A query failed in the data plane. */
-  | 'QUERY_ERROR';
+  | 'QUERY_ERROR'
+  /** A Change Data Feed range spans a schema change the feed cannot be read across. */
+  | 'CDF_INCOMPATIBLE_SCHEMA';
 
 /** Where and why: the extra facts a {@link DeltaError} carries. */
 export interface DeltaErrorDetails {

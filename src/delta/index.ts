@@ -14,3 +14,4 @@ export * from './schema.ts';
 export * from './features.ts';
 export * from './deletion-vectors.ts';
 export { setParquetWasmUrl } from './parquet.ts';
+export * from './changes.ts';
