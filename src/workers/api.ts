@@ -68,6 +68,8 @@ export interface OpenedTable {
    * Set when a folder holding one table (or the user's pick among several) was opened.
    */
   root: string;
+  /** Id of the opened folder (for {@link ExplorerApi.closeSource}, or to pick another table of it). */
+  sourceId: string;
   /** Number of files under the table root (log and data files). */
   numFiles: number;
   /** True when only a `_delta_log` folder was opened (no data files): metadata views work, data reads cannot. */
@@ -178,9 +180,15 @@ export interface SnapshotSummary {
   commitsSinceCheckpoint: number;
   /** Log files read after the checkpoint (a compaction file stands for several commits). */
   deltaFilesRead: number;
-  /** Commit files listed at or below `version`. */
+  /**
+   * Commit files listed at or below `version`. The listing starts at the checkpoint named by
+   * `_last_checkpoint` when that is usable, so older commits may not be counted (use history for all).
+   */
   numCommitFiles: number;
-  /** Total size of every log file listed (commits, checkpoints, compactions, checksums), bytes. */
+  /**
+   * Total size of the log files listed (commits, checkpoints, compactions, checksums), bytes; from
+   * the same listing as `numCommitFiles`, so this is what the snapshot had to consider, not the whole log.
+   */
   logSizeBytes: number;
   /** What `_delta_log/_last_checkpoint` said and whether it was usable. */
   lastCheckpoint: { status: 'missing' | 'valid' | 'stale' | 'corrupt' | 'ignored'; version: number | null; message: string | null };
@@ -273,6 +281,12 @@ export interface ExplorerApi {
   /** Aborts the call started with `requestId`, if it is still running. */
   cancel(requestId: string): Promise<void>;
 
-  /** Forgets a table and its cached snapshots (and its source, when no other table uses it). */
+  /**
+   * Forgets a table and its cached snapshots, and its source unless that holds several tables
+   * (the user may pick another one; see {@link closeSource}).
+   */
   close(tableId: string): Promise<void>;
+
+  /** Forgets an opened folder and every table opened from it. */
+  closeSource(sourceId: string): Promise<void>;
 }

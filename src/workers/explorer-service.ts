@@ -131,7 +131,7 @@ export class ExplorerService implements ExplorerApi {
     }
     const description = root ? `${source.label}/${root}` : source.label;
     const tableId = this.id('t');
-    const info: OpenedTable = { kind: 'table', tableId, label: source.label, root, numFiles: files.length, logOnly };
+    const info: OpenedTable = { kind: 'table', tableId, sourceId, label: source.label, root, numFiles: files.length, logOnly };
     this.tables.set(tableId, {
       info,
       sourceId,
@@ -292,5 +292,12 @@ export class ExplorerService implements ExplorerApi {
       source.tables.delete(tableId);
       if (!source.tables.size && !source.multi) this.sources.delete(t.sourceId);
     }
+  }
+
+  async closeSource(sourceId: string): Promise<void> {
+    const source = this.sources.get(sourceId);
+    if (!source) return;
+    for (const id of source.tables) this.tables.delete(id);
+    this.sources.delete(sourceId);
   }
 }

@@ -5,7 +5,7 @@
  * columns a snapshot needs, and turned into columnar {@link FileActionBatch}es without creating an
  * object per file. Stats strings stay in Arrow memory and are decoded only when asked for.
  */
-import { tableFromIPC, type Table, type Vector } from 'apache-arrow';
+import { MapRow, tableFromIPC, Vector, type Table } from 'apache-arrow';
 import { emptyActionSet, FileActionBatch, type ActionSet, type StringColumn } from '../actions.ts';
 import { DeltaError, throwIfAborted } from '../errors.ts';
 import { parquetWasm } from '../parquet.ts';
@@ -269,13 +269,13 @@ export function toPlain(v: unknown): unknown {
   if (typeof v !== 'object') return v;
   if (v instanceof Uint8Array) return v;
   const anyV = v as { toJSON?: () => unknown; [Symbol.iterator]?: unknown };
-  const ctor = (v as object).constructor?.name;
-  if (ctor === 'MapRow') {
+  // instanceof, not constructor names: minified builds rename classes.
+  if (v instanceof MapRow) {
     const o: Record<string, unknown> = {};
     for (const [k, val] of v as Iterable<[unknown, unknown]>) o[String(k)] = toPlain(val);
     return o;
   }
-  if (ctor === 'Vector' || Array.isArray(v) || ArrayBuffer.isView(v)) {
+  if (v instanceof Vector || Array.isArray(v) || ArrayBuffer.isView(v)) {
     return Array.from(v as Iterable<unknown>, toPlain);
   }
   if (typeof anyV.toJSON === 'function') {

@@ -1,0 +1,346 @@
+/**
+ * The SQL engine of the data plane: DuckDB-WASM behind a small async interface.
+ *
+ * This is the ONE module that knows which DuckDB-WASM build we use: `@duckdb/duckdb-wasm@1.28.0`
+ * (DuckDB 0.9.1), the last release with the Parquet reader built in. Later releases download
+ * `parquet`/`json`/`httpfs` as extensions on first use, which an offline machine cannot do (and the
+ * Node blocking bundle then hangs forever), so every engine turns extension autoloading off before
+ * anything else (`autoinstall_known_extensions=false`, `autoload_known_extensions=false`).
+ *
+ * Two factories:
+ * - {@link createNodeEngine}: the blocking bundle (`@duckdb/duckdb-wasm/blocking`) with the Node
+ *   runtime. Queries run synchronously on the calling thread; the interface is still async.
+ * - {@link createBrowserEngine}: `AsyncDuckDB` in its own Web Worker. The URLs of the wasm module and
+ *   worker script come from the host (see `engine-browser.ts`, which imports them with Vite `?url`).
+ *
+ * The wasm module (18 MB for the `eh` build) is only fetched/compiled when a factory is called, never
+ * on import. Results cross as Arrow IPC bytes and are decoded with OUR apache-arrow (21), so they
+ * never depend on the Arrow copy DuckDB-WASM bundles.
+ */
+import * as arrow from 'apache-arrow';
+import { DeltaError } from '../delta/errors.ts';
+
+/** The DuckDB-WASM package version this module was written and tested against. */
+export const DUCKDB_WASM_VERSION = '1.28.0';
+
+/** What an engine can do beyond queries and buffers. */
+export interface SqlEngineCapabilities {
+  /** `registerLocalPath` works (Node only). */
+  localPaths: boolean;
+  /** `registerFile` works (browser `File`/`Blob` handles). */
+  fileHandles: boolean;
+  /** `registerUrl` works (HTTP(S) with ranged reads). */
+  urls: boolean;
+}
+
+/**
+ * An async SQL engine over DuckDB-WASM. One engine holds one database and one connection; calls are
+ * executed in order. Every method may throw `DeltaError('QUERY_ERROR')` carrying DuckDB's message.
+ *
+ * Registered names are the file names SQL refers to, e.g. `read_parquet('dx1_3.parquet')`. They
+ * live in DuckDB's virtual file system, not on disk.
+ */
+export interface SqlEngine {
+  /** `'node'` or `'browser'`. */
+  readonly kind: 'node' | 'browser';
+  readonly capabilities: SqlEngineCapabilities;
+  /** Runs SQL (one or more statements) and returns the result of the last one as an Arrow table. */
+  query(sql: string): Promise<arrow.Table>;
+  /** Makes `bytes` readable as file `name` (the engine keeps its own copy or reference). */
+  registerBuffer(name: string, bytes: Uint8Array): Promise<void>;
+  /** Makes a browser `File`/`Blob` readable as `name`, read lazily by range. Browser only. */
+  registerFile(name: string, file: Blob): Promise<void>;
+  /** Makes an HTTP(S) URL readable as `name`, read with HEAD then ranged GETs. */
+  registerUrl(name: string, url: string): Promise<void>;
+  /** Makes a local file (absolute path) readable as `name`, read lazily. Node only. */
+  registerLocalPath(name: string, absPath: string): Promise<void>;
+  /** Creates (or appends to) table `name` (optionally `schema.name`) from an Arrow table. */
+  insertArrow(name: string, table: arrow.Table, options?: { schema?: string; create?: boolean }): Promise<void>;
+  /** Copies a file of the virtual file system (e.g. one written by `COPY ... TO`) into a new buffer. */
+  copyFileToBuffer(name: string): Promise<Uint8Array>;
+  /** Forgets a registered file. Unknown names are ignored. */
+  dropFile(name: string): Promise<void>;
+  /** Releases the database (and terminates the worker in the browser). */
+  close(): Promise<void>;
+}
+
+/** Statements every engine runs once, before anything else. */
+const SETUP_SQL = [
+  'SET autoinstall_known_extensions=false',
+  'SET autoload_known_extensions=false',
+];
+
+/** Query settings given to `open()`: keep BIGINT, DECIMAL and TIMESTAMP as they are. */
+const OPEN_CONFIG = {
+  path: ':memory:',
+  query: { castBigIntToDouble: false, castDecimalToDouble: false, castTimestampToDate: false, castDurationToTime64: false },
+};
+
+/** DuckDB's `DuckDBDataProtocol` enum values (stable across 1.2x). */
+const PROTOCOL = { BUFFER: 0, NODE_FS: 1, BROWSER_FILEREADER: 2, HTTP: 4 } as const;
+
+function queryError(e: unknown, sql?: string): DeltaError {
+  if (e instanceof DeltaError) return e;
+  const msg = e instanceof Error ? e.message : String(e);
+  const short = sql && sql.length > 300 ? sql.slice(0, 300) + '…' : sql;
+  return new DeltaError('QUERY_ERROR', msg, { cause: e, hint: short ? `Query: ${short}` : undefined });
+}
+
+/** Decodes DuckDB's Arrow IPC result bytes with our apache-arrow. */
+function decode(bytes: Uint8Array): arrow.Table {
+  return arrow.tableFromIPC(bytes);
+}
+
+function ipcStream(table: arrow.Table): Uint8Array {
+  return arrow.tableToIPC(table, 'stream');
+}
+
+/** Minimal shape of the synchronous bindings of `@duckdb/duckdb-wasm/blocking` that we use. */
+interface BlockingBindings {
+  instantiate(onProgress?: (p: unknown) => void): Promise<unknown>;
+  open(config: unknown): void;
+  connect(): { useUnsafe<T>(fn: (b: BlockingBindings, id: number) => T): T; close(): void };
+  runQuery(conn: number, text: string): Uint8Array;
+  insertArrowFromIPCStream(conn: number, buffer: Uint8Array, options?: unknown): void;
+  registerFileBuffer(name: string, buffer: Uint8Array): void;
+  registerFileURL(name: string, url: string, proto: number, directIO: boolean): void;
+  copyFileToBuffer(name: string): Uint8Array;
+  dropFile(name: string): void;
+  reset(): void;
+}
+
+let nodeModuleCache: Promise<{ duck: any; dist: string }> | undefined;
+
+/** Loads the Node blocking bundle and finds its wasm files (without letting bundlers see it). */
+function loadNodeModule(): Promise<{ duck: any; dist: string }> {
+  nodeModuleCache ??= (async () => {
+    // Specifiers in variables keep Vite from bundling Node-only modules into the browser build.
+    const moduleSpec = 'node:module';
+    const pathSpec = 'node:path';
+    const { createRequire } = (await import(/* @vite-ignore */ moduleSpec)) as typeof import('node:module');
+    const nodePath = (await import(/* @vite-ignore */ pathSpec)) as typeof import('node:path');
+    const require = createRequire(import.meta.url);
+    const duck = require('@duckdb/duckdb-wasm/blocking');
+    const dist = nodePath.dirname(require.resolve('@duckdb/duckdb-wasm/dist/duckdb-eh.wasm'));
+    return { duck, dist };
+  })();
+  return nodeModuleCache;
+}
+
+/**
+ * Creates an engine for Node (CLI, tests): the DuckDB-WASM blocking bundle with the Node runtime,
+ * `eh` build when the platform supports wasm exceptions (it does on Node 20), else `mvp`.
+ * Loads and compiles the wasm module (~18 MB) on each call; share one engine per process.
+ *
+ * @throws DeltaError `QUERY_ERROR` when DuckDB cannot be instantiated.
+ */
+export async function createNodeEngine(): Promise<SqlEngine> {
+  let db: BlockingBindings;
+  let connId: number;
+  let conn: ReturnType<BlockingBindings['connect']>;
+  try {
+    const { duck, dist } = await loadNodeModule();
+    db = (await duck.createDuckDB(
+      {
+        mvp: { mainModule: `${dist}/duckdb-mvp.wasm`, mainWorker: '' },
+        eh: { mainModule: `${dist}/duckdb-eh.wasm`, mainWorker: '' },
+      },
+      new duck.VoidLogger(),
+      duck.NODE_RUNTIME,
+    )) as BlockingBindings;
+    await db.instantiate(() => {});
+    db.open(OPEN_CONFIG);
+    conn = db.connect();
+    connId = conn.useUnsafe((_b, id) => id);
+    for (const s of SETUP_SQL) db.runQuery(connId, s);
+  } catch (e) {
+    throw queryError(e);
+  }
+  let closed = false;
+  const live = () => {
+    if (closed) throw new DeltaError('QUERY_ERROR', 'The SQL engine is closed.');
+  };
+  return {
+    kind: 'node',
+    capabilities: { localPaths: true, fileHandles: false, urls: false },
+    async query(sql) {
+      live();
+      let bytes: Uint8Array;
+      try {
+        bytes = db.runQuery(connId, sql);
+      } catch (e) {
+        throw queryError(e, sql);
+      }
+      return decode(bytes);
+    },
+    async registerBuffer(name, bytes) {
+      live();
+      try {
+        db.registerFileBuffer(name, bytes);
+      } catch (e) {
+        throw queryError(e);
+      }
+    },
+    async registerFile() {
+      throw new DeltaError('QUERY_ERROR', 'registerFile (browser File handles) is not available in Node; use registerBuffer or registerLocalPath.');
+    },
+    async registerUrl() {
+      throw new DeltaError('QUERY_ERROR', 'registerUrl is not available in the Node engine (no HTTP file system in the blocking bundle); read the bytes and use registerBuffer.');
+    },
+    async registerLocalPath(name, absPath) {
+      live();
+      try {
+        db.registerFileURL(name, absPath, PROTOCOL.NODE_FS, true);
+      } catch (e) {
+        throw queryError(e);
+      }
+    },
+    async insertArrow(name, table, options = {}) {
+      live();
+      try {
+        db.insertArrowFromIPCStream(connId, ipcStream(table), { name, schema: options.schema, create: options.create ?? true });
+      } catch (e) {
+        throw queryError(e);
+      }
+    },
+    async copyFileToBuffer(name) {
+      live();
+      try {
+        return db.copyFileToBuffer(name).slice();
+      } catch (e) {
+        throw queryError(e);
+      }
+    },
+    async dropFile(name) {
+      if (closed) return;
+      try {
+        db.dropFile(name);
+      } catch {
+        // unknown names are ignored
+      }
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      try {
+        conn.close();
+        db.reset();
+      } catch {
+        // closing twice or after a failed query is fine
+      }
+    },
+  };
+}
+
+/** URLs of the DuckDB-WASM browser bundle files, as served by the host (Vite `?url` imports). */
+export interface BrowserEngineUrls {
+  /** `duckdb-eh.wasm` (or `duckdb-mvp.wasm` with the mvp worker). */
+  wasmUrl: string;
+  /** `duckdb-browser-eh.worker.js` (or the mvp worker). */
+  workerUrl: string;
+}
+
+/** Minimal shape of `AsyncDuckDB` that we use. */
+interface AsyncBindings {
+  instantiate(mainModuleURL: string, pthreadWorkerURL?: string | null): Promise<unknown>;
+  open(config: unknown): Promise<void>;
+  connectInternal(): Promise<number>;
+  runQuery(conn: number, text: string): Promise<Uint8Array>;
+  insertArrowFromIPCStream(conn: number, buffer: Uint8Array, options?: unknown): Promise<void>;
+  registerFileBuffer(name: string, buffer: Uint8Array): Promise<void>;
+  registerFileHandle(name: string, handle: unknown, protocol: number, directIO: boolean): Promise<void>;
+  registerFileURL(name: string, url: string, proto: number, directIO: boolean): Promise<void>;
+  copyFileToBuffer(name: string): Promise<Uint8Array>;
+  dropFile(name: string): Promise<unknown>;
+  disconnect(conn: number): Promise<void>;
+  terminate(): Promise<void>;
+}
+
+/**
+ * Creates an engine for the browser: `AsyncDuckDB` running in its own Web Worker, instantiated from
+ * the given URLs (no CDN). Call it when a data view first needs SQL, not at start-up.
+ *
+ * @throws DeltaError `QUERY_ERROR` when the worker or the wasm module cannot be loaded.
+ */
+export async function createBrowserEngine(urls: BrowserEngineUrls): Promise<SqlEngine> {
+  let db: AsyncBindings;
+  let connId: number;
+  try {
+    const duck = await import('@duckdb/duckdb-wasm');
+    const worker = new Worker(urls.workerUrl);
+    db = new duck.AsyncDuckDB(new duck.VoidLogger(), worker) as unknown as AsyncBindings;
+    await db.instantiate(urls.wasmUrl, null);
+    await db.open(OPEN_CONFIG);
+    connId = await db.connectInternal();
+    for (const s of SETUP_SQL) await db.runQuery(connId, s);
+  } catch (e) {
+    throw queryError(e);
+  }
+  let closed = false;
+  const live = () => {
+    if (closed) throw new DeltaError('QUERY_ERROR', 'The SQL engine is closed.');
+  };
+  const wrap = async <T>(fn: () => Promise<T>, sql?: string): Promise<T> => {
+    live();
+    try {
+      return await fn();
+    } catch (e) {
+      throw queryError(e, sql);
+    }
+  };
+  return {
+    kind: 'browser',
+    capabilities: { localPaths: false, fileHandles: true, urls: true },
+    query: (sql) => wrap(async () => decode(await db.runQuery(connId, sql)), sql),
+    // The worker takes ownership of transferred buffers; give it a copy so callers keep theirs.
+    registerBuffer: (name, bytes) => wrap(() => db.registerFileBuffer(name, bytes.slice())),
+    registerFile: (name, file) => wrap(() => db.registerFileHandle(name, file, PROTOCOL.BROWSER_FILEREADER, true)),
+    registerUrl: (name, url) => wrap(() => db.registerFileURL(name, url, PROTOCOL.HTTP, false)),
+    async registerLocalPath() {
+      throw new DeltaError('QUERY_ERROR', 'registerLocalPath is only available in Node.');
+    },
+    insertArrow: (name, table, options = {}) =>
+      wrap(() => db.insertArrowFromIPCStream(connId, ipcStream(table), { name, schema: options.schema, create: options.create ?? true })),
+    copyFileToBuffer: (name) => wrap(() => db.copyFileToBuffer(name)),
+    async dropFile(name) {
+      if (closed) return;
+      await db.dropFile(name).catch(() => undefined);
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await db.disconnect(connId).catch(() => undefined);
+      await db.terminate().catch(() => undefined);
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// SQL text helpers shared by the data plane
+// ---------------------------------------------------------------------------------------------
+
+/** Quotes an identifier for DuckDB: `a"b` → `"a""b"`. */
+export function quoteIdent(name: string): string {
+  return '"' + name.replace(/"/g, '""') + '"';
+}
+
+/** Quotes a string literal for DuckDB: `it's` → `'it''s'`. */
+export function quoteString(s: string): string {
+  return "'" + s.replace(/'/g, "''") + "'";
+}
+
+const locks = new WeakMap<SqlEngine, Promise<unknown>>();
+
+/**
+ * Runs `fn` with exclusive use of `engine` among callers of this function (a FIFO lock), for
+ * multi-statement sequences that must not interleave (e.g. `SET search_path` then a query).
+ */
+export function withEngineLock<T>(engine: SqlEngine, fn: () => Promise<T>): Promise<T> {
+  const prev = locks.get(engine) ?? Promise.resolve();
+  const run = prev.then(fn, fn);
+  locks.set(
+    engine,
+    run.catch(() => undefined),
+  );
+  return run;
+}

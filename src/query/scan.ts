@@ -1,0 +1,778 @@
+/**
+ * Scan planning: which data files of a {@link Snapshot} a read needs, and the DuckDB SQL that turns
+ * them into the table's logical rows.
+ *
+ * Protocol rules applied (delta-io/delta `PROTOCOL.md`):
+ * - "Column Mapping": files store physical names (Spark writes the physical name as the Parquet
+ *   column name in `name` AND `id` mode); columns are resolved by physical name, nested struct fields
+ *   included, and renamed to logical names. Files written by an id-mode writer that relies on Parquet
+ *   field ids alone (no physical names) are NOT supported: DuckDB 0.9.1 has no field-id mapping.
+ * - "Partition Value Serialization": partition columns come from `add.partitionValues` (typed per the
+ *   schema, nulls included), never from `key=value/` folders (`hive_partitioning=false`), and a copy
+ *   of the partition column inside the file (materialized partition columns) is ignored.
+ * - "Deletion Vectors": rows whose `file_row_number` is in the file's DV (inline or on disk) are
+ *   removed with an anti-join against a small table of (file, row index).
+ * - Schema evolution: a column missing from a file (added later) reads as NULL; "Type Widening": a
+ *   narrower file type is CAST to the table type; extra file columns (e.g. `_change_type`) are ignored.
+ *
+ * Only the bytes a query needs, in this order, before DuckDB sees any file:
+ * (a) partition pruning: every top-level conjunct of the predicate that binds against the partition
+ *     columns alone is evaluated by DuckDB over a small table of per-file partition values;
+ * (b) statistics pruning: conjuncts `col op literal` (=, <, <=, >, >=, <>, IS [NOT] NULL, IN,
+ *     BETWEEN) on top-level primitive data columns skip files whose min/max/nullCount exclude them;
+ * (c) `LIMIT n` without a predicate: files in log order until their `numRecords` (minus deleted rows)
+ *     reach n;
+ * (d) projection: only the requested columns are selected (DuckDB reads only those column chunks
+ *     when it reads files by range).
+ * Chosen files reach DuckDB through the table's `ObjectStore` (`store.get` → `registerBuffer`), or,
+ * with `fileAccess: 'direct'`, through a handle the store offers (a local path, an HTTP URL, a `File`).
+ */
+import * as arrow from 'apache-arrow';
+import type { FileActionBatch } from '../delta/actions.ts';
+import { loadDeletionVector, type DeletionVectorDescriptor } from '../delta/deletion-vectors.ts';
+import { DeltaError, throwIfAborted } from '../delta/errors.ts';
+import {
+  columnMappingMode,
+  parsePartitionValue,
+  parsePartitionValues,
+  partitionColumnInfo,
+  physicalName,
+  type ColumnMappingMode,
+  type DataType,
+  type PartitionColumn,
+  type PartitionValue,
+  type StructField,
+  type StructType,
+} from '../delta/schema.ts';
+import { mapLimit, numRecordsAt, safeDecode, statsAt, type Snapshot } from '../delta/snapshot.ts';
+import type { ObjectStore } from '../delta/storage/object-store.ts';
+import { quoteIdent, quoteString, type SqlEngine } from './engine.ts';
+import { parseSimpleComparison, splitConjuncts, type SimpleComparison } from './sql-text.ts';
+import { canonicalValue, castCanonical, convertExpr, duckType, nullOf } from './types.ts';
+
+/** What to read. */
+export interface ScanOptions {
+  /** Logical top-level column names, in output order (default: every column of the schema). */
+  columns?: string[];
+  /** A SQL predicate over logical column names (DuckDB syntax), used for pruning and filtering. */
+  where?: string;
+  /** At most this many rows (pruning by `numRecords` when there is no `where`). */
+  limit?: number;
+  signal?: AbortSignal;
+}
+
+/** One output column of a scan. */
+export interface ScanColumn {
+  /** Logical name. */
+  name: string;
+  field: StructField;
+  /** True for a partition column (value from the log). */
+  partition: boolean;
+  /** Name in data files and in `partitionValues` (physical name under column mapping). */
+  physicalName: string;
+}
+
+/** A data file chosen by a plan. */
+export interface PlannedFile {
+  /** Index in `snapshot.files`. */
+  index: number;
+  /** Store-relative, URI-decoded path. */
+  path: string;
+  /** Bytes, from the log. */
+  sizeBytes: number;
+  /** `stats.numRecords`, or null when the file has no stats. */
+  numRecords: number | null;
+  /** Rows deleted by the file's DV (its cardinality), 0 without a DV. */
+  deletedRows: number;
+  deletionVector: DeletionVectorDescriptor | null;
+  /** Typed partition values keyed by logical column name. */
+  partitionValues: Record<string, PartitionValue>;
+}
+
+/** How many files each pruning step removed. */
+export interface PruningReport {
+  totalFiles: number;
+  /** Sum of `size` of all active files, bytes. */
+  totalBytes: number;
+  /** Sum of `size` of the chosen files, bytes. */
+  selectedBytes: number;
+  byPartition: number;
+  byStats: number;
+  byLimit: number;
+  /** Conjuncts evaluated against partition values. */
+  partitionConjuncts: string[];
+  /** Conjuncts evaluated against file statistics. */
+  statsConjuncts: string[];
+}
+
+/** The result of {@link planScan}: which files to read and how to present them. */
+export interface ScanPlan {
+  version: number;
+  mode: ColumnMappingMode;
+  schema: StructType;
+  columns: ScanColumn[];
+  partitionColumns: PartitionColumn[];
+  files: PlannedFile[];
+  where?: string;
+  limit?: number;
+  pruning: PruningReport;
+}
+
+let uniq = 0;
+/** A process-unique suffix for helper table names. */
+export function nextId(): number {
+  return ++uniq;
+}
+
+/** Stats-pruning eligible Delta types (floats are not: NaN ordering differs between writers). */
+function statsEligible(t: DataType): boolean {
+  switch (t.type) {
+    case 'byte':
+    case 'short':
+    case 'integer':
+    case 'long':
+    case 'date':
+    case 'timestamp':
+    case 'timestamp_ntz':
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'decimal':
+      return t.precision <= 15;
+    default:
+      return false;
+  }
+}
+
+/** Longest string statistic trusted as an upper bound (Delta Spark truncates string stats at 32 chars). */
+const MAX_TRUSTED_STRING_STAT = 31;
+
+/**
+ * Canonical text (see `castCanonical`) of a min/max statistic, widened for truncation: timestamp
+ * stats are written with millisecond precision, so min − 1 ms and max + 1 ms; a long string max may
+ * be a truncated prefix and is dropped. Returns null for unknown or unusable values.
+ */
+function canonicalStat(v: unknown, t: DataType, which: 'min' | 'max'): string | null {
+  if (v === null || v === undefined) return null;
+  switch (t.type) {
+    case 'byte':
+    case 'short':
+    case 'integer':
+    case 'long':
+      if (typeof v === 'bigint') return String(v);
+      if (typeof v === 'number') return Number.isSafeInteger(v) ? String(v) : null;
+      if (typeof v === 'string' && /^-?\d+$/.test(v)) return v;
+      return null;
+    case 'decimal':
+      if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+      if (typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v)) return v;
+      return null;
+    case 'boolean':
+      return typeof v === 'boolean' ? String(v) : null;
+    case 'string':
+      if (typeof v !== 'string') return null;
+      if (which === 'max' && [...v].length > MAX_TRUSTED_STRING_STAT) return null;
+      return v;
+    case 'date':
+      if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v)) return v;
+      if (v instanceof Date) return v.toISOString().slice(0, 10);
+      return null;
+    case 'timestamp':
+    case 'timestamp_ntz': {
+      let micros: bigint | undefined;
+      try {
+        if (typeof v === 'string') {
+          const s = t.type === 'timestamp_ntz' ? v.replace(/Z$/, '') : v;
+          const p = parsePartitionValue(s, t);
+          if (typeof p === 'bigint') micros = p;
+        } else if (v instanceof Date) {
+          micros = BigInt(v.getTime()) * 1000n;
+        }
+      } catch {
+        return null;
+      }
+      if (micros === undefined) return null;
+      return String(which === 'min' ? micros - 1000n : micros + 1000n);
+    }
+    default:
+      return null;
+  }
+}
+
+/** Looks up a value in stats keyed by physical names. */
+function statValue(obj: Record<string, unknown> | undefined, key: string): unknown {
+  if (!obj) return undefined;
+  return obj[key];
+}
+
+/** Resolves the requested logical columns against the schema. */
+function resolveColumns(schema: StructType, mode: ColumnMappingMode, partitionCols: PartitionColumn[], names?: string[]): ScanColumn[] {
+  const partNames = new Set(partitionCols.map((p) => p.name));
+  const all = schema.fields.map((f) => ({ name: f.name, field: f, partition: partNames.has(f.name), physicalName: physicalName(f, mode) }));
+  if (!names) return all;
+  return names.map((n) => {
+    const c = all.find((x) => x.name === n) ?? all.find((x) => x.name.toLowerCase() === n.toLowerCase());
+    if (!c) {
+      throw new DeltaError('QUERY_ERROR', `Column "${n}" is not in the table schema (columns: ${all.map((a) => a.name).join(', ')}).`);
+    }
+    return c;
+  });
+}
+
+/** Options of {@link planScan} beyond {@link ScanOptions}. */
+export interface PlanContext {
+  /** Engine used to evaluate pruning predicates (required when `where` is given). */
+  engine?: SqlEngine;
+  /** DuckDB schema for temporary helper tables (default `main`). */
+  scratchSchema?: string;
+}
+
+/**
+ * Plans a scan of `snapshot`: resolves columns, prunes files (partition values, statistics, limit)
+ * and returns the chosen files in log order.
+ *
+ * @throws DeltaError `UNSUPPORTED_READER_FEATURE` (the table needs a reader feature this reader
+ *   lacks), `QUERY_ERROR` (unknown column; a predicate DuckDB rejects outright is NOT an error
+ *   here, it just prunes nothing), `INVALID_PARTITION_VALUE`, `CANCELLED`.
+ */
+export async function planScan(snapshot: Snapshot, options: ScanOptions = {}, ctx: PlanContext = {}): Promise<ScanPlan> {
+  snapshot.assertReadable();
+  const mode = columnMappingMode(snapshot.metadata.configuration, snapshot.protocol);
+  const schema = snapshot.schema;
+  const partitionColumns = partitionColumnInfo(schema, snapshot.metadata.partitionColumns ?? [], mode, { version: snapshot.version });
+  const columns = resolveColumns(schema, mode, partitionColumns, options.columns);
+  const n = snapshot.files.length;
+  const where = options.where?.trim() || undefined;
+  const limit = options.limit !== undefined && options.limit >= 0 ? Math.floor(options.limit) : undefined;
+
+  let totalBytes = 0;
+  snapshot.files.forEach((b, r) => (totalBytes += Number.isNaN(b.size[r]) ? 0 : b.size[r]));
+  const report: PruningReport = {
+    totalFiles: n,
+    totalBytes,
+    selectedBytes: 0,
+    byPartition: 0,
+    byStats: 0,
+    byLimit: 0,
+    partitionConjuncts: [],
+    statsConjuncts: [],
+  };
+
+  let keep: Uint8Array = new Uint8Array(n).fill(1);
+  if (where && n > 0) {
+    if (!ctx.engine) throw new DeltaError('INVALID_ARGUMENT', 'planScan needs an engine to prune with a predicate.');
+    keep = await pruneWithPredicate(snapshot, where, partitionColumns, mode, ctx.engine, ctx.scratchSchema ?? 'main', report, options.signal);
+  }
+  if (!where && limit !== undefined) {
+    let rows = 0;
+    let i = 0;
+    snapshot.files.forEach((b, r) => {
+      if (rows >= limit) {
+        keep[i] = 0;
+        report.byLimit++;
+      } else {
+        const nr = numRecordsAt(b, r);
+        const del = b.dvCardinality && !Number.isNaN(b.dvCardinality[r]) ? b.dvCardinality[r] : 0;
+        if (nr !== null) rows += Math.max(0, nr - del);
+      }
+      i++;
+    });
+  }
+
+  const files: PlannedFile[] = [];
+  snapshot.files.forEach((b, r, i) => {
+    if (!keep[i]) return;
+    files.push(plannedFile(snapshot, b, r, i, partitionColumns));
+  });
+  report.selectedBytes = files.reduce((s, f) => s + f.sizeBytes, 0);
+  return { version: snapshot.version, mode, schema, columns, partitionColumns, files, where, limit, pruning: report };
+}
+
+function plannedFile(snapshot: Snapshot, b: FileActionBatch, r: number, i: number, partitionColumns: PartitionColumn[]): PlannedFile {
+  const raw = b.path[r];
+  const path = storePath(raw.includes('%') ? safeDecode(raw) : raw, snapshot.store);
+  const dv = b.deletionVector(r);
+  return {
+    index: i,
+    path,
+    sizeBytes: Number.isNaN(b.size[r]) ? 0 : b.size[r],
+    numRecords: numRecordsAt(b, r),
+    deletedRows: dv ? dv.cardinality : 0,
+    deletionVector: dv,
+    partitionValues: partitionColumns.length
+      ? parsePartitionValues(b.partitionValuesAt(r), partitionColumns, { version: snapshot.version, path: raw })
+      : {},
+  };
+}
+
+/**
+ * Maps an `add.path` to a store path: relative paths as they are; absolute `file:` URIs or paths
+ * under the store's root (its `description`) made relative. @throws DeltaError `FILE_NOT_FOUND` for
+ * an absolute location outside the table root.
+ */
+function storePath(path: string, store: ObjectStore): string {
+  if (!/^[A-Za-z][A-Za-z0-9+.-]*:/.test(path) && !path.startsWith('/')) return path;
+  let abs = path.replace(/^file:\/\/(localhost)?/i, '').replace(/^file:/i, '');
+  const root = store.description.replace(/\/+$/, '');
+  if (abs.startsWith(root + '/')) return abs.slice(root.length + 1);
+  throw new DeltaError('FILE_NOT_FOUND', `Data file ${path} lies outside the table root ${store.description}; this reader only reads files under the table.`, {
+    path,
+    hint: 'Open the table through a location that contains its data files (shallow clones reference files of another table).',
+  });
+}
+
+/** One stats-pruning column: its schema column and the comparisons on it. */
+interface StatsColumn {
+  key: string;
+  type: DataType;
+  slot: number;
+}
+
+/**
+ * Evaluates the predicate's prunable conjuncts over a helper table of per-file partition values and
+ * statistics. Returns a keep-mask over `snapshot.files`.
+ */
+async function pruneWithPredicate(
+  snapshot: Snapshot,
+  where: string,
+  partitionColumns: PartitionColumn[],
+  mode: ColumnMappingMode,
+  engine: SqlEngine,
+  scratch: string,
+  report: PruningReport,
+  signal?: AbortSignal,
+): Promise<Uint8Array> {
+  const n = snapshot.files.length;
+  const keep = new Uint8Array(n).fill(1);
+  const conjuncts = splitConjuncts(where);
+  if (!conjuncts.length) return keep;
+  const partNames = new Set(partitionColumns.map((p) => p.name.toLowerCase()));
+
+  // Statistics candidates: simple comparisons on top-level primitive data columns.
+  const statsCols = new Map<string, StatsColumn>();
+  const comparisons: { conjunct: string; cmp: SimpleComparison; col: StatsColumn }[] = [];
+  for (const c of conjuncts) {
+    const cmp = parseSimpleComparison(c);
+    if (!cmp) continue;
+    const lname = cmp.column.toLowerCase();
+    if (partNames.has(lname)) continue;
+    const field = snapshot.schema.fields.find((f) => f.name === cmp.column) ?? snapshot.schema.fields.find((f) => f.name.toLowerCase() === lname);
+    if (!field || !statsEligible(field.type)) continue;
+    const key = physicalName(field, mode);
+    let col = statsCols.get(key);
+    if (!col) {
+      col = { key, type: field.type, slot: statsCols.size };
+      statsCols.set(key, col);
+    }
+    comparisons.push({ conjunct: c, cmp, col });
+  }
+
+  // The helper table: canonical text of partition values and stats, one row per active file.
+  const idx = new Int32Array(n);
+  const pv: (string | null)[][] = partitionColumns.map(() => new Array(n));
+  const nrec = new Float64Array(n);
+  const mins: (string | null)[][] = [...statsCols.values()].map(() => new Array(n));
+  const maxs: (string | null)[][] = [...statsCols.values()].map(() => new Array(n));
+  const nulls: Float64Array[] = [...statsCols.values()].map(() => new Float64Array(n));
+  snapshot.files.forEach((b, r, i) => {
+    idx[i] = i;
+    if (partitionColumns.length) {
+      const values = parsePartitionValues(b.partitionValuesAt(r), partitionColumns, { version: snapshot.version, path: b.path[r] });
+      partitionColumns.forEach((p, k) => (pv[k][i] = canonicalValue(values[p.name])));
+    }
+    const nr = statsCols.size ? null : numRecordsAt(b, r);
+    if (!statsCols.size) {
+      nrec[i] = nr ?? NaN;
+      return;
+    }
+    const st = statsAt(b, r);
+    nrec[i] = st?.numRecords ?? NaN;
+    for (const col of statsCols.values()) {
+      mins[col.slot][i] = canonicalStat(statValue(st?.minValues, col.key), col.type, 'min');
+      maxs[col.slot][i] = canonicalStat(statValue(st?.maxValues, col.key), col.type, 'max');
+      const nc = statValue(st?.nullCount, col.key);
+      nulls[col.slot][i] = typeof nc === 'number' ? nc : typeof nc === 'bigint' ? Number(nc) : NaN;
+    }
+  });
+  const cols: Record<string, arrow.Vector> = {
+    __idx: arrow.makeVector(idx),
+    __n: nanToNull(nrec),
+  };
+  partitionColumns.forEach((_p, k) => (cols[`__p${k}`] = arrow.vectorFromArray(pv[k], new arrow.Utf8())));
+  for (const col of statsCols.values()) {
+    cols[`__min${col.slot}`] = arrow.vectorFromArray(mins[col.slot], new arrow.Utf8());
+    cols[`__max${col.slot}`] = arrow.vectorFromArray(maxs[col.slot], new arrow.Utf8());
+    cols[`__nulls${col.slot}`] = nanToNull(nulls[col.slot]);
+  }
+  const tmp = `__prune_${nextId()}`;
+  const tmpRef = `${quoteIdent(scratch)}.${quoteIdent(tmp)}`;
+  await engine.insertArrow(tmp, new arrow.Table(cols), { schema: scratch });
+  try {
+    throwIfAborted(signal);
+    const sel = [
+      '__idx',
+      '__n',
+      ...partitionColumns.map((p, k) => `${castCanonical(`__p${k}`, p.type)} AS ${quoteIdent(p.name)}`),
+      ...[...statsCols.values()].flatMap((c) => [
+        `${castCanonical(`__min${c.slot}`, c.type)} AS __min${c.slot}`,
+        `${castCanonical(`__max${c.slot}`, c.type)} AS __max${c.slot}`,
+        `__nulls${c.slot}`,
+      ]),
+    ];
+    const inner = `(SELECT ${sel.join(', ')} FROM ${tmpRef}) AS __c`;
+    const partConds: string[] = [];
+    if (partitionColumns.length) {
+      for (const c of conjuncts) {
+        if (comparisons.some((x) => x.conjunct === c)) continue;
+        try {
+          await engine.query(`SELECT 1 FROM ${inner} WHERE (${c}) LIMIT 0`);
+          partConds.push(`(${c})`);
+          report.partitionConjuncts.push(c);
+        } catch {
+          // references data columns (or is not valid SQL): not a partition filter
+        }
+      }
+    }
+    const statConds: string[] = [];
+    for (const { conjunct, cmp, col } of comparisons) {
+      const cond = statsKeepCondition(cmp, col.slot);
+      if (!cond) continue;
+      statConds.push(cond);
+      report.statsConjuncts.push(conjunct);
+    }
+    if (!partConds.length && !statConds.length) return keep;
+    const countKept = async (conds: string[]): Promise<Set<number>> => {
+      const res = await engine.query(`SELECT __idx FROM ${inner} WHERE ${conds.join(' AND ')}`);
+      const col = res.getChild('__idx')!;
+      const s = new Set<number>();
+      for (let k = 0; k < res.numRows; k++) s.add(Number(col.get(k)));
+      return s;
+    };
+    let afterPart: Set<number> | undefined;
+    if (partConds.length) {
+      try {
+        afterPart = await countKept(partConds);
+      } catch {
+        afterPart = undefined; // evaluation failed (e.g. a cast error on a value): prune nothing
+      }
+    }
+    let afterStats: Set<number> | undefined;
+    if (statConds.length) {
+      try {
+        afterStats = await countKept(statConds);
+      } catch {
+        afterStats = undefined;
+      }
+    }
+    for (let i = 0; i < n; i++) {
+      if (afterPart && !afterPart.has(i)) {
+        keep[i] = 0;
+        report.byPartition++;
+      } else if (afterStats && !afterStats.has(i)) {
+        keep[i] = 0;
+        report.byStats++;
+      }
+    }
+    return keep;
+  } finally {
+    await engine.query(`DROP TABLE IF EXISTS ${tmpRef}`).catch(() => undefined);
+  }
+}
+
+function nanToNull(values: Float64Array): arrow.Vector {
+  return arrow.vectorFromArray(Array.from(values, (v) => (Number.isNaN(v) ? null : v)), new arrow.Float64());
+}
+
+/**
+ * SQL that is TRUE unless the file's statistics prove no row satisfies the comparison. Statistics
+ * columns: `__min<slot>`, `__max<slot>` (typed), `__nulls<slot>`, and `__n` (numRecords); NULL means
+ * unknown and never prunes.
+ */
+function statsKeepCondition(cmp: SimpleComparison, slot: number): string | undefined {
+  const mn = `__min${slot}`;
+  const mx = `__max${slot}`;
+  const nl = `__nulls${slot}`;
+  const allNull = `(${nl} IS NOT NULL AND __n IS NOT NULL AND ${nl} >= __n)`;
+  const [a, b] = cmp.literals;
+  let prune: string;
+  switch (cmp.op) {
+    case '=':
+      prune = `${allNull} OR ${mn} > ${a} OR ${mx} < ${a}`;
+      break;
+    case '<':
+      prune = `${allNull} OR ${mn} >= ${a}`;
+      break;
+    case '<=':
+      prune = `${allNull} OR ${mn} > ${a}`;
+      break;
+    case '>':
+      prune = `${allNull} OR ${mx} <= ${a}`;
+      break;
+    case '>=':
+      prune = `${allNull} OR ${mx} < ${a}`;
+      break;
+    case '<>':
+      prune = `${allNull} OR (${mn} = ${a} AND ${mx} = ${a})`;
+      break;
+    case 'IS NULL':
+      prune = `${nl} = 0`;
+      break;
+    case 'IS NOT NULL':
+      prune = allNull;
+      break;
+    case 'IN':
+      prune = `${allNull} OR (${cmp.literals.map((l) => `(${mn} > ${l} OR ${mx} < ${l})`).join(' AND ')})`;
+      break;
+    case 'BETWEEN':
+      prune = `${allNull} OR ${mn} > ${b} OR ${mx} < ${a}`;
+      break;
+    default:
+      return undefined;
+  }
+  return `NOT COALESCE(${prune}, FALSE)`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Registering files
+// ---------------------------------------------------------------------------------------------
+
+/** How data bytes reach DuckDB: always through `store.get` (`'buffer'`, the default), or through a handle the store offers (`'direct'`). */
+export type FileAccess = 'buffer' | 'direct';
+
+/** A store that can hand out browser `File`s (see `FileListStore.fileAt`). */
+interface FileHandleStore {
+  fileAt(path: string): Blob | undefined;
+}
+
+/**
+ * Registers data files with an engine once and remembers their DuckDB names. Owned by a query
+ * session; {@link FileRegistry.dropAll} forgets every file.
+ */
+export class FileRegistry {
+  private readonly names = new Map<string, string>();
+  private counter = 0;
+  /** Bytes read through `store.get` so far. */
+  bytesRead = 0;
+
+  /**
+   * @param prefix a unique prefix for DuckDB file names (e.g. `dx3`).
+   * @param fileAccess see {@link FileAccess}.
+   * @param concurrency how many files to read at once (default 8).
+   */
+  constructor(
+    readonly engine: SqlEngine,
+    readonly store: ObjectStore,
+    readonly prefix: string,
+    readonly fileAccess: FileAccess = 'buffer',
+    readonly concurrency = 8,
+  ) {}
+
+  /** The DuckDB name of a registered file, if any. */
+  nameOf(path: string): string | undefined {
+    return this.names.get(path);
+  }
+
+  /**
+   * Registers every path not yet registered and returns path → DuckDB file name.
+   * @throws DeltaError `FILE_NOT_FOUND` naming the data file (and `version`), store errors, `CANCELLED`.
+   */
+  async ensure(paths: string[], version: number, signal?: AbortSignal): Promise<Map<string, string>> {
+    const todo = [...new Set(paths)].filter((p) => !this.names.has(p));
+    await mapLimit(todo, this.concurrency, async (path) => {
+      throwIfAborted(signal);
+      const name = `${this.prefix}_${++this.counter}.parquet`;
+      await this.register(path, name, version, signal);
+      this.names.set(path, name);
+    });
+    const out = new Map<string, string>();
+    for (const p of paths) out.set(p, this.names.get(p)!);
+    return out;
+  }
+
+  private async register(path: string, name: string, version: number, signal?: AbortSignal): Promise<void> {
+    const notFound = (e: unknown): never => {
+      if (e instanceof DeltaError && e.code === 'FILE_NOT_FOUND') {
+        throw new DeltaError('FILE_NOT_FOUND', `Data file ${path} of table version ${version} not found.`, {
+          path,
+          version,
+          cause: e,
+          hint: 'The file may have been vacuumed, or not copied with the table. Try an older or newer version.',
+        });
+      }
+      throw e;
+    };
+    if (this.fileAccess === 'direct') {
+      const handles = this.store as unknown as Partial<FileHandleStore>;
+      if (this.engine.capabilities.fileHandles && typeof handles.fileAt === 'function') {
+        const file = handles.fileAt(path);
+        if (!file) notFound(new DeltaError('FILE_NOT_FOUND', `File not found: ${path}`, { path }));
+        await this.engine.registerFile(name, file!);
+        return;
+      }
+      const url = await this.store.url?.(path);
+      if (url && /^https?:\/\//i.test(url) && this.engine.capabilities.urls) {
+        await this.engine.registerUrl(name, url);
+        return;
+      }
+      if (url && (url.startsWith('/') || /^[A-Za-z]:[\\/]/.test(url)) && this.engine.capabilities.localPaths) {
+        await this.store.head(path, signal).catch(notFound);
+        await this.engine.registerLocalPath(name, url);
+        return;
+      }
+    }
+    const bytes = await this.store.get(path, signal).catch(notFound);
+    this.bytesRead += bytes.byteLength;
+    await this.engine.registerBuffer(name, bytes);
+  }
+
+  /** Drops every registered file from the engine. */
+  async dropAll(): Promise<void> {
+    for (const name of this.names.values()) await this.engine.dropFile(name);
+    this.names.clear();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// SQL
+// ---------------------------------------------------------------------------------------------
+
+/** Where {@link buildScanSql} registers files and helper tables. */
+export interface ScanSqlContext {
+  engine: SqlEngine;
+  store: ObjectStore;
+  registry: FileRegistry;
+  /** DuckDB schema for helper tables (partition values, deletion vectors); must exist. */
+  schema: string;
+  signal?: AbortSignal;
+  /** Parallel DV loads (default 8). */
+  concurrency?: number;
+}
+
+/** SQL for a plan plus the helper tables it needs. */
+export interface ScanSql {
+  /** A SELECT producing the plan's columns (logical names, logical types), without WHERE/LIMIT. */
+  sql: string;
+  /** Helper tables created for this SQL (qualified names); drop them when the SQL is no longer used. */
+  helperTables: string[];
+}
+
+/** A parquet_schema row, for grouping files by physical layout. */
+type SchemaRow = string;
+
+/**
+ * Registers the plan's files (and DVs) with the engine and returns SQL that reads them as the
+ * table's logical rows. Files with the same Parquet schema are read by one `read_parquet` call.
+ *
+ * @throws DeltaError `FILE_NOT_FOUND` (data file or DV file, named), `CORRUPT_DELETION_VECTOR`,
+ *   `QUERY_ERROR` (a file DuckDB cannot read), `CANCELLED`.
+ */
+export async function buildScanSql(plan: ScanPlan, ctx: ScanSqlContext): Promise<ScanSql> {
+  const { engine, schema } = ctx;
+  const cols = plan.columns;
+  const helperTables: string[] = [];
+  if (!plan.files.length) {
+    const sel = cols.length ? cols.map((c) => `${nullOf(c.field.type)} AS ${quoteIdent(c.name)}`).join(', ') : 'NULL AS __row';
+    return { sql: `SELECT ${sel} WHERE false`, helperTables };
+  }
+  const names = await ctx.registry.ensure(
+    plan.files.map((f) => f.path),
+    plan.version,
+    ctx.signal,
+  );
+  throwIfAborted(ctx.signal);
+
+  // Deletion vectors.
+  const withDv = plan.files.filter((f) => f.deletionVector);
+  const dvRows = await mapLimit(withDv, ctx.concurrency ?? 8, (f) =>
+    loadDeletionVector(ctx.store, f.deletionVector!, { dataFile: f.path, version: plan.version, signal: ctx.signal }),
+  );
+  let dvTable: string | undefined;
+  const id = nextId();
+  if (withDv.length) {
+    const total = dvRows.reduce((s, r) => s + r.length, 0);
+    const fname: string[] = new Array(total);
+    const rows = new BigInt64Array(total);
+    let k = 0;
+    withDv.forEach((f, j) => {
+      const nm = names.get(f.path)!;
+      for (const r of dvRows[j]) {
+        fname[k] = nm;
+        rows[k++] = BigInt(r);
+      }
+    });
+    const name = `__dv_${id}`;
+    await engine.insertArrow(name, new arrow.Table({ __fname: arrow.vectorFromArray(fname, new arrow.Utf8()), __row: arrow.makeVector(rows) }), { schema });
+    dvTable = `${quoteIdent(schema)}.${quoteIdent(name)}`;
+    helperTables.push(dvTable);
+  }
+
+  // Partition values of the chosen files, typed.
+  const partCols = cols.filter((c) => c.partition);
+  let filesTable: string | undefined;
+  if (partCols.length) {
+    const raw: Record<string, arrow.Vector> = {
+      __fname: arrow.vectorFromArray(plan.files.map((f) => names.get(f.path)!), new arrow.Utf8()),
+    };
+    partCols.forEach((c, k) => (raw[`__p${k}`] = arrow.vectorFromArray(plan.files.map((f) => canonicalValue(f.partitionValues[c.name] ?? null)), new arrow.Utf8())));
+    const rawName = `__pvraw_${id}`;
+    await engine.insertArrow(rawName, new arrow.Table(raw), { schema });
+    const rawRef = `${quoteIdent(schema)}.${quoteIdent(rawName)}`;
+    filesTable = `${quoteIdent(schema)}.${quoteIdent(`__pv_${id}`)}`;
+    await engine.query(
+      `CREATE TABLE ${filesTable} AS SELECT __fname, ${partCols.map((c, k) => `${castCanonical(`__p${k}`, c.field.type)} AS ${quoteIdent(c.name)}`).join(', ')} FROM ${rawRef}; DROP TABLE ${rawRef}`,
+    );
+    helperTables.push(filesTable);
+  }
+
+  // Group files by physical schema.
+  const fileNames = plan.files.map((f) => names.get(f.path)!);
+  const schemaRows = await engine.query(
+    `SELECT file_name, name, type, repetition_type, num_children, converted_type, logical_type, scale, precision FROM parquet_schema([${fileNames.map(quoteString).join(', ')}])`,
+  );
+  const sig = new Map<string, SchemaRow[]>();
+  {
+    const get = (c: string) => schemaRows.getChild(c)!;
+    const cFile = get('file_name');
+    const parts = ['name', 'type', 'repetition_type', 'num_children', 'converted_type', 'logical_type', 'scale', 'precision'].map(get);
+    for (let r = 0; r < schemaRows.numRows; r++) {
+      const f = String(cFile.get(r));
+      let list = sig.get(f);
+      if (!list) sig.set(f, (list = []));
+      list.push(parts.map((p) => String(p.get(r))).join('\u0001'));
+    }
+  }
+  const groups = new Map<string, PlannedFile[]>();
+  for (const f of plan.files) {
+    const key = (sig.get(names.get(f.path)!) ?? []).join('\u0002');
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = []));
+    g.push(f);
+  }
+
+  const selects: string[] = [];
+  for (const files of groups.values()) {
+    const list = `[${files.map((f) => quoteString(names.get(f.path)!)).join(', ')}]`;
+    const hasDv = dvTable !== undefined && files.some((f) => f.deletionVector);
+    const sample = await engine.query(`SELECT * FROM read_parquet(${quoteString(names.get(files[0].path)!)}, hive_partitioning=false) LIMIT 0`);
+    const fields = sample.schema.fields;
+    const exprs = cols.map((c) => {
+      if (c.partition) return `f.${quoteIdent(c.name)} AS ${quoteIdent(c.name)}`;
+      const src = fields.find((x) => x.name === c.physicalName) ?? fields.find((x) => x.name.toLowerCase() === c.physicalName.toLowerCase());
+      if (!src) return `${nullOf(c.field.type)} AS ${quoteIdent(c.name)}`;
+      const conv = convertExpr(`d.${quoteIdent(src.name)}`, src.type, c.field.type, plan.mode);
+      return `${conv.sql} AS ${quoteIdent(c.name)}`;
+    });
+    let from = `read_parquet(${list}, hive_partitioning=false, filename=true${hasDv ? ', file_row_number=true' : ''}) AS d`;
+    if (filesTable) from += ` JOIN ${filesTable} AS f ON f.__fname = d.filename`;
+    if (hasDv) from += ` ANTI JOIN ${dvTable} AS x ON x.__fname = d.filename AND x.__row = d.file_row_number`;
+    selects.push(`SELECT ${exprs.length ? exprs.join(', ') : 'NULL AS __row'} FROM ${from}`);
+  }
+  return { sql: selects.join('\nUNION ALL\n'), helperTables };
+}
+
+/** The DuckDB types of the plan's columns, by logical name (for empty results and documentation). */
+export function planColumnTypes(plan: ScanPlan): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const c of plan.columns) out[c.name] = c.field.type.type === 'void' ? 'NULL' : duckType(c.field.type);
+  return out;
+}

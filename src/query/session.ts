@@ -1,0 +1,510 @@
+/**
+ * `QuerySession`: SQL over one Delta table, any snapshot, with DuckDB-WASM.
+ *
+ * ## Table names inside SQL
+ *
+ * | name | contents |
+ * |-|-|
+ * | `t` | the session's snapshot (the latest version when the session opened, or the one given) |
+ * | `"t@v3"` (also `"t@3"`) | version 3 |
+ * | `"t@2024-01-01T00:00:00Z"` | the version current at that time (ISO-8601; no zone = UTC; `YYYY-MM-DD` = midnight UTC) |
+ * | `"t$history"` | one row per retained commit, newest first: `version, timestamp, user_id, user_name, operation, operation_parameters, cluster_id, read_version, isolation_level, is_blind_append, operation_metrics` (Trino's Delta connector columns) |
+ * | `"t$properties"` | `key, value`: table properties, plus `delta.minReaderVersion`, `delta.minWriterVersion` and `delta.feature.<name> = supported` |
+ * | `"t$files"` | one row per active file: `path, partition_values, size_bytes, modification_time, num_records, deleted_records, has_deletion_vector, stats` |
+ * | `"t$partitions"` | one row per partition: the partition columns (typed), `file_count, total_size_bytes, record_count` (live rows: numRecords minus deleted; NULL when a file lacks stats), `deleted_record_count` |
+ * | `"t@v3$files"` etc. | the metadata tables of another version (`$history` then stops at that version) |
+ * | `table_changes(2, 4)` | Change Data Feed rows of versions 2..4, when a {@link TableChangesProvider} is configured |
+ *
+ * Quoted names are needed because `@` and `$` are not identifier characters in SQL. Matching is
+ * case-insensitive like DuckDB's. Example: `SELECT count(*) FROM "t@v0" EXCEPT SELECT count(*) FROM t`.
+ *
+ * ## Pruning
+ *
+ * A query of the simple shape `SELECT <cols or *> FROM t [WHERE p] [LIMIT n]` (one SELECT, no join)
+ * reads only the files its predicate and limit need (see `scan.ts`); any other query reads every
+ * file of the snapshots it names. {@link QuerySession.scan} gives the same pruning without SQL.
+ */
+import * as arrow from 'apache-arrow';
+import { DeltaError } from '../delta/errors.ts';
+import type { HistoryEntry } from '../delta/history.ts';
+import { columnMappingMode, partitionColumnInfo, parsePartitionValues } from '../delta/schema.ts';
+import { numRecordsAt, safeDecode, type Snapshot } from '../delta/snapshot.ts';
+import type { ObjectStore } from '../delta/storage/object-store.ts';
+import { DeltaTable } from '../delta/table.ts';
+import { quoteIdent, quoteString, withEngineLock, type SqlEngine } from './engine.ts';
+import { buildScanSql, FileRegistry, nextId, planScan, type FileAccess, type ScanOptions, type ScanPlan } from './scan.ts';
+import { analyzeSimpleQuery, isKeyword, tokenize, type Token } from './sql-text.ts';
+import { canonicalValue, castCanonical } from './types.ts';
+import { decodeVariantColumns } from './variant.ts';
+
+/**
+ * Produces Change Data Feed rows for `table_changes(startVersion, endVersion)` (written elsewhere,
+ * from `src/delta/changes.ts`). The Arrow table should hold the table's columns plus
+ * `_change_type`, `_commit_version`, `_commit_timestamp`. Errors should be `DeltaError`s
+ * (`CDF_NOT_ENABLED`, `VERSION_NOT_FOUND`, ...).
+ */
+export type TableChangesProvider = (request: {
+  table: DeltaTable;
+  engine: SqlEngine;
+  startVersion: number;
+  endVersion?: number;
+  signal?: AbortSignal;
+}) => Promise<arrow.Table>;
+
+/** Options of {@link QuerySession.open}. */
+export interface QuerySessionOptions {
+  /** The engine to run on (shared by sessions; see `engine.ts`). */
+  engine: SqlEngine;
+  /** The snapshot named `t` (default: the latest, loaded when the session opens). */
+  snapshot?: Snapshot;
+  /** How data bytes reach DuckDB (default `'buffer'`: through `store.get`). */
+  fileAccess?: FileAccess;
+  /** Backs `table_changes(a, b)`; without it such queries fail with `QUERY_ERROR`. */
+  tableChanges?: TableChangesProvider;
+  /** Parallel file reads (default 8). */
+  concurrency?: number;
+}
+
+/** Options of {@link QuerySession.sql}. */
+export interface SqlOptions {
+  signal?: AbortSignal;
+}
+
+/** A table reference found in SQL: `t`, `t@…`, with an optional `$meta` suffix. */
+interface TableRef {
+  /** The name as written (the view name). */
+  name: string;
+  /** `undefined` for the session's snapshot, else `v<N>` / a timestamp text. */
+  at?: string;
+  meta?: 'history' | 'properties' | 'files' | 'partitions';
+}
+
+const REF_RE = /^t(?:@([^$]+))?(?:\$(history|properties|files|partitions))?$/i;
+
+/** State of a data view, to know when it must be rebuilt. */
+interface ViewState {
+  key: string;
+  helperTables: string[];
+}
+
+let sessionCounter = 0;
+
+/**
+ * SQL over one table. Create with {@link QuerySession.open}; {@link QuerySession.close} when done
+ * (drops its views, helper tables and registered files). Calls on one engine are serialized.
+ */
+export class QuerySession {
+  /** The DuckDB schema holding this session's views (`t`, `"t@v3"`, …) and helper tables. */
+  readonly schemaName: string;
+  private readonly registry: FileRegistry;
+  private readonly snapshots = new Map<number, Snapshot>();
+  private readonly views = new Map<string, ViewState>();
+  private readonly metaDone = new Set<string>();
+  private closed = false;
+  /** Plans of the data views built by the last {@link sql} or {@link scan} call (for "read 3 of 40 files"). */
+  lastPlans: ScanPlan[] = [];
+
+  private constructor(
+    readonly table: DeltaTable,
+    readonly engine: SqlEngine,
+    /** The snapshot named `t`. */
+    readonly snapshot: Snapshot,
+    private readonly options: QuerySessionOptions,
+  ) {
+    const id = ++sessionCounter;
+    this.schemaName = `dx_s${id}`;
+    this.registry = new FileRegistry(engine, table.store, `dx${id}`, options.fileAccess ?? 'buffer', options.concurrency ?? 8);
+    this.snapshots.set(snapshot.version, snapshot);
+  }
+
+  /**
+   * Opens a session over a table (a {@link DeltaTable} or a store rooted at one).
+   * @throws DeltaError from loading the snapshot (`NOT_A_TABLE`, …); the snapshot may need reader
+   *   features this reader lacks: metadata tables still work, data reads then fail with
+   *   `UNSUPPORTED_READER_FEATURE`.
+   */
+  static async open(source: DeltaTable | ObjectStore, options: QuerySessionOptions): Promise<QuerySession> {
+    const table = source instanceof DeltaTable ? source : new DeltaTable(source);
+    const snapshot = options.snapshot ?? (await table.latestSnapshot());
+    const s = new QuerySession(table, options.engine, snapshot, options);
+    await options.engine.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(s.schemaName)}`);
+    return s;
+  }
+
+  /** Bytes of data files read through `store.get` so far (buffer access). */
+  get bytesRead(): number {
+    return this.registry.bytesRead;
+  }
+
+  private live(): void {
+    if (this.closed) throw new DeltaError('QUERY_ERROR', 'The query session is closed.');
+  }
+
+  /**
+   * Runs SQL (DuckDB dialect) in which the table names of the module comment are available, and
+   * returns the result with variant columns shown as JSON text.
+   *
+   * @throws DeltaError `QUERY_ERROR` (DuckDB's message), `FILE_NOT_FOUND` (a data or DV file,
+   *   named), `UNSUPPORTED_READER_FEATURE`, `VERSION_NOT_FOUND` / `TIMESTAMP_OUT_OF_RANGE` (bad
+   *   `t@…`), `CANCELLED`.
+   */
+  sql(query: string, options: SqlOptions = {}): Promise<arrow.Table> {
+    this.live();
+    return withEngineLock(this.engine, async () => {
+      const { sql, refs } = await this.rewriteChanges(query, options.signal);
+      const simple = analyzeSimpleQuery(sql);
+      this.lastPlans = [];
+      for (const ref of refs) {
+        if (ref.meta) await this.ensureMeta(ref, options.signal);
+        else {
+          const useSimple = simple && simple.table.toLowerCase() === ref.name.toLowerCase();
+          await this.ensureDataView(ref, useSimple ? { where: simple.where, limit: simple.limit } : {}, options.signal);
+        }
+      }
+      await this.engine.query(`SET search_path = ${quoteString(`${this.schemaName},main`)}`);
+      const result = await this.engine.query(sql);
+      return decodeVariantColumns(result);
+    });
+  }
+
+  /**
+   * Reads the table (the session's snapshot, or `version` / `timestamp`) with pruning, without
+   * writing SQL: `columns` (logical names), `where` (a SQL predicate), `limit`.
+   * @throws DeltaError as {@link sql}.
+   */
+  scan(options: ScanOptions & { version?: number; timestamp?: number | string } = {}): Promise<arrow.Table> {
+    this.live();
+    return withEngineLock(this.engine, async () => {
+      const snap = await this.snapshotAt(options.version, options.timestamp, options.signal);
+      const plan = await planScan(snap, options, { engine: this.engine, scratchSchema: this.schemaName });
+      this.lastPlans = [plan];
+      const built = await buildScanSql(plan, this.sqlContext(options.signal));
+      try {
+        let sql = `SELECT * FROM (${built.sql}) AS t`;
+        if (plan.where) sql += ` WHERE ${plan.where}`;
+        if (plan.limit !== undefined) sql += ` LIMIT ${plan.limit}`;
+        return decodeVariantColumns(await this.engine.query(sql));
+      } finally {
+        await this.dropTables(built.helperTables);
+      }
+    });
+  }
+
+  /**
+   * The snapshot for a version or timestamp (the session's own when both are undefined), cached.
+   * @throws DeltaError `VERSION_NOT_FOUND`, `TIMESTAMP_OUT_OF_RANGE`, `INVALID_ARGUMENT`.
+   */
+  async snapshotAt(version?: number, timestamp?: number | string, signal?: AbortSignal): Promise<Snapshot> {
+    let v = version;
+    if (v === undefined && timestamp !== undefined) v = await this.table.versionAt(timestamp, signal);
+    if (v === undefined) return this.snapshot;
+    let s = this.snapshots.get(v);
+    if (!s) {
+      s = await this.table.snapshot({ version: v }, { allowUnsupported: true, signal });
+      this.snapshots.set(v, s);
+    }
+    return s;
+  }
+
+  /** Drops the session's views, helper tables and registered files. Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await withEngineLock(this.engine, async () => {
+      await this.engine.query(`DROP SCHEMA IF EXISTS ${quoteIdent(this.schemaName)} CASCADE`).catch(() => undefined);
+      await this.engine.query(`SET search_path = 'main'`).catch(() => undefined);
+      await this.registry.dropAll();
+    });
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  private sqlContext(signal?: AbortSignal) {
+    return { engine: this.engine, store: this.table.store, registry: this.registry, schema: this.schemaName, signal, concurrency: this.options.concurrency };
+  }
+
+  private qualified(name: string): string {
+    return `${quoteIdent(this.schemaName)}.${quoteIdent(name)}`;
+  }
+
+  private async dropTables(names: string[]): Promise<void> {
+    for (const t of names) await this.engine.query(`DROP TABLE IF EXISTS ${t}`).catch(() => undefined);
+  }
+
+  /** Resolves `at` (`v3`, `3`, or a timestamp) to a snapshot. */
+  private async snapshotForRef(at: string | undefined, signal?: AbortSignal): Promise<Snapshot> {
+    if (at === undefined) return this.snapshot;
+    const m = /^v?(\d{1,8})$/i.exec(at.trim());
+    if (m) {
+      const v = Number(m[1]);
+      try {
+        return await this.snapshotAt(v, undefined, signal);
+      } catch (e) {
+        if (e instanceof DeltaError) throw e;
+        throw new DeltaError('VERSION_NOT_FOUND', `Version ${v} of the table cannot be loaded.`, { version: v, cause: e });
+      }
+    }
+    return this.snapshotAt(undefined, at.trim(), signal);
+  }
+
+  /** Finds table references and rewrites `table_changes(a, b)` into a table name. */
+  private async rewriteChanges(query: string, signal?: AbortSignal): Promise<{ sql: string; refs: TableRef[] }> {
+    const tokens = tokenize(query);
+    let sql = '';
+    let last = 0;
+    const refs = new Map<string, TableRef>();
+    for (let i = 0; i < tokens.length; i++) {
+      const t = tokens[i];
+      if (isKeyword(t, 'TABLE_CHANGES') && tokens[i + 1]?.value === '(') {
+        const args: number[] = [];
+        let j = i + 2;
+        while (tokens[j]?.kind === 'number') {
+          args.push(Number(tokens[j].value));
+          j++;
+          if (tokens[j]?.value === ',') j++;
+        }
+        if (tokens[j]?.value !== ')' || args.length < 1 || args.length > 2) continue;
+        const name = `t$changes_${args.join('_')}`;
+        await this.ensureChanges(name, args[0], args[1], signal);
+        sql += query.slice(last, t.start) + quoteIdent(name);
+        last = tokens[j].end;
+        i = j;
+        continue;
+      }
+      const ref = this.refOf(tokens, i);
+      if (ref) refs.set(ref.name, ref);
+    }
+    sql += query.slice(last);
+    return { sql, refs: [...refs.values()] };
+  }
+
+  private refOf(tokens: Token[], i: number): TableRef | undefined {
+    const t = tokens[i];
+    if (t.kind === 'qident') {
+      const m = REF_RE.exec(t.value);
+      if (!m) return undefined;
+      if (!m[1] && !m[2]) return tableRefPosition(tokens, i) ? { name: t.value } : undefined;
+      return { name: t.value, at: m[1], meta: m[2]?.toLowerCase() as TableRef['meta'] };
+    }
+    if (t.kind === 'ident' && t.value.toLowerCase() === 't' && tableRefPosition(tokens, i)) return { name: t.value };
+    return undefined;
+  }
+
+  private async ensureChanges(name: string, start: number, end: number | undefined, signal?: AbortSignal): Promise<void> {
+    const provider = this.options.tableChanges;
+    if (!provider) {
+      throw new DeltaError('QUERY_ERROR', 'table_changes() is not available: no Change Data Feed reader is configured for this session.');
+    }
+    const rows = await provider({ table: this.table, engine: this.engine, startVersion: start, endVersion: end, signal });
+    await this.engine.query(`DROP TABLE IF EXISTS ${this.qualified(name)}`);
+    await this.engine.insertArrow(name, rows, { schema: this.schemaName });
+  }
+
+  /** Creates or updates the view for a data reference, pruned for `opts` when given. */
+  private async ensureDataView(ref: TableRef, opts: { where?: string; limit?: number }, signal?: AbortSignal): Promise<void> {
+    const snap = await this.snapshotForRef(ref.at, signal);
+    const key = `${snap.version}\u0000${opts.where ?? ''}\u0000${opts.limit ?? ''}`;
+    const prev = this.views.get(ref.name);
+    if (prev && prev.key === key) {
+      const plan = (prev as ViewState & { plan?: ScanPlan }).plan;
+      if (plan) this.lastPlans.push(plan);
+      return;
+    }
+    const plan = await planScan(snap, { ...opts, signal }, { engine: this.engine, scratchSchema: this.schemaName });
+    const built = await buildScanSql(plan, this.sqlContext(signal));
+    await this.engine.query(`CREATE OR REPLACE VIEW ${this.qualified(ref.name)} AS ${built.sql}`);
+    if (prev) await this.dropTables(prev.helperTables);
+    this.views.set(ref.name, { key, helperTables: built.helperTables, plan } as ViewState);
+    this.lastPlans.push(plan);
+  }
+
+  /** Creates a metadata table (once per name). */
+  private async ensureMeta(ref: TableRef, signal?: AbortSignal): Promise<void> {
+    if (this.metaDone.has(ref.name)) return;
+    const snap = await this.snapshotForRef(ref.at, signal);
+    const target = this.qualified(ref.name);
+    switch (ref.meta) {
+      case 'history': {
+        const all = await this.table.history({ signal });
+        await this.createHistory(target, all.filter((h) => h.version <= snap.version));
+        break;
+      }
+      case 'properties':
+        await this.createProperties(target, snap);
+        break;
+      case 'files':
+        await this.createFiles(target, snap);
+        break;
+      case 'partitions':
+        await this.createPartitions(target, snap);
+        break;
+    }
+    this.metaDone.add(ref.name);
+  }
+
+  private async insertTemp(columns: Record<string, arrow.Vector>): Promise<string> {
+    const name = `__meta_${nextId()}`;
+    await this.engine.insertArrow(name, new arrow.Table(columns), { schema: this.schemaName });
+    return this.qualified(name);
+  }
+
+  private async createFromTemp(target: string, columns: Record<string, arrow.Vector>, select: string): Promise<void> {
+    const tmp = await this.insertTemp(columns);
+    try {
+      await this.engine.query(`CREATE OR REPLACE TABLE ${target} AS SELECT ${select} FROM ${tmp}`);
+    } finally {
+      await this.engine.query(`DROP TABLE IF EXISTS ${tmp}`).catch(() => undefined);
+    }
+  }
+
+  private async createHistory(target: string, entries: HistoryEntry[]): Promise<void> {
+    const sorted = [...entries].sort((a, b) => b.version - a.version);
+    const str = (f: (h: HistoryEntry) => unknown) => arrow.vectorFromArray(sorted.map((h) => { const v = f(h); return v === null || v === undefined ? null : String(v); }), new arrow.Utf8());
+    const num = (f: (h: HistoryEntry) => number | null) => arrow.vectorFromArray(sorted.map((h) => f(h)), new arrow.Float64());
+    const mapCol = (f: (h: HistoryEntry) => Record<string, unknown> | null) =>
+      arrow.vectorFromArray(
+        sorted.map((h) => {
+          const o = f(h);
+          return o ? new Map(Object.entries(o).map(([k, v]) => [k, v === null || v === undefined ? null : typeof v === 'string' ? v : JSON.stringify(v)])) : null;
+        }),
+        stringMapType(),
+      );
+    await this.createFromTemp(
+      target,
+      {
+        version: num((h) => h.version),
+        ts: num((h) => h.timestampMs),
+        user_id: str((h) => h.userId),
+        user_name: str((h) => h.userName),
+        operation: str((h) => h.operation),
+        operation_parameters: mapCol((h) => h.operationParameters),
+        cluster_id: str((h) => h.clusterId),
+        read_version: num((h) => h.readVersion),
+        isolation_level: str((h) => h.isolationLevel),
+        is_blind_append: arrow.vectorFromArray(sorted.map((h) => h.isBlindAppend), new arrow.Bool()),
+        operation_metrics: mapCol((h) => h.operationMetrics),
+      },
+      `CAST(version AS BIGINT) AS version, CAST(epoch_ms(CAST(ts AS BIGINT)) AS TIMESTAMPTZ) AS "timestamp", user_id, user_name, operation, operation_parameters, cluster_id, CAST(read_version AS BIGINT) AS read_version, isolation_level, is_blind_append, operation_metrics`,
+    );
+  }
+
+  private async createProperties(target: string, snap: Snapshot): Promise<void> {
+    const rows: [string, string][] = Object.entries(snap.properties).map(([k, v]) => [k, String(v)]);
+    rows.push(['delta.minReaderVersion', String(snap.protocol.minReaderVersion)]);
+    rows.push(['delta.minWriterVersion', String(snap.protocol.minWriterVersion)]);
+    const features = new Set([...(snap.protocol.readerFeatures ?? []), ...(snap.protocol.writerFeatures ?? [])]);
+    for (const f of [...features].sort()) rows.push([`delta.feature.${f}`, 'supported']);
+    await this.createFromTemp(
+      target,
+      { key: arrow.vectorFromArray(rows.map((r) => r[0]), new arrow.Utf8()), value: arrow.vectorFromArray(rows.map((r) => r[1]), new arrow.Utf8()) },
+      'key, value',
+    );
+  }
+
+  private async createFiles(target: string, snap: Snapshot): Promise<void> {
+    const mode = columnMappingMode(snap.metadata.configuration, snap.protocol);
+    const pcols = partitionColumnInfo(snap.schema, snap.metadata.partitionColumns ?? [], mode, { version: snap.version });
+    const path: string[] = [];
+    const pvs: (Map<string, string | null> | null)[] = [];
+    const size: number[] = [];
+    const mtime: (number | null)[] = [];
+    const nrec: (number | null)[] = [];
+    const del: number[] = [];
+    const hasDv: boolean[] = [];
+    const stats: (string | null)[] = [];
+    snap.files.forEach((b, r) => {
+      path.push(safeDecode(b.path[r]));
+      const raw = b.partitionValuesAt(r) ?? {};
+      pvs.push(new Map(pcols.map((p) => [p.name, raw[p.key] ?? null])));
+      size.push(b.size[r]);
+      mtime.push(Number.isNaN(b.modificationTime[r]) ? null : b.modificationTime[r]);
+      nrec.push(numRecordsAt(b, r));
+      const card = b.dvCardinality?.[r];
+      del.push(card !== undefined && !Number.isNaN(card) ? card : 0);
+      hasDv.push(!!b.dvStorageType?.[r]);
+      const json = b.stats.get(r);
+      stats.push(json ?? (b.statsParsed ? jsonOrNull(b.statsParsed.get(r)) : null));
+    });
+    await this.createFromTemp(
+      target,
+      {
+        path: arrow.vectorFromArray(path, new arrow.Utf8()),
+        partition_values: arrow.vectorFromArray(pvs, stringMapType()),
+        size: arrow.vectorFromArray(size, new arrow.Float64()),
+        mtime: arrow.vectorFromArray(mtime, new arrow.Float64()),
+        nrec: arrow.vectorFromArray(nrec, new arrow.Float64()),
+        del: arrow.vectorFromArray(del, new arrow.Float64()),
+        has_deletion_vector: arrow.vectorFromArray(hasDv, new arrow.Bool()),
+        stats: arrow.vectorFromArray(stats, new arrow.Utf8()),
+      },
+      `path, partition_values, CAST(size AS BIGINT) AS size_bytes, CAST(epoch_ms(CAST(mtime AS BIGINT)) AS TIMESTAMPTZ) AS modification_time, CAST(nrec AS BIGINT) AS num_records, CAST(del AS BIGINT) AS deleted_records, has_deletion_vector, stats`,
+    );
+  }
+
+  private async createPartitions(target: string, snap: Snapshot): Promise<void> {
+    const mode = columnMappingMode(snap.metadata.configuration, snap.protocol);
+    const pcols = partitionColumnInfo(snap.schema, snap.metadata.partitionColumns ?? [], mode, { version: snap.version });
+    const pv: (string | null)[][] = pcols.map(() => []);
+    const size: number[] = [];
+    const nrec: (number | null)[] = [];
+    const del: number[] = [];
+    snap.files.forEach((b, r) => {
+      if (pcols.length) {
+        const values = parsePartitionValues(b.partitionValuesAt(r), pcols, { version: snap.version, path: b.path[r] });
+        pcols.forEach((p, k) => pv[k].push(canonicalValue(values[p.name])));
+      }
+      size.push(b.size[r]);
+      nrec.push(numRecordsAt(b, r));
+      const card = b.dvCardinality?.[r];
+      del.push(card !== undefined && !Number.isNaN(card) ? card : 0);
+    });
+    const cols: Record<string, arrow.Vector> = {
+      size: arrow.vectorFromArray(size, new arrow.Float64()),
+      nrec: arrow.vectorFromArray(nrec, new arrow.Float64()),
+      del: arrow.vectorFromArray(del, new arrow.Float64()),
+    };
+    pcols.forEach((_p, k) => (cols[`__p${k}`] = arrow.vectorFromArray(pv[k], new arrow.Utf8())));
+    const keys = pcols.map((p, k) => `${castCanonical(`__p${k}`, p.type)} AS ${quoteIdent(p.name)}`);
+    const aggs = [
+      'CAST(count(*) AS BIGINT) AS file_count',
+      'CAST(sum(size) AS BIGINT) AS total_size_bytes',
+      'CASE WHEN count(nrec) = count(*) THEN CAST(sum(nrec) - sum(del) AS BIGINT) END AS record_count',
+      'CAST(sum(del) AS BIGINT) AS deleted_record_count',
+    ];
+    const tmp = await this.insertTemp(cols);
+    try {
+      if (!snap.files.length && !pcols.length) {
+        await this.engine.query(
+          `CREATE OR REPLACE TABLE ${target} AS SELECT CAST(0 AS BIGINT) AS file_count, CAST(0 AS BIGINT) AS total_size_bytes, CAST(0 AS BIGINT) AS record_count, CAST(0 AS BIGINT) AS deleted_record_count WHERE false`,
+        );
+      } else if (pcols.length) {
+        const inner = `SELECT ${keys.join(', ')}, size, nrec, del FROM ${tmp}`;
+        const names = pcols.map((p) => quoteIdent(p.name)).join(', ');
+        await this.engine.query(`CREATE OR REPLACE TABLE ${target} AS SELECT ${names}, ${aggs.join(', ')} FROM (${inner}) GROUP BY ${names} ORDER BY ${names} NULLS FIRST`);
+      } else {
+        await this.engine.query(`CREATE OR REPLACE TABLE ${target} AS SELECT ${aggs.join(', ')} FROM ${tmp}`);
+      }
+    } finally {
+      await this.engine.query(`DROP TABLE IF EXISTS ${tmp}`).catch(() => undefined);
+    }
+  }
+}
+
+/** Whether the identifier at `i` stands where a table name can: after FROM, JOIN or a comma. */
+function tableRefPosition(tokens: Token[], i: number): boolean {
+  const prev = tokens[i - 1];
+  const next = tokens[i + 1];
+  if (next && next.kind === 'punct' && (next.value === '.' || next.value === '(')) return false;
+  return !!prev && (isKeyword(prev, 'FROM') || isKeyword(prev, 'JOIN') || prev.value === ',');
+}
+
+function stringMapType(): arrow.Map_ {
+  return new arrow.Map_(
+    new arrow.Field('entries', new arrow.Struct([new arrow.Field('key', new arrow.Utf8(), false), new arrow.Field('value', new arrow.Utf8(), true)]), false),
+  );
+}
+
+function jsonOrNull(v: unknown): string | null {
+  if (v === null || v === undefined) return null;
+  return JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? Number(x) : x));
+}

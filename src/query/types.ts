@@ -1,0 +1,217 @@
+/**
+ * Delta types in DuckDB: type names, conversions of data-file columns (physical names and types)
+ * into logical columns, and canonical text of partition values and statistics that SQL can cast
+ * back to the column type.
+ *
+ * Mapping (DuckDB 0.9.1, no ICU extension, so TIMESTAMPTZ is always UTC):
+ *
+ * | Delta | DuckDB |
+ * |-|-|
+ * | string | VARCHAR |
+ * | long / integer / short / byte | BIGINT / INTEGER / SMALLINT / TINYINT |
+ * | float / double | FLOAT / DOUBLE |
+ * | boolean | BOOLEAN |
+ * | binary | BLOB |
+ * | date | DATE |
+ * | timestamp | TIMESTAMPTZ (a UTC instant; files may hold INT96, micros or millis) |
+ * | timestamp_ntz | TIMESTAMP |
+ * | decimal(p,s) | DECIMAL(p,s) |
+ * | struct / array / map | STRUCT(...) / T[] / MAP(K, V) |
+ * | variant | STRUCT("value" BLOB, "metadata" BLOB), decoded to JSON text after the query (see `variant.ts`) |
+ * | void | NULL (INTEGER when nested) |
+ */
+import * as arrow from 'apache-arrow';
+import { DeltaError } from '../delta/errors.ts';
+import { physicalName, type ColumnMappingMode, type DataType, type PartitionValue } from '../delta/schema.ts';
+import { quoteIdent, quoteString } from './engine.ts';
+
+/** The DuckDB type name of a Delta type (see the module table). @throws DeltaError `QUERY_ERROR` for unknown types. */
+export function duckType(t: DataType): string {
+  switch (t.type) {
+    case 'string':
+      return 'VARCHAR';
+    case 'long':
+      return 'BIGINT';
+    case 'integer':
+      return 'INTEGER';
+    case 'short':
+      return 'SMALLINT';
+    case 'byte':
+      return 'TINYINT';
+    case 'float':
+      return 'FLOAT';
+    case 'double':
+      return 'DOUBLE';
+    case 'boolean':
+      return 'BOOLEAN';
+    case 'binary':
+      return 'BLOB';
+    case 'date':
+      return 'DATE';
+    case 'timestamp':
+      return 'TIMESTAMPTZ';
+    case 'timestamp_ntz':
+      return 'TIMESTAMP';
+    case 'decimal':
+      return `DECIMAL(${t.precision},${t.scale})`;
+    case 'void':
+      return 'INTEGER';
+    case 'variant':
+      return 'STRUCT("value" BLOB, "metadata" BLOB)';
+    case 'struct':
+      return `STRUCT(${t.fields.map((f) => `${quoteIdent(f.name)} ${duckType(f.type)}`).join(', ')})`;
+    case 'array':
+      return `${duckType(t.elementType)}[]`;
+    case 'map':
+      return `MAP(${duckType(t.keyType)}, ${duckType(t.valueType)})`;
+    case 'unknown':
+      throw new DeltaError('QUERY_ERROR', `Columns of type ${t.name} cannot be read by this reader.`);
+  }
+}
+
+/** A typed NULL of a Delta type, as SQL. */
+export function nullOf(t: DataType): string {
+  return t.type === 'void' ? 'NULL' : `CAST(NULL AS ${duckType(t)})`;
+}
+
+/** DuckDB's type name for an Arrow type produced by DuckDB itself (used to decide whether a CAST is needed). */
+export function duckTypeOfArrow(t: arrow.DataType): string {
+  if (arrow.DataType.isInt(t)) {
+    const names: Record<number, string> = { 8: 'TINYINT', 16: 'SMALLINT', 32: 'INTEGER', 64: 'BIGINT' };
+    return (t.isSigned ? '' : 'U') + names[t.bitWidth];
+  }
+  if (arrow.DataType.isFloat(t)) return t.precision === arrow.Precision.DOUBLE ? 'DOUBLE' : 'FLOAT';
+  if (arrow.DataType.isBool(t)) return 'BOOLEAN';
+  if (arrow.DataType.isUtf8(t) || arrow.DataType.isLargeUtf8(t)) return 'VARCHAR';
+  if (arrow.DataType.isBinary(t) || arrow.DataType.isLargeBinary(t) || arrow.DataType.isFixedSizeBinary(t)) return 'BLOB';
+  if (arrow.DataType.isDate(t)) return 'DATE';
+  if (arrow.DataType.isTimestamp(t)) {
+    if (t.unit !== arrow.TimeUnit.MICROSECOND) return `TIMESTAMP_${arrow.TimeUnit[t.unit]}`;
+    return t.timezone ? 'TIMESTAMPTZ' : 'TIMESTAMP';
+  }
+  if (arrow.DataType.isDecimal(t)) return `DECIMAL(${t.precision},${t.scale})`;
+  if (arrow.DataType.isStruct(t)) return `STRUCT(${t.children.map((f) => `${quoteIdent(f.name)} ${duckTypeOfArrow(f.type)}`).join(', ')})`;
+  if (arrow.DataType.isList(t)) return `${duckTypeOfArrow(t.children[0].type)}[]`;
+  if (arrow.DataType.isMap(t)) {
+    const entries = t.children[0].type as arrow.Struct;
+    return `MAP(${duckTypeOfArrow(entries.children[0].type)}, ${duckTypeOfArrow(entries.children[1].type)})`;
+  }
+  return t.toString();
+}
+
+/** Finds a child field by name: exact match first, then case-insensitive. */
+function findField(fields: arrow.Field[], name: string): arrow.Field | undefined {
+  return fields.find((f) => f.name === name) ?? fields.find((f) => f.name.toLowerCase() === name.toLowerCase());
+}
+
+let lambdaCounter = 0;
+
+/**
+ * SQL converting a data-file value (`expr`, whose type in the file is `src`) into the logical
+ * column type `dst`: nested struct fields are looked up by physical name and renamed to logical
+ * names (`struct_pack`), missing fields become NULL, extra fields are dropped, narrower primitive
+ * types are CAST to the table type (type widening, INT96/millis timestamps to TIMESTAMPTZ, BLOB
+ * strings decoded as UTF-8). Returns `expr` unchanged when nothing needs converting.
+ */
+export function convertExpr(expr: string, src: arrow.DataType, dst: DataType, mode: ColumnMappingMode): { sql: string; identity: boolean } {
+  switch (dst.type) {
+    case 'struct': {
+      if (!arrow.DataType.isStruct(src)) return { sql: nullOf(dst), identity: false };
+      const children = src.children;
+      let identity = children.length === dst.fields.length;
+      const parts: string[] = [];
+      dst.fields.forEach((f, k) => {
+        const phys = physicalName(f, mode);
+        const child = findField(children, phys);
+        if (!child) {
+          identity = false;
+          parts.push(`${quoteIdent(f.name)} := ${nullOf(f.type)}`);
+          return;
+        }
+        const conv = convertExpr(`struct_extract(${expr}, ${quoteString(child.name)})`, child.type, f.type, mode);
+        if (!conv.identity || children[k]?.name !== f.name) identity = false;
+        parts.push(`${quoteIdent(f.name)} := ${conv.sql}`);
+      });
+      if (identity) return { sql: expr, identity: true };
+      return { sql: `CASE WHEN ${expr} IS NULL THEN NULL ELSE struct_pack(${parts.join(', ')}) END`, identity: false };
+    }
+    case 'variant': {
+      if (!arrow.DataType.isStruct(src)) return { sql: nullOf(dst), identity: false };
+      const names = src.children.map((c) => c.name);
+      if (names.length === 2 && names[0] === 'value' && names[1] === 'metadata' && src.children.every((c) => arrow.DataType.isBinary(c.type))) {
+        return { sql: expr, identity: true };
+      }
+      const value = findField(src.children, 'value');
+      const metadata = findField(src.children, 'metadata');
+      if (!value || !metadata) {
+        throw new DeltaError('QUERY_ERROR', 'A variant column in a data file has no value/metadata fields (shredded variants are not supported).');
+      }
+      return {
+        sql: `CASE WHEN ${expr} IS NULL THEN NULL ELSE struct_pack("value" := struct_extract(${expr}, 'value'), "metadata" := struct_extract(${expr}, 'metadata')) END`,
+        identity: false,
+      };
+    }
+    case 'array': {
+      if (!arrow.DataType.isList(src)) return { sql: nullOf(dst), identity: false };
+      const v = `__x${++lambdaCounter}`;
+      const el = convertExpr(v, src.children[0].type, dst.elementType, mode);
+      if (el.identity) return { sql: expr, identity: true };
+      return { sql: `list_transform(${expr}, ${v} -> ${el.sql})`, identity: false };
+    }
+    case 'map': {
+      if (!arrow.DataType.isMap(src)) return { sql: nullOf(dst), identity: false };
+      const entries = src.children[0].type as arrow.Struct;
+      const v = `__e${++lambdaCounter}`;
+      const k = convertExpr(`struct_extract(${v}, 'key')`, entries.children[0].type, dst.keyType, mode);
+      const val = convertExpr(`struct_extract(${v}, 'value')`, entries.children[1].type, dst.valueType, mode);
+      if (k.identity && val.identity) return { sql: expr, identity: true };
+      return {
+        sql: `CASE WHEN ${expr} IS NULL THEN NULL ELSE map_from_entries(list_transform(map_entries(${expr}), ${v} -> struct_pack("key" := ${k.sql}, "value" := ${val.sql}))) END`,
+        identity: false,
+      };
+    }
+    case 'void':
+      return { sql: 'NULL', identity: false };
+    case 'unknown':
+      throw new DeltaError('QUERY_ERROR', `Columns of type ${dst.name} cannot be read by this reader.`);
+    default: {
+      const target = duckType(dst);
+      const have = duckTypeOfArrow(src);
+      if (have === target) return { sql: expr, identity: true };
+      if (target === 'VARCHAR' && have === 'BLOB') return { sql: `decode(${expr})`, identity: false };
+      if (arrow.DataType.isStruct(src) || arrow.DataType.isList(src) || arrow.DataType.isMap(src)) return { sql: nullOf(dst), identity: false };
+      return { sql: `CAST(${expr} AS ${target})`, identity: false };
+    }
+  }
+}
+
+/**
+ * SQL that turns a VARCHAR holding {@link canonicalValue} text back into the Delta type: timestamps
+ * are carried as microseconds since the epoch (`make_timestamp`), binary as the raw string's UTF-8
+ * bytes (`encode`), everything else by CAST.
+ */
+export function castCanonical(expr: string, t: DataType): string {
+  switch (t.type) {
+    case 'timestamp':
+      return `CAST(make_timestamp(CAST(${expr} AS BIGINT)) AS TIMESTAMPTZ)`;
+    case 'timestamp_ntz':
+      return `make_timestamp(CAST(${expr} AS BIGINT))`;
+    case 'binary':
+      return `encode(${expr})`;
+    case 'void':
+      return 'NULL';
+    default:
+      return `TRY_CAST(${expr} AS ${duckType(t)})`;
+  }
+}
+
+/**
+ * Canonical text of a parsed partition value (see `parsePartitionValue`) for {@link castCanonical}:
+ * numbers as JS prints them (`NaN`, `Infinity`), bigints and timestamp microseconds as decimal digits,
+ * booleans as `true`/`false`, dates and decimals verbatim, binary as the original UTF-8 text.
+ */
+export function canonicalValue(v: PartitionValue): string | null {
+  if (v === null) return null;
+  if (v instanceof Uint8Array) return new TextDecoder().decode(v);
+  return String(v);
+}

@@ -1,0 +1,349 @@
+/**
+ * The Variant binary encoding (Parquet `VariantEncoding.md`; Delta protocol "Variant Data Type")
+ * decoded to JSON text, and the post-processing that shows variant columns of query results as JSON.
+ *
+ * DuckDB 0.9.1 has no variant type: a variant column is read as its Parquet layout, a struct of two
+ * binaries `value` and `metadata` (unshredded variants only; shredded files carry `typed_value`
+ * columns and tables using them are refused by the core's reader-feature check). After a query,
+ * {@link decodeVariantColumns} replaces every such struct in the result (at any nesting depth) with
+ * the JSON text of the variant.
+ *
+ * JSON rendering follows Spark's `to_json` for variants: objects and arrays as JSON, strings quoted,
+ * integers and decimals as plain numbers (decimals keep their scale, e.g. `12.30`), doubles and
+ * floats as the shortest round-trip number (`NaN`/`Infinity` quoted, since JSON has no such numbers),
+ * dates as `"YYYY-MM-DD"`, timestamps as `"YYYY-MM-DD HH:MM:SS[.ffffff]+00:00"` (UTC),
+ * timestamp_ntz as `"YYYY-MM-DD HH:MM:SS[.ffffff]"`, time as `"HH:MM:SS[.ffffff]"`, binary as a
+ * base64 string and UUIDs in their canonical 8-4-4-4-12 form.
+ */
+import * as arrow from 'apache-arrow';
+import { DeltaError } from '../delta/errors.ts';
+
+const utf8 = new TextDecoder('utf-8');
+
+function corrupt(what: string): DeltaError {
+  return new DeltaError('QUERY_ERROR', `Invalid variant value: ${what}.`);
+}
+
+function readUint(b: Uint8Array, pos: number, size: number): number {
+  if (pos + size > b.length) throw corrupt('truncated');
+  let v = 0;
+  for (let i = size - 1; i >= 0; i--) v = v * 256 + b[pos + i];
+  return v;
+}
+
+/** The metadata dictionary of a variant (protocol "Metadata encoding"). */
+export function variantDictionary(metadata: Uint8Array): string[] {
+  if (metadata.length < 1) throw corrupt('empty metadata');
+  const header = metadata[0];
+  const version = header & 0x0f;
+  if (version !== 1) throw corrupt(`unsupported metadata version ${version}`);
+  const offsetSize = ((header >> 6) & 0x03) + 1;
+  const size = readUint(metadata, 1, offsetSize);
+  const offsetsAt = 1 + offsetSize;
+  const bytesAt = offsetsAt + (size + 1) * offsetSize;
+  const out: string[] = new Array(size);
+  for (let i = 0; i < size; i++) {
+    const a = readUint(metadata, offsetsAt + i * offsetSize, offsetSize);
+    const b = readUint(metadata, offsetsAt + (i + 1) * offsetSize, offsetSize);
+    if (bytesAt + b > metadata.length || a > b) throw corrupt('dictionary offset out of range');
+    out[i] = utf8.decode(metadata.subarray(bytesAt + a, bytesAt + b));
+  }
+  return out;
+}
+
+function pad(n: number | bigint, w: number): string {
+  return String(n).padStart(w, '0');
+}
+
+function civil(days: number): [number, number, number] {
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  return [m <= 2 ? era * 400 + yoe + 1 : era * 400 + yoe, m, d];
+}
+
+/** `YYYY-MM-DD` of days since 1970-01-01 (proleptic Gregorian). */
+export function formatDate(days: number): string {
+  const [y, m, d] = civil(days);
+  const ys = y < 0 ? '-' + pad(-y, 4) : pad(y, 4);
+  return `${ys}-${pad(m, 2)}-${pad(d, 2)}`;
+}
+
+/** Splits microseconds since the epoch into days and microseconds of the day. */
+function splitMicros(micros: bigint): { days: number; dayMicros: bigint } {
+  const perDay = 86_400_000_000n;
+  let days = micros / perDay;
+  let rest = micros % perDay;
+  if (rest < 0n) {
+    rest += perDay;
+    days -= 1n;
+  }
+  return { days: Number(days), dayMicros: rest };
+}
+
+/** `HH:MM:SS[.ffffff]` (fraction trimmed of trailing zeros) of microseconds within a day. */
+export function formatTimeOfDay(dayMicros: bigint, fractionDigits = 6): string {
+  const secs = Number(dayMicros / 1_000_000n);
+  const frac = dayMicros % 1_000_000n;
+  const base = `${pad(Math.floor(secs / 3600), 2)}:${pad(Math.floor((secs % 3600) / 60), 2)}:${pad(secs % 60, 2)}`;
+  if (frac === 0n) return base;
+  const digits = pad(frac, 6).slice(0, fractionDigits).replace(/0+$/, '');
+  return digits ? `${base}.${digits}` : base;
+}
+
+/** `YYYY-MM-DD HH:MM:SS[.ffffff]` of microseconds since the epoch (`sep` between date and time). */
+export function formatMicros(micros: bigint, sep = ' '): string {
+  const { days, dayMicros } = splitMicros(micros);
+  return `${formatDate(days)}${sep}${formatTimeOfDay(dayMicros)}`;
+}
+
+/** Decimal text of an unscaled integer and a scale, e.g. (1230n, 2) → `12.30`. */
+export function formatDecimal(unscaled: bigint, scale: number): string {
+  const neg = unscaled < 0n;
+  let digits = (neg ? -unscaled : unscaled).toString();
+  if (scale > 0) {
+    digits = digits.padStart(scale + 1, '0');
+    digits = `${digits.slice(0, digits.length - scale)}.${digits.slice(digits.length - scale)}`;
+  }
+  return neg ? `-${digits}` : digits;
+}
+
+/** Shortest decimal text that reads back as the same float32. */
+export function formatFloat32(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  for (let p = 1; p <= 9; p++) {
+    const s = Number(v.toPrecision(p));
+    if (Math.fround(s) === v) return String(s);
+  }
+  return String(v);
+}
+
+function jsonNumber(v: number, float32 = false): string {
+  if (!Number.isFinite(v)) return JSON.stringify(String(v));
+  return float32 ? formatFloat32(v) : String(v);
+}
+
+function base64(bytes: Uint8Array): string {
+  let s = '';
+  for (const b of bytes) s += String.fromCharCode(b);
+  return btoa(s);
+}
+
+function decodeValue(v: Uint8Array, pos: number, dict: string[], depth: number): string {
+  if (depth > 1000) throw corrupt('nested too deeply');
+  if (pos >= v.length) throw corrupt('truncated');
+  const header = v[pos];
+  const basic = header & 0x03;
+  const vh = header >> 2;
+  const view = new DataView(v.buffer, v.byteOffset, v.byteLength);
+  const need = (n: number) => {
+    if (pos + 1 + n > v.length) throw corrupt('truncated');
+  };
+  switch (basic) {
+    case 0: {
+      const p = pos + 1;
+      switch (vh) {
+        case 0:
+          return 'null';
+        case 1:
+          return 'true';
+        case 2:
+          return 'false';
+        case 3:
+          need(1);
+          return String(view.getInt8(p));
+        case 4:
+          need(2);
+          return String(view.getInt16(p, true));
+        case 5:
+          need(4);
+          return String(view.getInt32(p, true));
+        case 6:
+          need(8);
+          return String(view.getBigInt64(p, true));
+        case 7:
+          need(8);
+          return jsonNumber(view.getFloat64(p, true));
+        case 8:
+          need(5);
+          return formatDecimal(BigInt(view.getInt32(p + 1, true)), v[p]);
+        case 9:
+          need(9);
+          return formatDecimal(view.getBigInt64(p + 1, true), v[p]);
+        case 10: {
+          need(17);
+          const lo = view.getBigUint64(p + 1, true);
+          const hi = view.getBigInt64(p + 9, true);
+          return formatDecimal((hi << 64n) | lo, v[p]);
+        }
+        case 11:
+          need(4);
+          return JSON.stringify(formatDate(view.getInt32(p, true)));
+        case 12:
+          need(8);
+          return JSON.stringify(formatMicros(view.getBigInt64(p, true)) + '+00:00');
+        case 13:
+          need(8);
+          return JSON.stringify(formatMicros(view.getBigInt64(p, true)));
+        case 14:
+          need(4);
+          return jsonNumber(view.getFloat32(p, true), true);
+        case 15: {
+          need(4);
+          const n = view.getUint32(p, true);
+          need(4 + n);
+          return JSON.stringify(base64(v.subarray(p + 4, p + 4 + n)));
+        }
+        case 16: {
+          need(4);
+          const n = view.getUint32(p, true);
+          need(4 + n);
+          return JSON.stringify(utf8.decode(v.subarray(p + 4, p + 4 + n)));
+        }
+        case 17:
+          need(8);
+          return JSON.stringify(formatTimeOfDay(view.getBigInt64(p, true)));
+        case 18:
+        case 19: {
+          need(8);
+          const nanos = view.getBigInt64(p, true);
+          const micros = nanos / 1000n - (nanos % 1000n < 0n ? 1n : 0n);
+          const sub = ((nanos % 1000n) + 1000n) % 1000n;
+          let text = formatMicros(micros);
+          if (sub !== 0n) text = (text.includes('.') ? text.padEnd(text.indexOf('.') + 7, '0') : text + '.000000') + pad(sub, 3).replace(/0+$/, '');
+          return JSON.stringify(vh === 18 ? text + '+00:00' : text);
+        }
+        case 20: {
+          need(16);
+          const h = Array.from(v.subarray(p, p + 16), (b) => b.toString(16).padStart(2, '0')).join('');
+          return JSON.stringify(`${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`);
+        }
+        default:
+          throw corrupt(`unknown primitive type ${vh}`);
+      }
+    }
+    case 1: {
+      need(vh);
+      return JSON.stringify(utf8.decode(v.subarray(pos + 1, pos + 1 + vh)));
+    }
+    case 2: {
+      const offSize = (vh & 0x03) + 1;
+      const idSize = ((vh >> 2) & 0x03) + 1;
+      const large = (vh >> 4) & 0x01;
+      const nSize = large ? 4 : 1;
+      const n = readUint(v, pos + 1, nSize);
+      const idsAt = pos + 1 + nSize;
+      const offsAt = idsAt + n * idSize;
+      const dataAt = offsAt + (n + 1) * offSize;
+      const parts: string[] = [];
+      for (let i = 0; i < n; i++) {
+        const id = readUint(v, idsAt + i * idSize, idSize);
+        if (id >= dict.length) throw corrupt(`field id ${id} outside the metadata dictionary`);
+        const off = readUint(v, offsAt + i * offSize, offSize);
+        parts.push(`${JSON.stringify(dict[id])}:${decodeValue(v, dataAt + off, dict, depth + 1)}`);
+      }
+      return `{${parts.join(',')}}`;
+    }
+    default: {
+      const offSize = (vh & 0x03) + 1;
+      const large = (vh >> 2) & 0x01;
+      const nSize = large ? 4 : 1;
+      const n = readUint(v, pos + 1, nSize);
+      const offsAt = pos + 1 + nSize;
+      const dataAt = offsAt + (n + 1) * offSize;
+      const parts: string[] = [];
+      for (let i = 0; i < n; i++) parts.push(decodeValue(v, dataAt + readUint(v, offsAt + i * offSize, offSize), dict, depth + 1));
+      return `[${parts.join(',')}]`;
+    }
+  }
+}
+
+/**
+ * JSON text of one variant, from its `value` and `metadata` binaries.
+ * @throws DeltaError `QUERY_ERROR` for a malformed encoding (unknown metadata version, truncated data, …).
+ */
+export function variantToJson(value: Uint8Array, metadata: Uint8Array): string {
+  return decodeValue(value, 0, variantDictionary(metadata), 0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Arrow post-processing
+// ---------------------------------------------------------------------------------------------
+
+/** True for the Parquet layout of an unshredded variant: a struct of exactly `value` and `metadata` binaries. */
+export function isVariantStruct(t: arrow.DataType): boolean {
+  if (!arrow.DataType.isStruct(t) || t.children.length !== 2) return false;
+  const names = t.children.map((c) => c.name).sort();
+  return names[0] === 'metadata' && names[1] === 'value' && t.children.every((c) => arrow.DataType.isBinary(c.type));
+}
+
+function containsVariant(t: arrow.DataType): boolean {
+  if (isVariantStruct(t)) return true;
+  return (t.children ?? []).some((c: arrow.Field) => containsVariant(c.type));
+}
+
+function transformType(t: arrow.DataType): arrow.DataType {
+  if (isVariantStruct(t)) return new arrow.Utf8();
+  if (arrow.DataType.isStruct(t)) return new arrow.Struct(t.children.map((f) => new arrow.Field(f.name, transformType(f.type), true)));
+  if (arrow.DataType.isList(t)) {
+    const c = t.children[0];
+    return new arrow.List(new arrow.Field(c.name, transformType(c.type), true));
+  }
+  if (arrow.DataType.isMap(t)) {
+    const entries = t.children[0];
+    const st = entries.type as arrow.Struct;
+    const [k, v] = st.children;
+    return new arrow.Map_(
+      new arrow.Field(entries.name, new arrow.Struct([new arrow.Field(k.name, transformType(k.type), false), new arrow.Field(v.name, transformType(v.type), true)] as arrow.Field<any>[]), false) as any,
+      t.keysSorted,
+    );
+  }
+  return t;
+}
+
+function transformValue(v: any, t: arrow.DataType): any {
+  if (v === null || v === undefined) return null;
+  if (isVariantStruct(t)) return variantToJson(v.value as Uint8Array, v.metadata as Uint8Array);
+  if (arrow.DataType.isStruct(t)) {
+    const o: Record<string, unknown> = {};
+    for (const f of t.children) o[f.name] = transformValue(v[f.name], f.type);
+    return o;
+  }
+  if (arrow.DataType.isList(t)) {
+    const ct = t.children[0].type;
+    return Array.from(v as Iterable<unknown>, (x) => transformValue(x, ct));
+  }
+  if (arrow.DataType.isMap(t)) {
+    const st = t.children[0].type as arrow.Struct;
+    const m = new Map<unknown, unknown>();
+    for (const [k, x] of v as Iterable<[unknown, unknown]>) m.set(transformValue(k, st.children[0].type), transformValue(x, st.children[1].type));
+    return m;
+  }
+  return v;
+}
+
+/**
+ * Replaces every unshredded-variant struct (`{value: binary, metadata: binary}`, at any depth) in a
+ * query result with its JSON text (see the module comment); other columns are kept as they are.
+ * Returns the same table when it has no such column.
+ * @throws DeltaError `QUERY_ERROR` for a malformed variant.
+ */
+export function decodeVariantColumns(table: arrow.Table): arrow.Table {
+  const fields = table.schema.fields;
+  if (!fields.some((f) => containsVariant(f.type))) return table;
+  let out = table;
+  fields.forEach((f, i) => {
+    if (!containsVariant(f.type)) return;
+    const col = table.getChildAt(i)!;
+    const type = transformType(f.type);
+    const values: unknown[] = new Array(col.length);
+    for (let r = 0; r < col.length; r++) values[r] = transformValue(col.get(r), f.type);
+    out = out.setChildAt(i, arrow.vectorFromArray(values, type) as arrow.Vector);
+  });
+  return out;
+}

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { formatBytes, formatCount, formatDuration, formatTimestamp, plural } from './format.ts';
+
+describe('format', () => {
+  it('counts with thousands separators', () => {
+    expect(formatCount(0)).toBe('0');
+    expect(formatCount(1233)).toBe('1,233');
+    expect(formatCount(1234567)).toBe('1,234,567');
+  });
+  it('sizes in binary units', () => {
+    expect(formatBytes(0)).toBe('0 B');
+    expect(formatBytes(1023)).toBe('1023 B');
+    expect(formatBytes(10499)).toBe('10.3 KiB');
+    expect(formatBytes(1.5 * 1024 ** 3)).toBe('1.50 GiB');
+  });
+  it('timestamps in UTC', () => {
+    expect(formatTimestamp(0)).toBe('1970-01-01 00:00:00 UTC');
+    expect(formatTimestamp(null)).toBe('—');
+    expect(formatTimestamp(NaN)).toBe('—');
+  });
+  it('durations', () => {
+    expect(formatDuration(850)).toBe('850 ms');
+    expect(formatDuration(2400)).toBe('2.4 s');
+  });
+  it('plurals', () => {
+    expect(plural(1, 'commit')).toBe('1 commit');
+    expect(plural(1234, 'commit')).toBe('1,234 commits');
+    expect(plural(0, 'entry', 'entries')).toBe('0 entries');
+  });
+});

@@ -1,0 +1,81 @@
+/**
+ * Where a local table comes in: drop a folder on the zone, or pick one with "Open folder" (a hidden
+ * `<input type="file" webkitdirectory>`). Reports the folder's files; does not open anything itself.
+ */
+import { useRef, useState, type DragEvent } from 'react';
+import type { ErrorInfo } from '../../workers/api.ts';
+import { captureDrop, picked, readDrop, type PickedFolder } from './folder-walk.ts';
+
+export interface DropZoneProps {
+  /** Called with the folder the user dropped or picked. */
+  onFolder: (folder: PickedFolder) => void;
+  /** Called when a drop or pick cannot be read, or holds nothing. */
+  onError: (error: ErrorInfo) => void;
+  /** Smaller, one-line zone (when a table is already open). */
+  compact?: boolean;
+  disabled?: boolean;
+}
+
+export function DropZone({ onFolder, onError, compact, disabled }: DropZoneProps) {
+  const input = useRef<HTMLInputElement>(null);
+  const [over, setOver] = useState(false);
+  const [reading, setReading] = useState(false);
+
+  const onDrop = (e: DragEvent<HTMLDivElement>) => {
+    e.preventDefault();
+    setOver(false);
+    if (disabled) return;
+    const captured = captureDrop(e.dataTransfer);
+    setReading(true);
+    readDrop(captured)
+      .then((folder) => {
+        if (folder) onFolder(folder);
+        else onError({ code: 'NOT_A_TABLE', message: 'The drop held no files.', hint: 'Drop a folder that holds a Delta table.' });
+      })
+      .catch((err: unknown) =>
+        onError({
+          code: 'STORAGE_ERROR',
+          message: `The dropped folder could not be read: ${err instanceof Error ? err.message : String(err)}`,
+          hint: 'Try "Open folder…" instead.',
+        }),
+      )
+      .finally(() => setReading(false));
+  };
+
+  return (
+    <div
+      className={`drop-zone${compact ? ' compact' : ''}${over ? ' over' : ''}`}
+      data-testid="drop-zone"
+      onDragOver={(e) => {
+        e.preventDefault();
+        e.dataTransfer.dropEffect = 'copy';
+        setOver(true);
+      }}
+      onDragLeave={() => setOver(false)}
+      onDrop={onDrop}
+    >
+      <p className="drop-text">
+        {reading ? 'Reading the dropped folder…' : compact ? 'Drop another table folder here, or' : 'Drop a Delta table folder here (the folder that holds _delta_log), or'}
+      </p>
+      <button type="button" className="primary" disabled={disabled} onClick={() => input.current?.click()} data-testid="open-folder">
+        Open folder…
+      </button>
+      <input
+        ref={input}
+        id="dir"
+        type="file"
+        webkitdirectory=""
+        multiple
+        hidden
+        data-testid="dir-input"
+        onChange={(e) => {
+          const files = e.currentTarget.files;
+          if (files && files.length) onFolder(picked(files));
+          else onError({ code: 'NOT_A_TABLE', message: 'The selected folder is empty.', hint: 'Pick the folder that holds _delta_log.' });
+          e.currentTarget.value = '';
+        }}
+      />
+      {!compact && <p className="muted small">Nothing is uploaded: the table is read in this browser tab.</p>}
+    </div>
+  );
+}

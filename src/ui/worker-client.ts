@@ -1,0 +1,123 @@
+/**
+ * The UI thread's side of the worker boundary: starts `explorer.worker.ts`, wraps it with Comlink,
+ * and turns the worker's {@link Result}s back into values or thrown {@link ExplorerError}s.
+ *
+ * Long calls take `{ onProgress, signal }`: the callback is passed as a Comlink proxy, and aborting
+ * the signal sends `cancel(requestId)` to the worker, after which the call rejects with an
+ * `ExplorerError` of code `CANCELLED`. If the worker itself dies (fails to load, crashes), every
+ * pending and later call rejects with code `INTERNAL` instead of hanging.
+ */
+import * as Comlink from 'comlink';
+import type {
+  ErrorInfo,
+  ExplorerApi,
+  FilesPage,
+  HistoryRow,
+  OpenedTable,
+  OpenResult,
+  ProgressCallback,
+  RelativeFile,
+  Result,
+  SnapshotRequest,
+  SnapshotSummary,
+} from '../workers/api.ts';
+
+/** A failed worker call, with the structured error the worker sent. */
+export class ExplorerError extends Error {
+  readonly info: ErrorInfo;
+  constructor(info: ErrorInfo) {
+    super(info.message);
+    this.name = 'ExplorerError';
+    this.info = info;
+  }
+  get code(): ErrorInfo['code'] {
+    return this.info.code;
+  }
+}
+
+/** Turns anything thrown into an {@link ErrorInfo} for display. */
+export function errorInfoOf(e: unknown): ErrorInfo {
+  if (e instanceof ExplorerError) return e.info;
+  if (typeof e === 'object' && e !== null && (e as { name?: string }).name === 'AbortError') {
+    return { code: 'CANCELLED', message: 'Cancelled.' };
+  }
+  return { code: 'INTERNAL', message: e instanceof Error ? e.message : String(e) };
+}
+
+/** Options of a long call. */
+export interface CallOptions {
+  onProgress?: ProgressCallback;
+  signal?: AbortSignal;
+}
+
+/** The typed client the UI uses; each method throws {@link ExplorerError} on failure. */
+export interface ExplorerClient {
+  openFiles(files: RelativeFile[], label: string, options?: CallOptions): Promise<OpenResult>;
+  openDirectoryHandle(handle: FileSystemDirectoryHandle, options?: CallOptions): Promise<OpenResult>;
+  openCandidate(sourceId: string, path: string): Promise<OpenedTable>;
+  snapshot(tableId: string, request?: SnapshotRequest, options?: CallOptions): Promise<SnapshotSummary>;
+  history(tableId: string, options?: CallOptions): Promise<HistoryRow[]>;
+  filesPage(tableId: string, version: number, offset: number, limit: number): Promise<FilesPage>;
+  close(tableId: string): Promise<void>;
+  closeSource(sourceId: string): Promise<void>;
+  /** Stops the worker; every later call fails. */
+  terminate(): void;
+}
+
+let requestCounter = 0;
+
+/** Wraps a Comlink remote of {@link ExplorerApi} (exported for tests that bring their own endpoint). */
+export function wrapExplorer(remote: Comlink.Remote<ExplorerApi>, failed: Promise<never>, terminate: () => void): ExplorerClient {
+  const unwrap = async <T>(p: Promise<Result<T>>): Promise<T> => {
+    const r = await Promise.race([p, failed]);
+    if (!r.ok) throw new ExplorerError(r.error);
+    return r.value;
+  };
+
+  /** Runs a cancellable call: a fresh request id, the progress proxy, and cancel on abort. */
+  const long = async <T>(options: CallOptions | undefined, call: (progress: ProgressCallback | undefined, requestId: string) => Promise<Result<T>>): Promise<T> => {
+    const signal = options?.signal;
+    if (signal?.aborted) throw new ExplorerError({ code: 'CANCELLED', message: 'Cancelled.' });
+    const requestId = `r${++requestCounter}`;
+    const onAbort = () => void remote.cancel(requestId);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const progress = options?.onProgress ? Comlink.proxy(options.onProgress) : undefined;
+      return await unwrap(call(progress, requestId));
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
+  };
+
+  return {
+    openFiles: (files, label, options) => long(options, (_p, id) => remote.openFiles(files, label, id)),
+    openDirectoryHandle: (handle, options) => long(options, (p, id) => remote.openDirectoryHandle(handle, p, id)),
+    openCandidate: (sourceId, path) => unwrap(remote.openCandidate(sourceId, path)),
+    snapshot: (tableId, request = {}, options) => long(options, (p, id) => remote.snapshot(tableId, request, p, id)),
+    history: (tableId, options) => long(options, (p, id) => remote.history(tableId, p, id)),
+    filesPage: (tableId, version, offset, limit) => unwrap(remote.filesPage(tableId, version, offset, limit)),
+    close: (tableId) => Promise.race([remote.close(tableId), failed]),
+    closeSource: (sourceId) => Promise.race([remote.closeSource(sourceId), failed]),
+    terminate,
+  };
+}
+
+/** Starts the explorer worker and returns its client. */
+export function createExplorerClient(): ExplorerClient {
+  const worker = new Worker(new URL('../workers/explorer.worker.ts', import.meta.url), { type: 'module', name: 'delta-explorer' });
+  let fail!: (e: ExplorerError) => void;
+  const failed = new Promise<never>((_, reject) => (fail = reject));
+  failed.catch(() => {}); // observed by every call; never an unhandled rejection
+  worker.addEventListener('error', (e) => {
+    fail(new ExplorerError({ code: 'INTERNAL', message: `The background worker failed: ${e.message || 'it could not be loaded'}.`, hint: 'Reload the page.' }));
+  });
+  worker.addEventListener('messageerror', () => {
+    fail(new ExplorerError({ code: 'INTERNAL', message: 'A message from the background worker could not be read.', hint: 'Reload the page.' }));
+  });
+  const remote = Comlink.wrap<ExplorerApi>(worker);
+  return wrapExplorer(remote, failed, () => {
+    remote[Comlink.releaseProxy]();
+    worker.terminate();
+    fail(new ExplorerError({ code: 'INTERNAL', message: 'The background worker was stopped.' }));
+  });
+}

@@ -1,0 +1,18 @@
+/**
+ * The explorer Web Worker: exposes one {@link ExplorerService} over Comlink (see `api.ts` for the
+ * interface, errors, progress and cancellation). Started by `src/ui/worker-client.ts`.
+ */
+import * as Comlink from 'comlink';
+import wasmUrl from 'parquet-wasm/esm/parquet_wasm_bg.wasm?url';
+import { setParquetWasmUrl } from '../delta/parquet.ts';
+import type { ExplorerApi } from './api.ts';
+import { ExplorerService } from './explorer-service.ts';
+
+// parquet-wasm is loaded on the first checkpoint read, from the URL Vite gives the bundled .wasm.
+setParquetWasmUrl(wasmUrl);
+
+const service = new ExplorerService();
+// onProgress arrives as a Comlink proxy (a MessagePort underneath): close it when its call settles.
+service.releaseProxy = (cb) => (cb as unknown as Comlink.Remote<unknown>)[Comlink.releaseProxy]();
+
+Comlink.expose(service satisfies ExplorerApi);
