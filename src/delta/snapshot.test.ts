@@ -116,3 +116,44 @@ describe('every fixture table at an earlier version', () => {
     });
   }
 });
+
+describe('column mapping and partition values', () => {
+  it('id mode: partition values are keyed by physical name (partition_cm-id schema)', async () => {
+    const snap = await open('partition_cm-id').snapshot();
+    expect(snap.columnMappingMode).toBe('id');
+    // physical name as written in the metaData schemaString of 00000000000000000000.json
+    expect(snap.partitionColumns.map((c) => [c.name, c.key])).toEqual([['category', 'col-6dc68f07-711d-4f00-8bd6-1f5bc698e8ad']]);
+  });
+
+  it('name mode: partition_cm-name keys partition values by physical name too', async () => {
+    const snap = await open('partition_cm-name').snapshot();
+    expect(snap.columnMappingMode).toBe('name');
+    const c = snap.partitionColumns[0];
+    expect(c.key).not.toBe(c.name);
+    expect(c.key).toMatch(/^col-/);
+  });
+
+  it('typed partition values per file (delta-0.8.0-partitioned: year/month/day strings from the add actions)', async () => {
+    const snap = await open('delta-0.8.0-partitioned').snapshot();
+    const values: string[] = [];
+    for (let i = 0; i < snap.files.length; i++) {
+      const pv = snap.partitionValues(i);
+      values.push(`${pv.year}/${pv.month}/${pv.day}`);
+    }
+    // the partitionValues of the six add actions in 00000000000000000000.json
+    expect(values.sort()).toEqual(['2020/1/1', '2020/2/3', '2020/2/5', '2021/12/20', '2021/12/4', '2021/4/5']);
+  });
+
+  it('null partition values stay null (delta-0.8.0-null-partition)', async () => {
+    const snap = await open('delta-0.8.0-null-partition').snapshot();
+    const vals = Array.from({ length: snap.files.length }, (_, i) => Object.values(snap.partitionValues(i))[0]);
+    // the log has one add with {"k": null} and one with {"k": "A"}
+    expect(vals.map(String).sort()).toEqual(['A', 'null']);
+  });
+
+  it('column mapping name mode data table: cdf-column-mapping-name-mode schema keeps logical names', async () => {
+    const snap = await open('cdf-column-mapping-name-mode').snapshot();
+    expect(snap.columnMappingMode).toBe('name');
+    expect(snap.schema.fields.length).toBeGreaterThan(0);
+  });
+});

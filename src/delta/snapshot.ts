@@ -14,7 +14,7 @@ import { checkReadSupport, readerFeatureProblems } from './features.ts';
 import { parseJsonLog } from './log/commit-reader.ts';
 import { readCheckpoint } from './log/checkpoint-reader.ts';
 import { buildLogSegment, type CommitFile, type CompactionFile, type LogSegment } from './log/listing.ts';
-import { parseSchema, type StructType } from './schema.ts';
+import { columnMappingMode, parsePartitionValues, parseSchema, partitionColumnInfo, type ColumnMappingMode, type PartitionColumn, type PartitionValue, type StructType } from './schema.ts';
 import { statsFromParsed, statsNumRecords, parseStats, type FileStats } from './stats.ts';
 import type { ObjectStore } from './storage/object-store.ts';
 
@@ -172,6 +172,28 @@ export class Snapshot {
   get schema(): StructType {
     this.schemaCache ??= parseSchema(this.metadata.schemaString || '{"type":"struct","fields":[]}', { version: this.version });
     return this.schemaCache;
+  }
+
+  /** Column mapping mode in force (`delta.columnMapping.mode`, honoured when the protocol allows it). */
+  get columnMappingMode(): ColumnMappingMode {
+    return columnMappingMode(this.metadata.configuration, this.protocol);
+  }
+
+  /**
+   * The partition columns resolved against the schema: logical name, type, and the key their values
+   * have in `partitionValues` (the physical name under column mapping). @throws DeltaError `INVALID_SCHEMA`.
+   */
+  get partitionColumns(): PartitionColumn[] {
+    return partitionColumnInfo(this.schema, this.metadata.partitionColumns, this.columnMappingMode, { version: this.version });
+  }
+
+  /**
+   * Typed partition values of active file `i`, keyed by logical column name (protocol "Partition
+   * Value Serialization"; see `parsePartitionValue` for the JS types). @throws DeltaError `INVALID_PARTITION_VALUE`.
+   */
+  partitionValues(i: number): Record<string, PartitionValue> {
+    const { batch, row } = this.files.locate(i);
+    return parsePartitionValues(batch.partitionValuesAt(row), this.partitionColumns, { version: this.version, path: batch.path[row] });
   }
 
   /** Table properties (`metaData.configuration`). */
