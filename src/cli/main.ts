@@ -670,8 +670,35 @@ function statValue(v: unknown, t: DataType): unknown {
     const s = iso(v);
     return s === null ? v : s.slice(0, 10);
   }
+  if (t.type === 'decimal' && isWordArray(v)) return arrowDecimal(v, t.scale);
   if (v instanceof Uint8Array) return hex(v);
   return v;
+}
+
+/** A decimal as Arrow JS gives it from a checkpoint's `stats_parsed`: little-endian 32-bit words. */
+function isWordArray(v: unknown): v is ArrayLike<number> {
+  const a = v as ArrayLike<number>;
+  return (
+    (Array.isArray(v) || v instanceof Uint32Array) &&
+    [2, 4, 8].includes(a.length) &&
+    Array.from(a).every((x) => Number.isInteger(x) && x >= 0 && x <= 0xffffffff)
+  );
+}
+
+/**
+ * The value of an Arrow decimal given as little-endian two's-complement 32-bit words: a number when
+ * its text converts exactly (as the JSON stats give it), else the decimal text.
+ */
+function arrowDecimal(words: ArrayLike<number>, scale: number): number | string {
+  let unscaled = 0n;
+  for (let i = words.length - 1; i >= 0; i--) unscaled = (unscaled << 32n) | BigInt(words[i] >>> 0);
+  const bits = BigInt(words.length * 32);
+  if (unscaled >> (bits - 1n)) unscaled -= 1n << bits;
+  const neg = unscaled < 0n;
+  const digits = (neg ? -unscaled : unscaled).toString().padStart(scale + 1, '0');
+  const text = `${neg ? '-' : ''}${scale ? `${digits.slice(0, -scale)}.${digits.slice(-scale)}` : digits}`;
+  const n = Number(text);
+  return digits.replace(/^0+/, '').length <= 15 ? n : text;
 }
 
 const MAX_STATS_COLUMNS = 8;
@@ -750,7 +777,7 @@ const files: Command = {
         const statCell = (s: ColumnStatsJson | undefined) => {
           if (!s) return '';
           const v = (x: unknown) => truncate(cell(x), 16);
-          const range = s.min === null && s.max === null ? '' : `${v(s.min)}..${v(s.max)}`;
+          const range = s.min === null && s.max === null ? '' : `${v(s.min)} .. ${v(s.max)}`;
           const nulls = typeof s.nullCount === 'number' && s.nullCount > 0 ? `${range ? ' ' : ''}(${s.nullCount} null)` : '';
           return range || nulls ? range + nulls : typeof s.nullCount === 'number' ? '(0 null)' : '';
         };
@@ -758,7 +785,7 @@ const files: Command = {
         const body = list.map((f) => [
           printable(f.path),
           formatBytes(f.size),
-          ...(pcols.length ? [Object.entries(f.partitionValues).map(([k, v]) => `${printable(k)}=${cell(v)}`).join(', ')] : []),
+          ...(pcols.length ? [Object.entries(f.partitionValues).map(([k, v]) => `${printable(k)}=${v === null ? 'null' : cell(v)}`).join(', ')] : []),
           f.numRecords === null ? '-' : String(f.numRecords),
           f.deletionVector ? String(f.deletionVector.cardinality) : '',
           cell(f.modificationTime),
@@ -920,7 +947,7 @@ function resolveLocation(p: string): string {
 /** One line: `<message>` plus ` (<hint>)` when the error has one, newlines flattened. */
 function errorMessage(e: unknown): string {
   const info = toErrorInfo(e);
-  const text = info.hint ? `${info.message} (${info.hint})` : info.message;
+  const text = info.hint ? `${info.message} (${info.hint.replace(/\.$/, '')})` : info.message;
   return text.replace(/\s*\n\s*/g, ' ');
 }
 

@@ -380,9 +380,8 @@ async function pruneWithPredicate(
       const values = parsePartitionValues(b.partitionValuesAt(r), partitionColumns, { version: snapshot.version, path: b.path[r] });
       partitionColumns.forEach((p, k) => (pv[k][i] = canonicalValue(values[p.name])));
     }
-    const nr = statsCols.size ? null : numRecordsAt(b, r);
     if (!statsCols.size) {
-      nrec[i] = nr ?? NaN;
+      nrec[i] = numRecordsAt(b, r) ?? NaN;
       return;
     }
     const st = statsAt(b, r);
@@ -441,7 +440,7 @@ async function pruneWithPredicate(
       report.statsConjuncts.push(conjunct);
     }
     if (!partConds.length && !statConds.length) return keep;
-    const countKept = async (conds: string[]): Promise<Set<number>> => {
+    const keptBy = async (conds: string[]): Promise<Set<number>> => {
       const res = await engine.query(`SELECT __idx FROM ${inner} WHERE ${conds.join(' AND ')}`);
       const col = res.getChild('__idx')!;
       const s = new Set<number>();
@@ -451,7 +450,7 @@ async function pruneWithPredicate(
     let afterPart: Set<number> | undefined;
     if (partConds.length) {
       try {
-        afterPart = await countKept(partConds);
+        afterPart = await keptBy(partConds);
       } catch {
         afterPart = undefined; // evaluation failed (e.g. a cast error on a value): prune nothing
       }
@@ -459,7 +458,7 @@ async function pruneWithPredicate(
     let afterStats: Set<number> | undefined;
     if (statConds.length) {
       try {
-        afterStats = await countKept(statConds);
+        afterStats = await keptBy(statConds);
       } catch {
         afterStats = undefined;
       }

@@ -336,14 +336,18 @@ function transformValue(v: any, t: arrow.DataType): any {
 export function decodeVariantColumns(table: arrow.Table): arrow.Table {
   const fields = table.schema.fields;
   if (!fields.some((f) => containsVariant(f.type))) return table;
-  let out = table;
-  fields.forEach((f, i) => {
-    if (!containsVariant(f.type)) return;
-    const col = table.getChildAt(i)!;
-    const type = transformType(f.type);
-    const values: unknown[] = new Array(col.length);
-    for (let r = 0; r < col.length; r++) values[r] = transformValue(col.get(r), f.type);
-    out = out.setChildAt(i, arrow.vectorFromArray(values, type) as arrow.Vector);
+  const newFields = fields.map((f) => (containsVariant(f.type) ? new arrow.Field(f.name, transformType(f.type), true, f.metadata) : f));
+  const schema = new arrow.Schema(newFields, table.schema.metadata);
+  const batches = table.batches.map((batch) => {
+    const children = fields.map((f, i) => {
+      const col = batch.getChildAt(i)!;
+      if (!containsVariant(f.type)) return col.data[0];
+      const values: unknown[] = new Array(col.length);
+      for (let r = 0; r < col.length; r++) values[r] = transformValue(col.get(r), f.type);
+      return arrow.vectorFromArray(values, newFields[i].type).data[0];
+    });
+    const data = arrow.makeData({ type: new arrow.Struct(newFields), length: batch.numRows, nullCount: 0, children });
+    return new arrow.RecordBatch(schema, data);
   });
-  return out;
+  return new arrow.Table(schema, batches);
 }

@@ -1,11 +1,14 @@
 /**
  * The static server's HTTP semantics: ranges (incl. suffix ranges), 416, HEAD, no compression,
- * mounts, SPA fallback, CORS preflight, path traversal, dotfiles.
+ * mounts, SPA fallback, CORS preflight, path traversal, dotfiles, and the S3 ListObjectsV2 listing
+ * of mounts with `listing: true`.
  */
+import http from 'node:http';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HttpStore } from '../delta/storage/http.ts';
 import { startStaticServer, type RequestRecord, type RunningStaticServer } from './static.ts';
 
 let server: RunningStaticServer;
@@ -120,5 +123,143 @@ describe('static server paths', () => {
 
   it('refuses other methods', async () => {
     expect((await get('/data/t/blob.bin', {}, 'DELETE')).status).toBe(405);
+  });
+});
+
+describe('static server S3 listing (ListObjectsV2)', () => {
+  let listed: RunningStaticServer;
+  const requests: RequestRecord[] = [];
+  // Keys of the table folder `w/tbl`, in UTF-8 byte order (S3's order): U+FF5E sorts before an
+  // astral character in UTF-8 although its UTF-16 code unit is larger.
+  const tableKeys = [
+    '_delta_log/00000000000000000000.json',
+    '_delta_log/00000000000000000001.json',
+    '_delta_log/_last_checkpoint',
+    'part-0.parquet',
+    'year=2020/part-1.parquet',
+    'z.bin',
+    '\uFF5E.bin',
+    '\u{1F600}.bin',
+  ];
+
+  beforeAll(async () => {
+    const data = mkdtempSync(join(tmpdir(), 'static-listing-'));
+    for (const key of tableKeys) {
+      const abs = join(data, 'w/tbl', key);
+      mkdirSync(join(abs, '..'), { recursive: true });
+      writeFileSync(abs, key);
+    }
+    writeFileSync(join(data, 'w/tbl/.hidden'), 'hidden');
+    writeFileSync(join(data, 'w/tbl/_delta_log/.00000000000000000000.json.crc'), 'crc');
+    mkdirSync(join(data, 'w/other/_delta_log'), { recursive: true });
+    writeFileSync(join(data, 'w/other/_delta_log/00000000000000000000.json'), '{}');
+    listed = await startStaticServer({
+      mounts: [
+        { urlPrefix: '/', root: data, fallback: 'index.html' },
+        { urlPrefix: '/l/', root: data, listing: true },
+        { urlPrefix: '/ld/', root: data, listing: true, dotfiles: true },
+      ],
+      onRequest: (r) => requests.push(r),
+    });
+  });
+  afterAll(() => listed?.close());
+
+  const list = async (dir: string, params: Record<string, string>) => {
+    const r = await fetch(`${listed.url}${dir}?${new URLSearchParams({ 'list-type': '2', ...params })}`);
+    return { status: r.status, type: r.headers.get('content-type'), cors: r.headers.get('access-control-allow-origin'), xml: await r.text() };
+  };
+  const tags = (xml: string, tag: string) => [...xml.matchAll(new RegExp(`<${tag}>([^<]*)</${tag}>`, 'g'))].map((m) => m[1]);
+
+  it('lists the files under the requested folder, keys relative to it, sizes, byte order', async () => {
+    const r = await list('/l/w/tbl/', { prefix: '' });
+    expect(r.status).toBe(200);
+    expect(r.type).toContain('application/xml');
+    expect(r.cors).toBe('*');
+    expect(r.xml).toContain('<ListBucketResult');
+    expect(tags(r.xml, 'Key')).toEqual(tableKeys);
+    expect(tags(r.xml, 'Size')).toEqual(tableKeys.map((k) => String(Buffer.byteLength(k))));
+    expect(tags(r.xml, 'IsTruncated')).toEqual(['false']);
+    expect(tags(r.xml, 'KeyCount')).toEqual([String(tableKeys.length)]);
+    for (const lm of tags(r.xml, 'LastModified')) expect(Date.parse(lm)).toBeGreaterThan(0);
+  });
+
+  it('filters by prefix, and lists hidden files only where dotfiles are served', async () => {
+    expect(tags((await list('/l/w/tbl/', { prefix: '_delta_log/' })).xml, 'Key')).toEqual(tableKeys.slice(0, 3));
+    expect(tags((await list('/l/w/tbl/', { prefix: '_delta_log/0' })).xml, 'Key')).toEqual(tableKeys.slice(0, 2));
+    expect(tags((await list('/l/w/', { prefix: 'tbl/year' })).xml, 'Key')).toEqual(['tbl/year=2020/part-1.parquet']);
+    expect(tags((await list('/ld/w/tbl/', { prefix: '_delta_log/' })).xml, 'Key')).toEqual([
+      '_delta_log/.00000000000000000000.json.crc',
+      ...tableKeys.slice(0, 3),
+    ]);
+    expect(tags((await list('/ld/w/tbl/', { prefix: '.' })).xml, 'Key')).toEqual(['.hidden']);
+    expect(tags((await list('/l/w/tbl/', { prefix: '.' })).xml, 'Key')).toEqual([]);
+  });
+
+  it('pages with max-keys and continuation tokens, and honours start-after', async () => {
+    const seen: string[] = [];
+    let token: string | undefined;
+    let pages = 0;
+    do {
+      const r = await list('/l/w/tbl/', { 'max-keys': '3', ...(token ? { 'continuation-token': token } : {}) });
+      pages++;
+      const keys = tags(r.xml, 'Key');
+      expect(keys.length).toBeLessThanOrEqual(3);
+      seen.push(...keys);
+      token = tags(r.xml, 'IsTruncated')[0] === 'true' ? tags(r.xml, 'NextContinuationToken')[0] : undefined;
+    } while (token && pages < 10);
+    expect(pages).toBe(3);
+    expect(seen).toEqual(tableKeys);
+    expect(tags((await list('/l/w/tbl/', { 'start-after': '_delta_log/_last_checkpoint' })).xml, 'Key')).toEqual(tableKeys.slice(3));
+    expect(tags((await list('/l/w/tbl/', { prefix: '_delta_log/', 'start-after': '_delta_log/00000000000000000000.json' })).xml, 'Key')).toEqual(tableKeys.slice(1, 3));
+  });
+
+  it('rolls keys up into common prefixes with a delimiter, also across pages', async () => {
+    const r = await list('/l/w/', { delimiter: '/' });
+    expect(tags(r.xml, 'Key')).toEqual([]);
+    expect(tags(r.xml, 'Prefix').slice(1)).toEqual(['other/', 'tbl/']);
+    const top = await list('/l/w/tbl/', { delimiter: '/' });
+    expect(tags(top.xml, 'Key')).toEqual(tableKeys.filter((k) => !k.includes('/')));
+    expect(tags(top.xml, 'Prefix').slice(1)).toEqual(['_delta_log/', 'year=2020/']);
+    const first = await list('/l/w/tbl/', { delimiter: '/', 'max-keys': '1' });
+    expect(tags(first.xml, 'Prefix').slice(1)).toEqual(['_delta_log/']);
+    const second = await list('/l/w/tbl/', { delimiter: '/', 'max-keys': '1', 'continuation-token': tags(first.xml, 'NextContinuationToken')[0] });
+    expect(tags(second.xml, 'Key')).toEqual(['part-0.parquet']);
+    expect(tags(second.xml, 'Prefix').slice(1)).toEqual([]);
+  });
+
+  it('answers 404 for a missing folder and 400 for paths leaving the root or bad tokens', async () => {
+    const missing = await list('/l/w/nope/', {});
+    expect(missing.status).toBe(404);
+    expect(missing.xml).toContain('<Code>NoSuchBucket</Code>');
+    expect((await list('/l/w/tbl/', { prefix: '../other/' })).status).toBe(400);
+    // fetch() would resolve dot segments before sending; send the raw path.
+    const raw = await new Promise<number>((done, fail) =>
+      http.get(`${listed.url}/l/w/..%2F..%2F..%2F/?list-type=2`, (res) => {
+        res.resume();
+        done(res.statusCode ?? 0);
+      }).on('error', fail),
+    );
+    expect(raw).toBe(400);
+    expect((await list('/l/w/tbl/', { 'continuation-token': '!!' })).status).toBe(400);
+    expect((await list('/l/w/tbl/', { 'max-keys': '-1' })).status).toBe(400);
+  });
+
+  it('leaves other queries and mounts without listing alone', async () => {
+    const file = await fetch(`${listed.url}/l/w/tbl/z.bin?list-type=2`);
+    expect(await file.text()).toBe('z.bin');
+    const plain = await list('/w/tbl/', {});
+    expect(plain.xml).not.toContain('<ListBucketResult');
+    const other = await fetch(`${listed.url}/l/w/tbl/?foo=bar`);
+    expect(await other.text()).not.toContain('<ListBucketResult');
+  });
+
+  it('lets HttpStore list _delta_log without probing', async () => {
+    const store = new HttpStore(`${listed.url}/l/w/tbl`);
+    requests.length = 0;
+    const metas = await store.list('_delta_log/');
+    expect(metas.map((m) => m.path)).toEqual(tableKeys.slice(0, 3));
+    expect(metas[0].sizeBytes).toBe(Buffer.byteLength(tableKeys[0]));
+    expect(requests.map((r) => r.method)).toEqual(['GET']);
+    expect(requests[0].url).toContain('list-type=2');
   });
 });

@@ -13,11 +13,16 @@
  * CORS is open by default (`*`), with `Range` allowed in preflights (a suffix range is not a
  * CORS-safelisted header value, so browsers preflight it) and `Content-Range`/`Content-Length`/
  * `Accept-Ranges`/`ETag` exposed, so the app on another origin can read tables from this server.
+ *
+ * A mount with `listing: true` also answers S3 `ListObjectsV2` requests on its folders
+ * (`GET /mount/dir/?list-type=2&prefix=...`, see {@link listObjectsV2}), so `HttpStore` lists
+ * `_delta_log/` (and finds the tables of a folder) instead of probing commit by commit.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import send from 'send';
+import { listObjectsV2, parseListRequest } from './listing.ts';
 
 /** A folder served under a URL prefix. */
 export interface StaticMount {
@@ -32,6 +37,11 @@ export interface StaticMount {
   dotfiles?: boolean;
   /** For a path without a file extension that is not found, serve this file of the mount instead (an SPA's `index.html`). */
   fallback?: string;
+  /**
+   * Answer S3 `ListObjectsV2` requests (`?list-type=2`) on the mount's folders with the files under
+   * the folder requested (keys relative to it). Default false. Hidden files follow `dotfiles`.
+   */
+  listing?: boolean;
 }
 
 /** One answered request, for logs and for tests that check which bytes were read. */
@@ -107,6 +117,26 @@ export function createStaticHandler(options: StaticServerOptions): http.RequestL
       return;
     }
     const rel = '/' + pathname.slice(mount.urlPrefix.length);
+    const query = url.includes('?') ? url.slice(url.indexOf('?') + 1).split('#')[0] : '';
+    if (mount.listing && method === 'GET' && rel.endsWith('/') && query) {
+      const request = parseListRequest(new URLSearchParams(query));
+      if (request) {
+        void listObjectsV2(mount.root, rel, request, { dotfiles: !!mount.dotfiles }).then(
+          (answer) => {
+            res.statusCode = answer.status;
+            res.setHeader('Content-Type', 'application/xml; charset=utf-8');
+            res.setHeader('Cache-Control', 'no-store');
+            res.end(answer.body);
+          },
+          (err: unknown) => {
+            res.statusCode = 500;
+            res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+            res.end(`Listing failed: ${err instanceof Error ? err.message : String(err)}`);
+          },
+        );
+        return;
+      }
+    }
     const serve = (path: string, allowFallback: boolean) => {
       send(req, path, {
         root: mount.root,

@@ -54,6 +54,8 @@ export interface CallOptions {
 export interface ExplorerClient {
   openFiles(files: RelativeFile[], label: string, options?: CallOptions): Promise<OpenResult>;
   openDirectoryHandle(handle: FileSystemDirectoryHandle, options?: CallOptions): Promise<OpenResult>;
+  /** Opens a table (or folder of tables) at an absolute http(s) URL; resolve relative ones against the page first. */
+  openUrl(url: string, options?: CallOptions): Promise<OpenResult>;
   openCandidate(sourceId: string, path: string): Promise<OpenedTable>;
   snapshot(tableId: string, request?: SnapshotRequest, options?: CallOptions): Promise<SnapshotSummary>;
   history(tableId: string, options?: CallOptions): Promise<HistoryRow[]>;
@@ -92,6 +94,7 @@ export function wrapExplorer(remote: Comlink.Remote<ExplorerApi>, failed: Promis
   return {
     openFiles: (files, label, options) => long(options, (_p, id) => remote.openFiles(files, label, id)),
     openDirectoryHandle: (handle, options) => long(options, (p, id) => remote.openDirectoryHandle(handle, p, id)),
+    openUrl: (url, options) => long(options, (_p, id) => remote.openUrl(url, id)),
     openCandidate: (sourceId, path) => unwrap(remote.openCandidate(sourceId, path)),
     snapshot: (tableId, request = {}, options) => long(options, (p, id) => remote.snapshot(tableId, request, p, id)),
     history: (tableId, options) => long(options, (p, id) => remote.history(tableId, p, id)),

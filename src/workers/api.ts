@@ -61,8 +61,13 @@ export interface OpenedTable {
   kind: 'table';
   /** Id to pass to the other calls. */
   tableId: string;
-  /** What the user opened (the dropped or picked folder's name). */
+  /** What the user opened: the dropped or picked folder's name, or the last path segment of an opened URL. */
   label: string;
+  /**
+   * The URL that was opened (the folder's URL when the table is one of several in it), without
+   * query string or credentials; absent for a local folder.
+   */
+  url?: string;
   /**
    * The table root inside what was opened, `/`-separated; `''` when the opened folder is the table.
    * Set when a folder holding one table (or the user's pick among several) was opened.
@@ -70,7 +75,10 @@ export interface OpenedTable {
   root: string;
   /** Id of the opened folder (for {@link ExplorerApi.closeSource}, or to pick another table of it). */
   sourceId: string;
-  /** Number of files under the table root (log and data files). */
+  /**
+   * Number of files under the table root (log and data files) of a local folder; for a URL, the
+   * number of `_delta_log/` entries listed (or probed) when opening.
+   */
   numFiles: number;
   /** True when only a `_delta_log` folder was opened (no data files): metadata views work, data reads cannot. */
   logOnly: boolean;
@@ -94,6 +102,8 @@ export interface TableCandidates {
   /** Id of the opened folder, for {@link ExplorerApi.openCandidate}. */
   sourceId: string;
   label: string;
+  /** The folder's URL when it was opened by URL (see {@link OpenedTable.url}). */
+  url?: string;
   /** Sorted by path. */
   candidates: TableCandidate[];
 }
@@ -244,6 +254,20 @@ export interface ExplorerApi {
     onProgress?: ProgressCallback,
     requestId?: string,
   ): Promise<Result<OpenResult>>;
+
+  /**
+   * Opens a table (or a folder of tables) at an absolute `http(s)://` URL through `HttpStore`:
+   * ranged reads, the server's S3 `ListObjectsV2` listing when it answers one, else probing
+   * `_delta_log/` by `_last_checkpoint` and HEAD requests. The UI resolves relative URLs against the
+   * page before calling. A URL ending in `/_delta_log` opens its parent. When the URL has no
+   * `_delta_log/` and the server lists, sub-folders holding `_delta_log/` are offered as candidates
+   * (one is opened directly). Reads only the listing, not the snapshot: call {@link snapshot} next.
+   * Errors: `INVALID_ARGUMENT` (not an absolute http(s) URL, or one with a query string),
+   * `NOT_A_TABLE` (no `_delta_log/` there, with a hint to give the table root), `ACCESS_DENIED`
+   * (401/403), `STORAGE_ERROR` (network failure, CORS refusal, mixed content, other HTTP errors),
+   * `CANCELLED`.
+   */
+  openUrl(url: string, requestId?: string): Promise<Result<OpenResult>>;
 
   /**
    * Opens one of the candidates of a folder holding several tables.

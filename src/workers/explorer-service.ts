@@ -2,13 +2,15 @@
  * The implementation of {@link ExplorerApi}, free of Comlink and of worker globals so that it runs
  * (and is tested) in Node as well. `explorer.worker.ts` exposes one instance.
  *
- * State: opened sources (the files of a dropped folder), open tables, and per table the last few
- * snapshots by version. Nothing per file is copied: stores hold the `File` handles, snapshots hold
- * their columnar batches.
+ * State: opened sources (the files of a dropped folder, or an HTTP store over an opened URL), open
+ * tables, and per table the last few snapshots by version. Nothing per file is copied: stores hold
+ * the `File` handles, snapshots hold their columnar batches.
  */
 import { DeltaError, throwIfAborted, toErrorInfo } from '../delta/errors.ts';
 import type { Snapshot } from '../delta/snapshot.ts';
 import { FileListStore, filesFromDirectoryHandle, type RelativeFile } from '../delta/storage/browser-files.ts';
+import { HttpStore } from '../delta/storage/http.ts';
+import { subStore, type ObjectMeta } from '../delta/storage/object-store.ts';
 import { DeltaTable } from '../delta/table.ts';
 import {
   MAX_FILES_PAGE,
@@ -21,24 +23,38 @@ import {
   type Result,
   type SnapshotRequest,
   type SnapshotSummary,
+  type TableCandidate,
   type WorkerProgress,
 } from './api.ts';
 import { fileRows, summarizeSnapshot } from './summary.ts';
 import { detectTableLayout } from './table-root.ts';
+import { parseTableUrl, urlLabel, withUrlHints } from './table-url.ts';
 
 /** How many snapshots each open table keeps (besides none): the latest and a few time-travel targets. */
 const SNAPSHOTS_PER_TABLE = 4;
 /** Minimum time between two progress reports of one call, ms. */
 const PROGRESS_INTERVAL_MS = 50;
 
-interface Source {
+/** An opened folder: local files, or an HTTP(S) URL. */
+type Source = {
   label: string;
-  files: RelativeFile[];
   /** Tables opened from this source. */
   tables: Set<string>;
   /** True when the folder holds several tables (kept open so the user can pick another). */
   multi: boolean;
-}
+} & (
+  | { kind: 'files'; files: RelativeFile[] }
+  | {
+      kind: 'url';
+      /** The folder's URL, no trailing slash. */
+      url: string;
+      store: HttpStore;
+      /** Tables found under the URL when it is not one itself. */
+      candidates: TableCandidate[];
+      /** Entries of `_delta_log/` listed when the URL was opened (when it is the table). */
+      logEntries: number;
+    }
+);
 
 interface OpenTable {
   info: OpenedTable;
@@ -53,6 +69,8 @@ interface OpenTable {
 export interface ExplorerServiceOptions {
   /** Clock for durations (tests pin it). Default `performance.now`. */
   now?: () => number;
+  /** `fetch` for tables opened by URL (default: the global one). */
+  fetch?: typeof fetch;
 }
 
 /** Wraps a progress callback: throttled per call, never throws, never waits for the UI thread. */
@@ -81,6 +99,7 @@ export class ExplorerService implements ExplorerApi {
   private readonly requests = new Map<string, AbortController>();
   private nextId = 1;
   private readonly now: () => number;
+  private readonly fetchFn?: typeof fetch;
   /**
    * Frees a progress callback once its call has settled; the worker entry sets it to release the
    * Comlink proxy (and its MessageChannel). Undefined in Node tests, where callbacks are plain functions.
@@ -89,6 +108,7 @@ export class ExplorerService implements ExplorerApi {
 
   constructor(options: ExplorerServiceOptions = {}) {
     this.now = options.now ?? (() => performance.now());
+    this.fetchFn = options.fetch;
   }
 
   /** Runs `fn` with an abort signal registered under `requestId`, and wraps its outcome in a {@link Result}. */
@@ -122,6 +142,7 @@ export class ExplorerService implements ExplorerApi {
 
   private openTable(sourceId: string, root: string, logOnly: boolean): OpenedTable {
     const source = this.sources.get(sourceId)!;
+    if (source.kind === 'url') return this.openUrlTable(sourceId, root);
     const prefix = root ? root + '/' : '';
     const files: RelativeFile[] = [];
     for (const f of source.files) {
@@ -160,7 +181,7 @@ export class ExplorerService implements ExplorerApi {
       );
     }
     const sourceId = this.id('s');
-    this.sources.set(sourceId, { label, files, tables: new Set(), multi: layout.kind === 'nested' && layout.candidates.length > 1 });
+    this.sources.set(sourceId, { kind: 'files', label, files, tables: new Set(), multi: layout.kind === 'nested' && layout.candidates.length > 1 });
     if (layout.kind === 'root') return this.openTable(sourceId, '', false);
     if (layout.kind === 'log-only') return this.openTable(sourceId, '', true);
     if (layout.candidates.length === 1) return this.openTable(sourceId, layout.candidates[0].path, false);
@@ -191,6 +212,12 @@ export class ExplorerService implements ExplorerApi {
     return this.run(undefined, undefined, async () => {
       const source = this.sources.get(sourceId);
       if (!source) throw new DeltaError('INVALID_ARGUMENT', `Unknown source ${sourceId}: open the folder again.`);
+      if (source.kind === 'url') {
+        if (!source.candidates.some((c) => c.path === path)) {
+          throw new DeltaError('INVALID_ARGUMENT', `"${path}" is not a table under ${source.url}.`);
+        }
+        return this.openUrlTable(sourceId, path);
+      }
       const layout = detectTableLayout(
         source.files.map((f) => f.path),
         source.label,
@@ -199,6 +226,64 @@ export class ExplorerService implements ExplorerApi {
         throw new DeltaError('INVALID_ARGUMENT', `"${path}" is not a table in "${source.label}".`);
       }
       return this.openTable(sourceId, path, false);
+    });
+  }
+
+  /** Registers a table of a URL source: the source's store, or a sub-folder of it. */
+  private openUrlTable(sourceId: string, root: string): OpenedTable {
+    const source = this.sources.get(sourceId)!;
+    if (source.kind !== 'url') throw new Error('not a URL source');
+    const tableId = this.id('t');
+    const numFiles = root ? (source.candidates.find((c) => c.path === root)?.numLogFiles ?? 0) : source.logEntries;
+    const info: OpenedTable = { kind: 'table', tableId, sourceId, label: source.label, url: source.url, root, numFiles, logOnly: false };
+    this.tables.set(tableId, {
+      info,
+      sourceId,
+      table: new DeltaTable(root ? subStore(source.store, root) : source.store),
+      snapshots: new Map(),
+    });
+    source.tables.add(tableId);
+    return info;
+  }
+
+  openUrl(url: string, requestId?: string): Promise<Result<OpenResult>> {
+    return this.run(requestId, undefined, async (signal) => {
+      const base = parseTableUrl(url);
+      const label = urlLabel(base);
+      const store = new HttpStore(base, this.fetchFn ? { fetch: this.fetchFn } : {});
+      const log = await withUrlHints(base, () => store.list('_delta_log/', { signal }));
+      throwIfAborted(signal);
+      const register = (candidates: TableCandidate[], logEntries: number): string => {
+        const sourceId = this.id('s');
+        this.sources.set(sourceId, { kind: 'url', label, url: base, store, candidates, logEntries, tables: new Set(), multi: candidates.length > 1 });
+        return sourceId;
+      };
+      if (log.length) return this.openUrlTable(register([], log.length), '');
+
+      // Not a table root: a folder of tables? Only a server that lists can tell.
+      let all: ObjectMeta[] | undefined;
+      try {
+        all = await withUrlHints(base, () => store.list('', { signal }));
+      } catch (e) {
+        // Only a refused listing is expected here; anything else (access, network) is the answer.
+        if (!(e instanceof DeltaError) || e.code !== 'STORAGE_ERROR' || !/Cannot list/.test(e.message)) throw e;
+      }
+      throwIfAborted(signal);
+      const layout = all ? detectTableLayout(all.map((m) => m.path), label) : { kind: 'none' as const };
+      if (layout.kind === 'nested') {
+        const sourceId = register(layout.candidates, 0);
+        if (layout.candidates.length === 1) return this.openUrlTable(sourceId, layout.candidates[0].path);
+        return { kind: 'candidates', sourceId, label, url: base, candidates: layout.candidates };
+      }
+      // A server without a listing answers list('') by probing _delta_log/ again: only a listing
+      // gives files outside it, so "nor in its sub-folders" is said only when files were listed.
+      const listedFiles = !!all?.length;
+      throw new DeltaError('NOT_A_TABLE', `No Delta table at ${base}: there is no _delta_log/ folder under it${listedFiles ? ', nor in its sub-folders' : ''}.`, {
+        path: '_delta_log/',
+        hint: listedFiles
+          ? 'Give the URL of the table root: the folder that holds _delta_log/ (e.g. https://host/warehouse/my_table/).'
+          : 'Give the URL of the table root: the folder that holds _delta_log/ (e.g. https://host/warehouse/my_table/). A folder of several tables can be opened only from a server that lists folders (S3 ListObjectsV2, delta-explorer serve).',
+      });
     });
   }
 

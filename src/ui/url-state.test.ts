@@ -1,0 +1,32 @@
+/** The URL as the app's state: reading, writing (other parameters kept), resolving table URLs. */
+import { describe, expect, it } from 'vitest';
+import { childTableUrl, hrefWithState, readUrlState, resolveTableUrl, sameTableUrl } from './url-state.ts';
+
+describe('url state', () => {
+  it('reads url and version, reporting a bad version', () => {
+    expect(readUrlState('?url=https://h/t&version=3')).toEqual({ url: 'https://h/t', version: 3 });
+    expect(readUrlState('?url=https%3A%2F%2Fh%2Ft%3Fa%3D1')).toEqual({ url: 'https://h/t?a=1' });
+    expect(readUrlState('')).toEqual({});
+    expect(readUrlState('?url=&version=')).toEqual({});
+    expect(readUrlState('?version=-1')).toEqual({ invalidVersion: '-1' });
+    expect(readUrlState('?version=2.5')).toEqual({ invalidVersion: '2.5' });
+  });
+
+  it('writes readable links and keeps other parameters', () => {
+    expect(hrefWithState('http://app/?view=history', { url: 'https://h/w/t', version: 2 })).toBe('/?url=https://h/w/t&version=2&view=history');
+    expect(hrefWithState('http://app/?url=x&version=2&view=history#top', {})).toBe('/?view=history#top');
+    expect(hrefWithState('http://app/p/?url=x', { url: 'samples/a b&c' })).toBe('/p/?url=samples/a%20b%26c');
+    // What it writes reads back the same.
+    const href = hrefWithState('http://app/', { url: 'https://h/t?x=1&y=2#f', version: 0 });
+    expect(readUrlState(new URL(href, 'http://app').search)).toEqual({ url: 'https://h/t?x=1&y=2#f', version: 0 });
+  });
+
+  it('resolves relative table URLs against the page and compares them', () => {
+    expect(resolveTableUrl('samples/t', 'http://app/?url=samples/t')).toBe('http://app/samples/t');
+    expect(resolveTableUrl('/local/', 'http://app:5173/?url=/local/')).toBe('http://app:5173/local/');
+    expect(resolveTableUrl('https://h/t', 'http://app/')).toBe('https://h/t');
+    expect(sameTableUrl('http://app/local/', 'http://app/local')).toBe(true);
+    expect(sameTableUrl('http://app/a', 'http://app/b')).toBe(false);
+    expect(childTableUrl('/local/', 'w/my table')).toBe('/local/w/my%20table');
+  });
+});

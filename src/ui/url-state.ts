@@ -1,0 +1,77 @@
+/**
+ * The page URL is the app's state: `?url=<table URL>&version=N` opens that table at that version,
+ * so every screen is a link. This module reads and writes those parameters (keeping any others),
+ * and resolves a table URL given relative to the page. A local folder cannot be named in a URL:
+ * its state is everything but `url=`.
+ *
+ * Query values are percent-encoded except `/` and `:`, which a query may hold as they are, so links
+ * stay readable (`?url=https://host/warehouse/t&version=3`).
+ */
+
+/** The app state the URL carries. */
+export interface UrlState {
+  /** The table (or folder of tables) URL as given: absolute, or relative to the page. */
+  url?: string;
+  /** The version to show; absent for the latest. */
+  version?: number;
+  /** A `version=` value that is not a whole number from 0 (reported, then ignored). */
+  invalidVersion?: string;
+}
+
+/** Reads the state from a query string (`location.search`). */
+export function readUrlState(search: string): UrlState {
+  const params = new URLSearchParams(search);
+  const state: UrlState = {};
+  const url = params.get('url')?.trim();
+  if (url) state.url = url;
+  const version = params.get('version')?.trim();
+  if (version) {
+    if (/^\d+$/.test(version) && Number.isSafeInteger(Number(version))) state.version = Number(version);
+    else state.invalidVersion = version;
+  }
+  return state;
+}
+
+/** Encodes a query value, leaving `/` and `:` readable. */
+export function encodeQueryValue(value: string): string {
+  return encodeURIComponent(value).replace(/%2F/gi, '/').replace(/%3A/gi, ':');
+}
+
+/**
+ * The page URL (path, query, hash) carrying `state`: `url` and `version` first, then every other
+ * parameter of `href` unchanged. Absent fields are removed.
+ */
+export function hrefWithState(href: string, state: Pick<UrlState, 'url' | 'version'>): string {
+  const u = new URL(href);
+  const parts: string[] = [];
+  if (state.url) parts.push(`url=${encodeQueryValue(state.url)}`);
+  if (state.version !== undefined) parts.push(`version=${state.version}`);
+  for (const [k, v] of new URLSearchParams(u.search)) {
+    if (k !== 'url' && k !== 'version') parts.push(`${encodeQueryValue(k)}=${encodeQueryValue(v)}`);
+  }
+  return `${u.pathname}${parts.length ? '?' + parts.join('&') : ''}${u.hash}`;
+}
+
+/** Resolves a table URL given relative to the page (e.g. `samples/t`) to an absolute one. */
+export function resolveTableUrl(url: string, baseHref: string): string {
+  return new URL(url.trim(), baseHref).href;
+}
+
+/** Whether two absolute table URLs name the same folder (trailing slashes and fragments aside). */
+export function sameTableUrl(a: string, b: string): boolean {
+  const norm = (s: string) => {
+    try {
+      const u = new URL(s);
+      u.hash = '';
+      return u.href.replace(/\/+$/, '');
+    } catch {
+      return s.replace(/\/+$/, '');
+    }
+  };
+  return norm(a) === norm(b);
+}
+
+/** The URL of a table inside an opened folder URL (a candidate's path, `/`-separated). */
+export function childTableUrl(folderUrl: string, path: string): string {
+  return `${folderUrl.replace(/\/+$/, '')}/${path.split('/').map(encodeURIComponent).join('/')}`;
+}
