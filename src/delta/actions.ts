@@ -139,32 +139,119 @@ export class ArrayStringColumn implements StringColumn {
 export type FileActionKind = 'add' | 'remove' | 'cdc';
 
 /**
+ * A numeric column: a JS array while a batch is being appended to (commits), a typed array when a
+ * reader fills it in one go (checkpoints). Read it by index only.
+ */
+export type NumberColumn = number[] | Float64Array;
+
+/**
+ * One file action as scanned from a commit line without building an object (see
+ * `commit-reader.ts`): a reusable record the scanner refills for every line.
+ */
+export interface ScannedFileAction {
+  path: string;
+  /** NaN when absent. */
+  size: number;
+  modificationTime: number;
+  deletionTimestamp: number;
+  /** `false` only when the action says `"dataChange":false`. */
+  dataChange: boolean;
+  stats: string | null;
+  /** The action had a `partitionValues` object. */
+  hasPartitionValues: boolean;
+  /** Number of entries used in `pvKeys` / `pvValues`. */
+  pvCount: number;
+  pvKeys: string[];
+  pvValues: (string | null)[];
+  tags: Record<string, string> | null;
+  baseRowId: number;
+  defaultRowCommitVersion: number;
+  clusteringProvider: string | null;
+  /** NaN when absent, else 1 / 0. */
+  extendedFileMetadata: number;
+}
+
+/** A fresh {@link ScannedFileAction} (all fields absent). */
+export function newScannedFileAction(): ScannedFileAction {
+  return {
+    path: '',
+    size: NaN,
+    modificationTime: NaN,
+    deletionTimestamp: NaN,
+    dataChange: true,
+    stats: null,
+    hasPartitionValues: false,
+    pvCount: 0,
+    pvKeys: [],
+    pvValues: [],
+    tags: null,
+    baseRowId: NaN,
+    defaultRowCommitVersion: NaN,
+    clusteringProvider: null,
+    extendedFileMetadata: NaN,
+  };
+}
+
+/** The columns a reader hands to {@link FileActionBatch.fromColumns}; omitted optional columns stay absent. */
+export interface FileActionColumns {
+  length: number;
+  path: string[];
+  size: NumberColumn;
+  modificationTime?: NumberColumn;
+  deletionTimestamp?: NumberColumn;
+  dataChange: number[] | Uint8Array;
+  stats?: StringColumn;
+  numRecords?: Float64Array;
+  partitionValues: Map<string, (string | null | undefined)[]>;
+  hasPartitionValues: number[] | Uint8Array;
+  tags?: (Record<string, string> | null)[];
+  dvStorageType?: (string | null)[];
+  dvPathOrInlineDv?: (string | null)[];
+  dvOffset?: number[];
+  dvSizeInBytes?: number[];
+  dvCardinality?: number[];
+  dvMaxRowIndex?: number[];
+  baseRowId?: number[];
+  defaultRowCommitVersion?: number[];
+  clusteringProvider?: (string | null)[];
+  extendedFileMetadata?: number[];
+}
+
+/**
  * File actions of one kind, column by column. Row `i` of every column is the `i`th action.
  *
  * Numeric columns use `NaN` for "absent". Optional columns (`tags`, deletion vector fields,
  * row tracking, clustering) stay `undefined` until the first row that has a value, and are then
- * back-filled, so a table without deletion vectors pays nothing for them.
+ * back-filled, so a table without deletion vectors pays nothing for them. Columns are JS arrays
+ * when built row by row ({@link push}, commits) and typed arrays when a reader fills them at once
+ * ({@link fromColumns}, checkpoints): read them by index only.
  */
 export class FileActionBatch {
   readonly kind: FileActionKind;
   length = 0;
-  readonly path: string[] = [];
+  path: string[] = [];
   /** Bytes; NaN when absent (a `remove` without `size`). */
-  readonly size: number[] = [];
+  size: NumberColumn = [];
   /** `add`: ms since the epoch. NaN when absent. */
-  readonly modificationTime: number[] = [];
+  modificationTime: NumberColumn = [];
   /** `remove`: ms since the epoch. NaN when absent. */
-  readonly deletionTimestamp: number[] = [];
+  deletionTimestamp: NumberColumn = [];
   /** 1 = true, 0 = false. */
-  readonly dataChange: number[] = [];
+  dataChange: number[] | Uint8Array = [];
   /** Raw stats JSON, parsed lazily (see stats.ts). */
   stats: StringColumn = new ArrayStringColumn([]);
+  /**
+   * `numRecords` of each row's stats when a reader extracted it up front (checkpoints read it from
+   * the stats bytes): a count, `-1` when the row has no stats at all, `NaN` when unknown here (then
+   * the stats themselves are consulted).
+   */
+  numRecords?: Float64Array;
   /** Checkpoint `stats_parsed` struct per row, when the checkpoint has it and `stats` is null. */
   statsParsed?: { get(i: number): Record<string, unknown> | null };
   /** Raw partition values per log key (physical names under column mapping); `null` = null value, `undefined` = key absent. */
-  readonly partitionValues = new Map<string, (string | null | undefined)[]>();
+  partitionValues = new Map<string, (string | null | undefined)[]>();
   /** True when the row had a partitionValues map at all (remove actions may omit it). */
-  readonly hasPartitionValues: number[] = [];
+  hasPartitionValues: number[] | Uint8Array = [];
   tags?: (Record<string, string> | null)[];
   dvStorageType?: (string | null)[];
   dvPathOrInlineDv?: (string | null)[];
@@ -181,33 +268,64 @@ export class FileActionBatch {
    * adds and removes of one file in this order, newest line first: a log compaction file may hold an
    * older and a newer action for the same file.
    */
-  readonly ordinal: number[] = [];
+  ordinal: number[] | Uint32Array = [];
 
   constructor(kind: FileActionKind) {
     this.kind = kind;
   }
 
+  /**
+   * A batch over columns a reader built at once (a checkpoint part). Absent `modificationTime` /
+   * `deletionTimestamp` read as NaN; the ordinal is the row index.
+   */
+  static fromColumns(kind: FileActionKind, c: FileActionColumns): FileActionBatch {
+    const b = new FileActionBatch(kind);
+    const n = c.length;
+    const nan = () => new Float64Array(n).fill(NaN);
+    b.length = n;
+    b.path = c.path;
+    b.size = c.size;
+    b.modificationTime = c.modificationTime ?? nan();
+    b.deletionTimestamp = c.deletionTimestamp ?? nan();
+    b.dataChange = c.dataChange;
+    if (c.stats) b.stats = c.stats;
+    else b.stats = { length: n, get: () => null };
+    b.numRecords = c.numRecords;
+    b.partitionValues = c.partitionValues;
+    b.hasPartitionValues = c.hasPartitionValues;
+    const ord = new Uint32Array(n);
+    for (let i = 0; i < n; i++) ord[i] = i;
+    b.ordinal = ord;
+    b.tags = c.tags;
+    b.dvStorageType = c.dvStorageType;
+    b.dvPathOrInlineDv = c.dvPathOrInlineDv;
+    b.dvOffset = c.dvOffset;
+    b.dvSizeInBytes = c.dvSizeInBytes;
+    b.dvCardinality = c.dvCardinality;
+    b.dvMaxRowIndex = c.dvMaxRowIndex;
+    b.baseRowId = c.baseRowId;
+    b.defaultRowCommitVersion = c.defaultRowCommitVersion;
+    b.clusteringProvider = c.clusteringProvider;
+    b.extendedFileMetadata = c.extendedFileMetadata;
+    return b;
+  }
+
   /** Appends one action parsed from JSON (a commit line or a JSON checkpoint). Unknown fields are ignored. */
   push(a: Record<string, any>, ordinal = this.length): void {
     const i = this.length;
-    this.ordinal.push(ordinal);
+    (this.ordinal as number[]).push(ordinal);
     this.path.push(String(a.path));
-    this.size.push(typeof a.size === 'number' ? a.size : NaN);
-    this.modificationTime.push(typeof a.modificationTime === 'number' ? a.modificationTime : NaN);
-    this.deletionTimestamp.push(typeof a.deletionTimestamp === 'number' ? a.deletionTimestamp : NaN);
-    this.dataChange.push(a.dataChange === false ? 0 : 1);
+    (this.size as number[]).push(typeof a.size === 'number' ? a.size : NaN);
+    (this.modificationTime as number[]).push(typeof a.modificationTime === 'number' ? a.modificationTime : NaN);
+    (this.deletionTimestamp as number[]).push(typeof a.deletionTimestamp === 'number' ? a.deletionTimestamp : NaN);
+    (this.dataChange as number[]).push(a.dataChange === false ? 0 : 1);
     (this.stats as ArrayStringColumn).values.push(typeof a.stats === 'string' ? a.stats : null);
     const pv = a.partitionValues;
-    this.hasPartitionValues.push(pv && typeof pv === 'object' ? 1 : 0);
+    (this.hasPartitionValues as number[]).push(pv && typeof pv === 'object' ? 1 : 0);
     if (pv && typeof pv === 'object') {
       for (const k in pv) {
-        let col = this.partitionValues.get(k);
-        if (!col) {
-          col = new Array(i).fill(undefined);
-          this.partitionValues.set(k, col);
-        }
         const v = pv[k];
-        col[i] = v === null || v === undefined ? null : String(v);
+        this.partitionColumn(k, i)[i] = v === null || v === undefined ? null : String(v);
       }
     }
     for (const col of this.partitionValues.values()) if (col.length === i) col.push(undefined);
@@ -226,6 +344,40 @@ export class FileActionBatch {
     if (typeof a.clusteringProvider === 'string') this.sparse('clusteringProvider', i, null)[i] = a.clusteringProvider;
     if (typeof a.extendedFileMetadata === 'boolean') this.sparse('extendedFileMetadata', i, NaN)[i] = a.extendedFileMetadata ? 1 : 0;
     this.length = i + 1;
+  }
+
+  /**
+   * Appends one action a scanner read field by field (same meaning as {@link push} of the
+   * equivalent object; the scanner hands over only actions without a deletion vector).
+   */
+  pushScanned(a: ScannedFileAction, ordinal: number): void {
+    const i = this.length;
+    (this.ordinal as number[]).push(ordinal);
+    this.path.push(a.path);
+    (this.size as number[]).push(a.size);
+    (this.modificationTime as number[]).push(a.modificationTime);
+    (this.deletionTimestamp as number[]).push(a.deletionTimestamp);
+    (this.dataChange as number[]).push(a.dataChange ? 1 : 0);
+    (this.stats as ArrayStringColumn).values.push(a.stats);
+    (this.hasPartitionValues as number[]).push(a.hasPartitionValues ? 1 : 0);
+    for (let k = 0; k < a.pvCount; k++) this.partitionColumn(a.pvKeys[k], i)[i] = a.pvValues[k];
+    for (const col of this.partitionValues.values()) if (col.length === i) col.push(undefined);
+    if (a.tags !== null) this.sparse('tags', i, null)[i] = a.tags;
+    if (!Number.isNaN(a.baseRowId)) this.sparse('baseRowId', i, NaN)[i] = a.baseRowId;
+    if (!Number.isNaN(a.defaultRowCommitVersion)) this.sparse('defaultRowCommitVersion', i, NaN)[i] = a.defaultRowCommitVersion;
+    if (a.clusteringProvider !== null) this.sparse('clusteringProvider', i, null)[i] = a.clusteringProvider;
+    if (!Number.isNaN(a.extendedFileMetadata)) this.sparse('extendedFileMetadata', i, NaN)[i] = a.extendedFileMetadata;
+    this.length = i + 1;
+  }
+
+  /** The partition-value column of key `k`, created (absent up to row `i`) on first use. */
+  private partitionColumn(k: string, i: number): (string | null | undefined)[] {
+    let col = this.partitionValues.get(k);
+    if (!col) {
+      col = new Array(i).fill(undefined);
+      this.partitionValues.set(k, col);
+    }
+    return col;
   }
 
   /** Returns the optional column `name`, creating it (filled with `fill` up to row `i`) on first use. */
@@ -291,7 +443,7 @@ export class FileActionBatch {
 
   /** Row `i` as an `add` object (for pages sent to views and for tests). */
   addAt(i: number): AddFile {
-    const num = (c: number[] | undefined) => (c && !Number.isNaN(c[i]) ? c[i] : null);
+    const num = (c: NumberColumn | undefined) => (c && !Number.isNaN(c[i]) ? c[i] : null);
     return {
       path: this.path[i],
       partitionValues: this.partitionValuesAt(i) ?? {},
@@ -309,7 +461,7 @@ export class FileActionBatch {
 
   /** Row `i` as a `remove` object. */
   removeAt(i: number): RemoveFile {
-    const num = (c: number[] | undefined) => (c && !Number.isNaN(c[i]) ? c[i] : null);
+    const num = (c: NumberColumn | undefined) => (c && !Number.isNaN(c[i]) ? c[i] : null);
     return {
       path: this.path[i],
       deletionTimestamp: num(this.deletionTimestamp),

@@ -5,6 +5,7 @@
 export * from './engine.ts';
 export * from './scan.ts';
 export * from './session.ts';
+export * from './changes.ts';
 export * from './export.ts';
 export * from './variant.ts';
 export * from './values.ts';

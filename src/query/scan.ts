@@ -306,11 +306,11 @@ function plannedFile(snapshot: Snapshot, b: FileActionBatch, r: number, i: numbe
 }
 
 /**
- * Maps an `add.path` to a store path: relative paths as they are; absolute `file:` URIs or paths
- * under the store's root (its `description`) made relative. @throws DeltaError `FILE_NOT_FOUND` for
- * an absolute location outside the table root.
+ * Maps a decoded `add.path` (or `cdc.path`) to a store path: relative paths as they are; absolute
+ * `file:` URIs or paths under the store's root (its `description`) made relative.
+ * @throws DeltaError `FILE_NOT_FOUND` for an absolute location outside the table root.
  */
-function storePath(path: string, store: ObjectStore): string {
+export function storePath(path: string, store: ObjectStore): string {
   if (!/^[A-Za-z][A-Za-z0-9+.-]*:/.test(path) && !path.startsWith('/')) return path;
   let abs = path.replace(/^file:\/\/(localhost)?/i, '').replace(/^file:/i, '');
   const root = store.description.replace(/\/+$/, '');
@@ -576,22 +576,36 @@ export class FileRegistry {
    * @throws DeltaError `FILE_NOT_FOUND` naming the data file (and `version`), store errors, `CANCELLED`.
    */
   async ensure(paths: string[], version: number, signal?: AbortSignal): Promise<Map<string, string>> {
-    const todo = [...new Set(paths)].filter((p) => !this.names.has(p));
-    await mapLimit(todo, this.concurrency, async (path) => {
+    return this.ensureFiles(
+      paths.map((path) => ({ path, version })),
+      signal,
+    );
+  }
+
+  /**
+   * Like {@link ensure}, with the version (and a label such as `Change data file`, default
+   * `Data file`) given per file for the `FILE_NOT_FOUND` message. A path listed twice is
+   * registered once (the first entry names it).
+   * @throws DeltaError `FILE_NOT_FOUND` naming the file, its kind and version; store errors; `CANCELLED`.
+   */
+  async ensureFiles(files: { path: string; version: number; what?: string }[], signal?: AbortSignal): Promise<Map<string, string>> {
+    const todo = new Map<string, { version: number; what?: string }>();
+    for (const f of files) if (!this.names.has(f.path) && !todo.has(f.path)) todo.set(f.path, f);
+    await mapLimit([...todo], this.concurrency, async ([path, f]) => {
       throwIfAborted(signal);
       const name = `${this.prefix}_${++this.counter}.parquet`;
-      await this.register(path, name, version, signal);
+      await this.register(path, name, f.version, signal, f.what);
       this.names.set(path, name);
     });
     const out = new Map<string, string>();
-    for (const p of paths) out.set(p, this.names.get(p)!);
+    for (const f of files) out.set(f.path, this.names.get(f.path)!);
     return out;
   }
 
-  private async register(path: string, name: string, version: number, signal?: AbortSignal): Promise<void> {
+  private async register(path: string, name: string, version: number, signal?: AbortSignal, what = 'Data file'): Promise<void> {
     const notFound = (e: unknown): never => {
       if (e instanceof DeltaError && e.code === 'FILE_NOT_FOUND') {
-        throw new DeltaError('FILE_NOT_FOUND', `Data file ${path} of table version ${version} not found.`, {
+        throw new DeltaError('FILE_NOT_FOUND', `${what} ${path} of table version ${version} not found.`, {
           path,
           version,
           cause: e,
@@ -724,49 +738,86 @@ export async function buildScanSql(plan: ScanPlan, ctx: ScanSqlContext): Promise
   }
 
   // Group files by physical schema.
-  const fileNames = plan.files.map((f) => names.get(f.path)!);
-  const schemaRows = await engine.query(
-    `SELECT file_name, name, type, repetition_type, num_children, converted_type, logical_type, scale, precision FROM parquet_schema([${fileNames.map(quoteString).join(', ')}])`,
-  );
-  const sig = new Map<string, SchemaRow[]>();
-  {
-    const get = (c: string) => schemaRows.getChild(c)!;
-    const cFile = get('file_name');
-    const parts = ['name', 'type', 'repetition_type', 'num_children', 'converted_type', 'logical_type', 'scale', 'precision'].map(get);
-    for (let r = 0; r < schemaRows.numRows; r++) {
-      const f = String(cFile.get(r));
-      let list = sig.get(f);
-      if (!list) sig.set(f, (list = []));
-      list.push(parts.map((p) => String(p.get(r))).join('\u0001'));
-    }
-  }
-  const groups = new Map<string, PlannedFile[]>();
-  for (const f of plan.files) {
-    const key = (sig.get(names.get(f.path)!) ?? []).join('\u0002');
-    let g = groups.get(key);
-    if (!g) groups.set(key, (g = []));
-    g.push(f);
-  }
+  const byName = new Map(plan.files.map((f) => [names.get(f.path)!, f]));
+  const groups = (await groupByPhysicalSchema(engine, [...byName.keys()])).map((g) => g.map((n) => byName.get(n)!));
 
   const selects: string[] = [];
-  for (const files of groups.values()) {
+  for (const files of groups) {
     const list = `[${files.map((f) => quoteString(names.get(f.path)!)).join(', ')}]`;
     const hasDv = dvTable !== undefined && files.some((f) => f.deletionVector);
-    const sample = await engine.query(`SELECT * FROM read_parquet(${quoteString(names.get(files[0].path)!)}, hive_partitioning=false) LIMIT 0`);
-    const fields = sample.schema.fields;
-    const exprs = cols.map((c) => {
-      if (c.partition) return `f.${quoteIdent(c.name)} AS ${quoteIdent(c.name)}`;
-      const src = fields.find((x) => x.name === c.physicalName) ?? fields.find((x) => x.name.toLowerCase() === c.physicalName.toLowerCase());
-      if (!src) return `${nullOf(c.field.type)} AS ${quoteIdent(c.name)}`;
-      const conv = convertExpr(`d.${quoteIdent(src.name)}`, src.type, c.field.type, plan.mode);
-      return `${conv.sql} AS ${quoteIdent(c.name)}`;
-    });
+    const { exprs } = await logicalColumnSql(engine, names.get(files[0].path)!, cols, plan.mode, 'f');
     let from = `read_parquet(${list}, hive_partitioning=false, filename=true${hasDv ? ', file_row_number=true' : ''}) AS d`;
     if (filesTable) from += ` JOIN ${filesTable} AS f ON f.__fname = d.filename`;
     if (hasDv) from += ` ANTI JOIN ${dvTable} AS x ON x.__fname = d.filename AND x.__row = d.file_row_number`;
     selects.push(`SELECT ${exprs.length ? exprs.join(', ') : 'NULL AS __row'} FROM ${from}`);
   }
   return { sql: selects.join('\nUNION ALL\n'), helperTables };
+}
+
+/**
+ * Groups registered Parquet files by physical schema (the rows `parquet_schema` gives for each),
+ * so each group can be read by one `read_parquet` call. Groups and the files in them keep the
+ * order of `fileNames`; duplicate names are read once.
+ */
+export async function groupByPhysicalSchema(engine: SqlEngine, fileNames: string[]): Promise<string[][]> {
+  const unique = [...new Set(fileNames)];
+  if (!unique.length) return [];
+  const schemaRows = await engine.query(
+    `SELECT file_name, name, type, repetition_type, num_children, converted_type, logical_type, scale, precision FROM parquet_schema([${unique.map(quoteString).join(', ')}])`,
+  );
+  const sig = new Map<string, SchemaRow[]>();
+  const get = (c: string) => schemaRows.getChild(c)!;
+  const cFile = get('file_name');
+  const parts = ['name', 'type', 'repetition_type', 'num_children', 'converted_type', 'logical_type', 'scale', 'precision'].map(get);
+  for (let r = 0; r < schemaRows.numRows; r++) {
+    const f = String(cFile.get(r));
+    let list = sig.get(f);
+    if (!list) sig.set(f, (list = []));
+    list.push(parts.map((p) => String(p.get(r))).join('\u0001'));
+  }
+  const groups = new Map<string, string[]>();
+  for (const f of unique) {
+    const key = (sig.get(f) ?? []).join('\u0002');
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = []));
+    g.push(f);
+  }
+  return [...groups.values()];
+}
+
+/**
+ * The SELECT expressions that turn the columns of a data file read as alias `d` into the logical
+ * columns `cols` (`expr AS "logical name"`), resolved against the physical schema of `sampleFile`
+ * (a registered file name): columns by physical name (exact, then case-insensitive), nested fields
+ * mapped and renamed, narrower types widened (see `convertExpr`), columns missing from the file as
+ * typed NULLs. Partition columns come from alias `partitionAlias` (a helper table of typed values
+ * with one column per logical partition column name). Also returns the file's Arrow fields.
+ */
+export async function logicalColumnSql(
+  engine: SqlEngine,
+  sampleFile: string,
+  cols: ScanColumn[],
+  mode: ColumnMappingMode,
+  partitionAlias: string,
+): Promise<{ exprs: string[]; fields: arrow.Field[] }> {
+  const sample = await engine.query(`SELECT * FROM read_parquet(${quoteString(sampleFile)}, hive_partitioning=false) LIMIT 0`);
+  const fields = sample.schema.fields;
+  const exprs = cols.map((c) => {
+    if (c.partition) return `${partitionAlias}.${quoteIdent(c.name)} AS ${quoteIdent(c.name)}`;
+    const src = fields.find((x) => x.name === c.physicalName) ?? fields.find((x) => x.name.toLowerCase() === c.physicalName.toLowerCase());
+    if (!src) return `${nullOf(c.field.type)} AS ${quoteIdent(c.name)}`;
+    const conv = convertExpr(`d.${quoteIdent(src.name)}`, src.type, c.field.type, mode);
+    return `${conv.sql} AS ${quoteIdent(c.name)}`;
+  });
+  return { exprs, fields };
+}
+
+/**
+ * The output columns of a whole-table read of `schema`: every top-level field, in schema order,
+ * flagged as partition column when listed in `partitionColumns`, with its physical name.
+ */
+export function tableColumns(schema: StructType, mode: ColumnMappingMode, partitionColumns: PartitionColumn[]): ScanColumn[] {
+  return resolveColumns(schema, mode, partitionColumns);
 }
 
 /** The DuckDB types of the plan's columns, by logical name (for empty results and documentation). */

@@ -197,26 +197,30 @@ describe('metadata tables', () => {
 
 describe('table_changes hook', () => {
   it('is rewritten to the provider result', async () => {
-    const calls: [number, number | undefined][] = [];
+    const calls: unknown[][] = [];
     const s = await openSession('cdf-table-kernel', {
-      tableChanges: async ({ startVersion, endVersion }) => {
-        calls.push([startVersion, endVersion]);
-        return arrow.tableFromArrays({ id: Int32Array.from([1, 2]), _change_type: ['insert', 'delete'], _commit_version: Int32Array.from([startVersion, endVersion ?? startVersion]) });
+      tableChanges: async ({ startVersion, endVersion, startTimestamp, endTimestamp }) => {
+        calls.push([startVersion, endVersion, startTimestamp, endTimestamp]);
+        const v = startVersion ?? 0;
+        return arrow.tableFromArrays({ id: Int32Array.from([1, 2]), _change_type: ['insert', 'delete'], _commit_version: Int32Array.from([v, endVersion ?? v]) });
       },
     });
     try {
       const r = await s.sql('SELECT _change_type, count(*) AS n FROM table_changes(1, 3) GROUP BY 1 ORDER BY 1');
-      expect(calls).toEqual([[1, 3]]);
+      expect(calls).toEqual([[1, 3, undefined, undefined]]);
       expect(col(r, '_change_type')).toEqual(['delete', 'insert']);
+      await s.sql(`SELECT * FROM table_changes('2024-01-01T00:00:00Z', 2)`);
+      expect(calls[1]).toEqual([undefined, 2, '2024-01-01T00:00:00Z', undefined]);
     } finally {
       await s.close();
     }
   });
 
-  it('without a provider, table_changes fails with QUERY_ERROR', async () => {
+  it('without a provider, table_changes reads the feed with the built-in reader (see changes.test.ts)', async () => {
     const s = await openSession('cdf-table-kernel');
     try {
-      await expect(s.sql('SELECT * FROM table_changes(0)')).rejects.toMatchObject({ code: 'QUERY_ERROR' });
+      const r = await s.sql('SELECT count(*) AS n FROM table_changes(0)');
+      expect(Number(col(r, 'n')[0])).toBe(23);
     } finally {
       await s.close();
     }

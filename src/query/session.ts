@@ -13,7 +13,8 @@
  * | `"t$files"` | one row per active file: `path, partition_values, size_bytes, modification_time, num_records, deleted_records, has_deletion_vector, stats` |
  * | `"t$partitions"` | one row per partition: the partition columns (typed), `file_count, total_size_bytes, record_count` (live rows: numRecords minus deleted; NULL when a file lacks stats), `deleted_record_count` |
  * | `"t@v3$files"` etc. | the metadata tables of another version (`$history` then stops at that version) |
- * | `table_changes(2, 4)` | Change Data Feed rows of versions 2..4, when a {@link TableChangesProvider} is configured |
+ * | `table_changes(2, 4)` | Change Data Feed rows of versions 2..4 (`table_changes(2)`: 2..latest): the table's columns (schema of the end version), then `_change_type`, `_commit_version` (BIGINT), `_commit_timestamp` (TIMESTAMPTZ), as Spark's `table_changes` (see `changes.ts`) |
+ * | `table_changes('2024-01-01T00:00:00Z', '2024-02-01T00:00:00Z')` | the same for the commits from the first at or after the start time to the last at or before the end time (versions and times can be mixed) |
  *
  * Quoted names are needed because `@` and `$` are not identifier characters in SQL. Matching is
  * case-insensitive like DuckDB's. Example: `SELECT count(*) FROM "t@v0" EXCEPT SELECT count(*) FROM t`.
@@ -25,12 +26,14 @@
  * file of the snapshots it names. {@link QuerySession.scan} gives the same pruning without SQL.
  */
 import * as arrow from 'apache-arrow';
+import { planChanges, type ChangePlan } from '../delta/changes.ts';
 import { DeltaError } from '../delta/errors.ts';
 import type { HistoryEntry } from '../delta/history.ts';
 import { columnMappingMode, partitionColumnInfo, parsePartitionValues } from '../delta/schema.ts';
 import { numRecordsAt, safeDecode, type Snapshot } from '../delta/snapshot.ts';
 import type { ObjectStore } from '../delta/storage/object-store.ts';
 import { DeltaTable } from '../delta/table.ts';
+import { buildChangesSql, changeRangeOptions, readChanges, summarizeChanges, type ChangeRange, type ChangeVersionSummary } from './changes.ts';
 import { quoteIdent, quoteString, withEngineLock, type SqlEngine } from './engine.ts';
 import { buildScanSql, FileRegistry, nextId, planScan, type FileAccess, type ScanOptions, type ScanPlan } from './scan.ts';
 import { analyzeSimpleQuery, isKeyword, tokenize, type Token } from './sql-text.ts';
@@ -38,16 +41,19 @@ import { canonicalValue, castCanonical } from './types.ts';
 import { decodeVariantColumns } from './variant.ts';
 
 /**
- * Produces Change Data Feed rows for `table_changes(startVersion, endVersion)` (written elsewhere,
- * from `src/delta/changes.ts`). The Arrow table should hold the table's columns plus
- * `_change_type`, `_commit_version`, `_commit_timestamp`. Errors should be `DeltaError`s
- * (`CDF_NOT_ENABLED`, `VERSION_NOT_FOUND`, ...).
+ * Replaces the built-in Change Data Feed reader behind `table_changes(a, b)` (for tests or another
+ * executor). Each bound arrives as a version or a timestamp (the SQL argument: a number is a
+ * version, a string a timestamp); the end is absent for "up to the latest". The Arrow table should
+ * hold the table's columns plus `_change_type`, `_commit_version`, `_commit_timestamp`. Errors
+ * should be `DeltaError`s (`CDF_NOT_ENABLED`, `VERSION_NOT_FOUND`, ...).
  */
 export type TableChangesProvider = (request: {
   table: DeltaTable;
   engine: SqlEngine;
-  startVersion: number;
+  startVersion?: number;
   endVersion?: number;
+  startTimestamp?: string;
+  endTimestamp?: string;
   signal?: AbortSignal;
 }) => Promise<arrow.Table>;
 
@@ -59,7 +65,7 @@ export interface QuerySessionOptions {
   snapshot?: Snapshot;
   /** How data bytes reach DuckDB (default `'buffer'`: through `store.get`). */
   fileAccess?: FileAccess;
-  /** Backs `table_changes(a, b)`; without it such queries fail with `QUERY_ERROR`. */
+  /** Replaces the built-in reader of `table_changes(a, b)` (default: `changes.ts` on this engine). */
   tableChanges?: TableChangesProvider;
   /** Parallel file reads (default 8). */
   concurrency?: number;
@@ -100,9 +106,16 @@ export class QuerySession {
   private readonly snapshots = new Map<number, Snapshot>();
   private readonly views = new Map<string, ViewState>();
   private readonly metaDone = new Set<string>();
+  /** `table_changes(...)` argument text → the name of its view/table in the session schema. */
+  private readonly changeNames = new Map<string, string>();
   private closed = false;
   /** Plans of the data views built by the last {@link sql} or {@link scan} call (for "read 3 of 40 files"). */
   lastPlans: ScanPlan[] = [];
+  /**
+   * Change Data Feed plans used by the last {@link sql} (one per `table_changes`), {@link changes}
+   * or {@link changeSummary} call (for "read 12 files of versions 3–7"). Empty with a custom provider.
+   */
+  lastChangePlans: ChangePlan[] = [];
 
   private constructor(
     readonly table: DeltaTable,
@@ -151,6 +164,7 @@ export class QuerySession {
   sql(query: string, options: SqlOptions = {}): Promise<arrow.Table> {
     this.live();
     return withEngineLock(this.engine, async () => {
+      this.lastChangePlans = [];
       const { sql, refs } = await this.rewriteChanges(query, options.signal);
       const simple = analyzeSimpleQuery(sql);
       this.lastPlans = [];
@@ -188,6 +202,48 @@ export class QuerySession {
         await this.dropTables(built.helperTables);
       }
     });
+  }
+
+  /**
+   * The Change Data Feed of a range (`{from, to}` versions and/or `{fromTimestamp, toTimestamp}`;
+   * no end = the latest version) as an Arrow table: the end version's columns, then `_change_type`,
+   * `_commit_version`, `_commit_timestamp`, ordered by version (see `changes.ts`). Always uses the
+   * built-in reader (not {@link QuerySessionOptions.tableChanges}).
+   *
+   * @throws DeltaError `CDF_NOT_ENABLED` (naming the versions), `CDF_INCOMPATIBLE_SCHEMA`,
+   *   `UNSUPPORTED_READER_FEATURE`, `VERSION_NOT_FOUND`, `TIMESTAMP_OUT_OF_RANGE`,
+   *   `INVALID_ARGUMENT`, `MISSING_COMMIT`, `FILE_NOT_FOUND` (a data, change data or deletion vector
+   *   file, named), `CORRUPT_DELETION_VECTOR`, `QUERY_ERROR`, `CANCELLED`.
+   */
+  changes(range: ChangeRange, options: SqlOptions = {}): Promise<arrow.Table> {
+    this.live();
+    return withEngineLock(this.engine, async () => {
+      const plan = await this.planChanges(range, options.signal);
+      this.lastChangePlans = [plan];
+      return readChanges(plan, this.sqlContext(options.signal));
+    });
+  }
+
+  /**
+   * Per-version summary of a range's Change Data Feed for a chart: the plan's `changeTypeCounts`
+   * (files and estimated rows per kind) plus the rows per `_change_type` counted by DuckDB.
+   * @throws DeltaError as {@link changes}.
+   */
+  changeSummary(range: ChangeRange, options: SqlOptions = {}): Promise<ChangeVersionSummary[]> {
+    this.live();
+    return withEngineLock(this.engine, async () => {
+      const plan = await this.planChanges(range, options.signal);
+      this.lastChangePlans = [plan];
+      return summarizeChanges(plan, this.sqlContext(options.signal));
+    });
+  }
+
+  /** Plans a change feed range on this table (history reused for timestamp bounds). */
+  private async planChanges(range: ChangeRange, signal?: AbortSignal): Promise<ChangePlan> {
+    const opts = changeRangeOptions(range);
+    const byTime = opts.startTimestamp !== undefined || opts.endTimestamp !== undefined;
+    const history = byTime ? await this.table.history({ signal }) : undefined;
+    return planChanges(this.table.store, { ...opts, history, concurrency: this.options.concurrency, signal });
   }
 
   /**
@@ -256,15 +312,17 @@ export class QuerySession {
     for (let i = 0; i < tokens.length; i++) {
       const t = tokens[i];
       if (isKeyword(t, 'TABLE_CHANGES') && tokens[i + 1]?.value === '(') {
-        const args: number[] = [];
+        const args: (number | string)[] = [];
         let j = i + 2;
-        while (tokens[j]?.kind === 'number') {
-          args.push(Number(tokens[j].value));
+        while (tokens[j]?.kind === 'number' || tokens[j]?.kind === 'string') {
+          args.push(tokens[j].kind === 'number' ? Number(tokens[j].value) : tokens[j].value);
           j++;
           if (tokens[j]?.value === ',') j++;
         }
         if (tokens[j]?.value !== ')' || args.length < 1 || args.length > 2) continue;
-        const name = `t$changes_${args.join('_')}`;
+        const key = JSON.stringify(args);
+        let name = this.changeNames.get(key);
+        if (!name) this.changeNames.set(key, (name = `t$changes_${this.changeNames.size + 1}`));
         await this.ensureChanges(name, args[0], args[1], signal);
         sql += query.slice(last, t.start) + quoteIdent(name);
         last = tokens[j].end;
@@ -290,14 +348,49 @@ export class QuerySession {
     return undefined;
   }
 
-  private async ensureChanges(name: string, start: number, end: number | undefined, signal?: AbortSignal): Promise<void> {
+  /**
+   * Creates the relation `name` for `table_changes(start, end)`: a number is a version, a string a
+   * timestamp. Built in: a view over the change rows (kept while both bounds are versions, since
+   * those never change; rebuilt on each query otherwise). With a provider: a table of its rows.
+   */
+  private async ensureChanges(name: string, start: number | string, end: number | string | undefined, signal?: AbortSignal): Promise<void> {
+    const range: ChangeRange = {};
+    if (typeof start === 'number') range.from = start;
+    else range.fromTimestamp = start;
+    if (typeof end === 'number') range.to = end;
+    else if (end !== undefined) range.toTimestamp = end;
     const provider = this.options.tableChanges;
-    if (!provider) {
-      throw new DeltaError('QUERY_ERROR', 'table_changes() is not available: no Change Data Feed reader is configured for this session.');
+    if (provider) {
+      const rows = await provider({
+        table: this.table,
+        engine: this.engine,
+        startVersion: range.from,
+        endVersion: range.to,
+        startTimestamp: range.fromTimestamp as string | undefined,
+        endTimestamp: range.toTimestamp as string | undefined,
+        signal,
+      });
+      await this.engine.query(`DROP TABLE IF EXISTS ${this.qualified(name)}`);
+      await this.engine.insertArrow(name, rows, { schema: this.schemaName });
+      return;
     }
-    const rows = await provider({ table: this.table, engine: this.engine, startVersion: start, endVersion: end, signal });
-    await this.engine.query(`DROP TABLE IF EXISTS ${this.qualified(name)}`);
-    await this.engine.insertArrow(name, rows, { schema: this.schemaName });
+    const fixed = typeof start === 'number' && typeof end === 'number';
+    const prev = this.views.get(name) as (ViewState & { changePlan?: ChangePlan }) | undefined;
+    if (prev && fixed && prev.changePlan) {
+      this.lastChangePlans.push(prev.changePlan);
+      return;
+    }
+    const plan = await this.planChanges(range, signal);
+    const built = await buildChangesSql(plan, this.sqlContext(signal));
+    try {
+      await this.engine.query(`CREATE OR REPLACE VIEW ${this.qualified(name)} AS ${built.sql}`);
+    } catch (e) {
+      await this.dropTables(built.helperTables);
+      throw e;
+    }
+    if (prev) await this.dropTables(prev.helperTables);
+    this.views.set(name, { key: name, helperTables: built.helperTables, changePlan: plan } as ViewState);
+    this.lastChangePlans.push(plan);
   }
 
   /** Creates or updates the view for a data reference, pruned for `opts` when given. */

@@ -98,12 +98,16 @@ describe('static server paths', () => {
     expect([400, 403, 404]).toContain(r.status);
   });
 
-  it('falls back to index.html for app routes but not for missing files', async () => {
-    const app = await get('/some/route');
+  it('falls back to index.html for app routes (navigations) but not for missing files or fetches', async () => {
+    const html = { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' };
+    const app = await get('/some/route', html);
     expect(app.status).toBe(200);
     expect(await app.text()).toContain('<title>app</title>');
-    expect((await get('/missing.js')).status).toBe(404);
-    expect((await get('/data/t/missing.bin')).status).toBe(404);
+    expect((await get('/missing.js', html)).status).toBe(404);
+    expect((await get('/data/t/missing.bin', html)).status).toBe(404);
+    // A reader probing a table under the app's mount must see the 404 of a file without extension.
+    expect((await get('/samples/t/_delta_log/_last_checkpoint', { accept: '*/*' })).status).toBe(404);
+    expect((await get('/some/route')).status).toBe(404);
   });
 
   it('redirects a folder without trailing slash under its mount', async () => {

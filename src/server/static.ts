@@ -35,7 +35,11 @@ export interface StaticMount {
    * `.git` and friends of a served folder stay private.
    */
   dotfiles?: boolean;
-  /** For a path without a file extension that is not found, serve this file of the mount instead (an SPA's `index.html`). */
+  /**
+   * For a page navigation (`Accept: text/html`) to a path without a file extension that is not
+   * found, serve this file of the mount instead (an SPA's `index.html`). Other requests get their
+   * 404: `fetch` of a missing `_delta_log/_last_checkpoint` must not receive the app's HTML.
+   */
   fallback?: string;
   /**
    * Answer S3 `ListObjectsV2` requests (`?list-type=2`) on the mount's folders with the files under
@@ -162,7 +166,8 @@ export function createStaticHandler(options: StaticServerOptions): http.RequestL
         .on('error', (err: { status?: number; statusCode?: number; message: string }) => {
           const status = err.status ?? err.statusCode ?? 500;
           const last = path.slice(path.lastIndexOf('/') + 1);
-          if (status === 404 && allowFallback && mount.fallback && !last.includes('.')) {
+          const navigation = /text\/html/i.test(req.headers.accept ?? '');
+          if (status === 404 && allowFallback && mount.fallback && navigation && !last.includes('.')) {
             serve('/' + mount.fallback, false);
             return;
           }

@@ -1,7 +1,13 @@
 /**
- * The app shell: open a local folder (drop or pick), show progress and errors, then the Overview and
- * the History of the table. Views take data and callbacks; this component owns the calls to the
- * worker client and the one operation in flight (a new one cancels the old one).
+ * The app shell: open a table (drop or pick a local folder, type a URL, press a sample button),
+ * show progress and errors, then the version picker, the Overview and the History of the table.
+ * Views take data and callbacks; this component owns the calls to the worker client and the one
+ * operation in flight (a new one cancels the old one).
+ *
+ * The page URL is the state (see `url-state.ts`): `?url=<table URL>&version=N` opens that table at
+ * that version; opening a table or picking a version pushes a history entry, and back/forward
+ * (`popstate`) restore them. With no `?url=` on first start, the default sample opens. A local
+ * folder cannot be named in a URL: it keeps every parameter but `url=`.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ErrorInfo, HistoryRow, OpenedTable, SnapshotSummary, TableCandidate, TableCandidates, WorkerProgress } from '../workers/api.ts';
@@ -9,9 +15,13 @@ import { ErrorPanel } from './components/error-panel.tsx';
 import { ProgressLine } from './components/progress-line.tsx';
 import { DropZone } from './sources/drop-zone.tsx';
 import type { PickedFolder } from './sources/folder-walk.ts';
+import { DEFAULT_SAMPLE, SAMPLES, type Sample } from './sources/samples.ts';
+import { UrlBox } from './sources/url-box.tsx';
+import { childTableUrl, hrefWithState, readUrlState, resolveTableUrl, sameTableUrl, type UrlState } from './url-state.ts';
 import { CandidateList } from './views/candidates.tsx';
 import { HistoryTable } from './views/history.tsx';
 import { Overview } from './views/overview.tsx';
+import { VersionPicker } from './views/version-picker.tsx';
 import { errorInfoOf, type ExplorerClient } from './worker-client.ts';
 
 /** What the main area shows. */
@@ -20,7 +30,14 @@ type View =
   | { kind: 'opening'; label: string }
   | { kind: 'candidates'; result: TableCandidates }
   | { kind: 'loading'; table: OpenedTable; progress: WorkerProgress | null; candidates?: TableCandidates }
-  | { kind: 'ready'; table: OpenedTable; summary: SnapshotSummary; candidates?: TableCandidates };
+  | {
+      kind: 'ready';
+      table: OpenedTable;
+      summary: SnapshotSummary;
+      candidates?: TableCandidates;
+      /** A version being loaded (the summary shown stays until it arrives). */
+      switching?: { version: number | undefined; progress: WorkerProgress | null };
+    };
 
 type HistoryState =
   | { kind: 'none' }
@@ -28,34 +45,92 @@ type HistoryState =
   | { kind: 'ready'; rows: HistoryRow[] }
   | { kind: 'error'; error: ErrorInfo };
 
+/** A table URL as written in `?url=` (relative to the page, or absolute) and resolved. */
+interface UrlRef {
+  param: string;
+  absolute: string;
+}
+
+/**
+ * Where the open table came from: a URL (and, for a table picked among the tables of a folder
+ * opened by URL, that folder's), or a local folder.
+ */
+type Origin = ({ kind: 'url'; folder?: UrlRef } & UrlRef) | { kind: 'local' };
+
 /** One operation in flight; a newer one aborts it, and late answers of old ones are dropped. */
 interface Operation {
   controller: AbortController;
 }
 
+/** How a change is recorded in the browser history. */
+type UrlMode = 'push' | 'replace' | 'none';
+
 export function App({ client }: { client: ExplorerClient }) {
-  const [view, setView] = useState<View>({ kind: 'idle' });
+  const [view, setViewState] = useState<View>({ kind: 'idle' });
   const [error, setError] = useState<ErrorInfo | null>(null);
   const [history, setHistory] = useState<HistoryState>({ kind: 'none' });
   const [showAllHistory, setShowAllHistory] = useState(false);
+  const [urlText, setUrlText] = useState('');
   const op = useRef<Operation | null>(null);
+  /** A version change in flight (aborted by a newer one, or by a new table). */
+  const versionOp = useRef<Operation | null>(null);
   /** What the worker holds for us, to free when something else is opened. */
   const held = useRef<{ sourceId?: string; tableId?: string }>({});
+  /** Where the table shown (or being opened) came from. */
+  const origin = useRef<Origin | null>(null);
+  /** The view as last set, for event handlers (popstate) that outlive a render. */
+  const viewRef = useRef<View>(view);
+  const started = useRef(false);
+
+  const setView = useCallback((next: View | ((v: View) => View)) => {
+    setViewState((v) => {
+      const value = typeof next === 'function' ? next(v) : next;
+      viewRef.current = value;
+      return value;
+    });
+  }, []);
 
   const begin = (): Operation => {
     op.current?.controller.abort();
+    versionOp.current?.controller.abort();
     const o = { controller: new AbortController() };
     op.current = o;
     return o;
   };
   const isCurrent = (o: Operation) => op.current === o;
 
+  /** Records the state in the page URL. */
+  const writeUrl = (state: Pick<UrlState, 'url' | 'version'>, mode: UrlMode, local = false) => {
+    if (mode === 'none') return;
+    const href = hrefWithState(window.location.href, state);
+    const data = local ? { local: true } : null;
+    const here = window.location.pathname + window.location.search + window.location.hash;
+    if (mode === 'push' && href !== here) window.history.pushState(data, '', href);
+    else window.history.replaceState(data, '', href);
+  };
+  const urlParam = () => (origin.current?.kind === 'url' ? origin.current.param : undefined);
+
+  /** Frees what the worker holds for the previous source. */
+  const releaseHeld = () => {
+    const previous = held.current;
+    held.current = {};
+    if (previous.sourceId) void client.closeSource(previous.sourceId).catch(() => {});
+    else if (previous.tableId) void client.close(previous.tableId).catch(() => {});
+  };
+
   useEffect(() => {
-    document.title = view.kind === 'ready' ? `${titleOf(view.table, view.summary)} · Delta Explorer` : 'Delta Explorer';
+    if (view.kind !== 'ready') {
+      document.title = 'Delta Explorer';
+      return;
+    }
+    const at = view.summary.version !== view.summary.latestVersion ? ` @ v${view.summary.version}` : '';
+    document.title = `${titleOf(view.table, view.summary)}${at} · Delta Explorer`;
   }, [view]);
 
+  /** Loads a table's snapshot (at `version`, or the latest), then its history. */
   const loadTable = useCallback(
-    async (table: OpenedTable, candidates?: TableCandidates) => {
+    async (table: OpenedTable, options: { candidates?: TableCandidates; version?: number } = {}) => {
+      const { candidates, version } = options;
       const o = begin();
       const signal = o.controller.signal;
       held.current.tableId = table.tableId;
@@ -63,17 +138,29 @@ export function App({ client }: { client: ExplorerClient }) {
       setHistory({ kind: 'none' });
       setShowAllHistory(false);
       setView({ kind: 'loading', table, progress: null, candidates });
+      const onProgress = (p: WorkerProgress) => isCurrent(o) && setView((v) => (v.kind === 'loading' ? { ...v, progress: p } : v));
       let summary: SnapshotSummary;
       try {
-        summary = await client.snapshot(table.tableId, {}, {
-          signal,
-          onProgress: (p) => isCurrent(o) && setView((v) => (v.kind === 'loading' ? { ...v, progress: p } : v)),
-        });
+        summary = await client.snapshot(table.tableId, version === undefined ? {} : { version }, { signal, onProgress });
       } catch (e) {
         if (!isCurrent(o)) return;
-        setView(candidates ? { kind: 'candidates', result: candidates } : { kind: 'idle' });
-        setError(errorInfoOf(e));
-        return;
+        const info = errorInfoOf(e);
+        if (version === undefined || info.code === 'CANCELLED') {
+          setView(candidates ? { kind: 'candidates', result: candidates } : { kind: 'idle' });
+          setError(info);
+          return;
+        }
+        // The version asked for cannot be shown: say why, and show the latest instead.
+        setError({ ...info, hint: `Showing the latest version instead. ${info.hint ?? ''}`.trim() });
+        writeUrl({ url: urlParam() }, 'replace', origin.current?.kind === 'local');
+        try {
+          summary = await client.snapshot(table.tableId, {}, { signal, onProgress });
+        } catch (e2) {
+          if (!isCurrent(o)) return;
+          setView(candidates ? { kind: 'candidates', result: candidates } : { kind: 'idle' });
+          setError(errorInfoOf(e2));
+          return;
+        }
       }
       if (!isCurrent(o)) return;
       setView({ kind: 'ready', table, summary, candidates });
@@ -91,12 +178,48 @@ export function App({ client }: { client: ExplorerClient }) {
     [client],
   );
 
+  /** Opens a table (or folder of tables) by URL, as written in `?url=` (relative to the page or absolute). */
+  const openUrl = useCallback(
+    async (param: string, options: { version?: number; mode: UrlMode }) => {
+      const o = begin();
+      releaseHeld();
+      setError(null);
+      setHistory({ kind: 'none' });
+      setUrlText(param);
+      let absolute: string;
+      try {
+        absolute = resolveTableUrl(param, document.baseURI);
+      } catch {
+        origin.current = null;
+        setView({ kind: 'idle' });
+        setError({ code: 'INVALID_ARGUMENT', message: `Not a URL: "${param}".`, hint: 'Give the http(s):// URL of the table root (the folder that holds _delta_log/).' });
+        return;
+      }
+      origin.current = { kind: 'url', param, absolute };
+      writeUrl({ url: param, version: options.version }, options.mode);
+      setView({ kind: 'opening', label: param });
+      try {
+        const result = await client.openUrl(absolute, { signal: o.controller.signal });
+        if (!isCurrent(o)) return;
+        held.current.sourceId = result.sourceId;
+        if (result.kind === 'candidates') setView({ kind: 'candidates', result });
+        else await loadTable(result, { version: options.version });
+      } catch (e) {
+        if (!isCurrent(o)) return;
+        setView({ kind: 'idle' });
+        setError(errorInfoOf(e));
+      }
+    },
+    [client, loadTable],
+  );
+
   const openFolder = useCallback(
     async (folder: PickedFolder) => {
       const o = begin();
-      const previous = held.current.sourceId;
-      held.current = {};
-      if (previous) void client.closeSource(previous).catch(() => {});
+      releaseHeld();
+      origin.current = { kind: 'local' };
+      setUrlText('');
+      writeUrl({}, 'push', true);
       setError(null);
       setHistory({ kind: 'none' });
       setView({ kind: 'opening', label: folder.label });
@@ -121,9 +244,19 @@ export function App({ client }: { client: ExplorerClient }) {
       if (held.current.tableId) void client.close(held.current.tableId).catch(() => {});
       held.current.tableId = undefined;
       setError(null);
+      // A table of a folder opened by URL has its own URL: record it, so the link opens that table.
+      const from = origin.current;
+      if (from?.kind === 'url') {
+        const param = childTableUrl(from.param, c.path);
+        origin.current = { kind: 'url', param, absolute: childTableUrl(from.absolute, c.path), folder: { param: from.param, absolute: from.absolute } };
+        setUrlText(param);
+        writeUrl({ url: param }, 'push');
+      } else {
+        writeUrl({}, 'replace', true);
+      }
       try {
         const table = await client.openCandidate(result.sourceId, c.path);
-        if (isCurrent(o)) await loadTable(table, result);
+        if (isCurrent(o)) await loadTable(table, { candidates: result });
       } catch (e) {
         if (isCurrent(o)) setError(errorInfoOf(e));
       }
@@ -131,8 +264,93 @@ export function App({ client }: { client: ExplorerClient }) {
     [client, loadTable],
   );
 
+  /** Shows another version of the open table (`undefined`: the latest). */
+  const changeVersion = useCallback(
+    async (version: number | undefined, mode: UrlMode) => {
+      const v = viewRef.current;
+      if (v.kind !== 'ready') return;
+      versionOp.current?.controller.abort();
+      const o = { controller: new AbortController() };
+      versionOp.current = o;
+      const tableId = v.table.tableId;
+      writeUrl({ url: urlParam(), version }, mode, origin.current?.kind === 'local');
+      setError(null);
+      const sameTable = (x: View) => x.kind === 'ready' && x.table.tableId === tableId;
+      setView((x) => (x.kind === 'ready' && sameTable(x) ? { ...x, switching: { version, progress: null } } : x));
+      try {
+        const summary = await client.snapshot(tableId, version === undefined ? {} : { version }, {
+          signal: o.controller.signal,
+          onProgress: (p) =>
+            versionOp.current === o && setView((x) => (x.kind === 'ready' && x.switching && sameTable(x) ? { ...x, switching: { ...x.switching, progress: p } } : x)),
+        });
+        if (versionOp.current !== o) return;
+        setView((x) => (x.kind === 'ready' && sameTable(x) ? { ...x, summary, switching: undefined } : x));
+      } catch (e) {
+        if (versionOp.current !== o) return;
+        const info = errorInfoOf(e);
+        if (info.code !== 'CANCELLED') setError(info);
+        setView((x) => (x.kind === 'ready' && sameTable(x) ? { ...x, switching: undefined } : x));
+      }
+    },
+    [client],
+  );
+
+  /** Brings the app to the state the page URL names (first start, back/forward). */
+  const followUrl = useRef<(first: boolean) => void>(() => {});
+  followUrl.current = (first: boolean) => {
+    const state = readUrlState(window.location.search);
+    const invalid: ErrorInfo | null = state.invalidVersion
+      ? { code: 'INVALID_ARGUMENT', message: `The link's version "${state.invalidVersion}" is not a version number; showing the latest.`, hint: 'Versions are whole numbers from 0.' }
+      : null;
+    const v = viewRef.current;
+    const from = origin.current;
+    if (!state.url) {
+      if (first) {
+        // First start with no table named: open the default sample, and say so in the URL.
+        void openUrl(DEFAULT_SAMPLE.path, { mode: 'replace' });
+      } else if (from?.kind === 'local' && v.kind === 'ready') {
+        void changeVersion(state.version, 'none');
+      } else if (from?.kind !== 'local') {
+        // An entry of a local folder that is no longer open: nothing to show.
+        begin();
+        releaseHeld();
+        origin.current = null;
+        setUrlText('');
+        setHistory({ kind: 'none' });
+        setView({ kind: 'idle' });
+      }
+      return;
+    }
+    let absolute: string | undefined;
+    try {
+      absolute = resolveTableUrl(state.url, document.baseURI);
+    } catch {
+      absolute = undefined;
+    }
+    const sameSource = from?.kind === 'url' && absolute !== undefined && sameTableUrl(from.absolute, absolute);
+    if (sameSource && v.kind === 'ready') {
+      const target = state.version ?? v.summary.latestVersion;
+      if (target !== v.summary.version || v.switching) void changeVersion(state.version, 'none');
+    } else if (!(sameSource && (v.kind === 'loading' || v.kind === 'opening' || v.kind === 'candidates'))) {
+      void openUrl(state.url, { version: state.version, mode: 'none' }).then(() => invalid && setError(invalid));
+      return;
+    }
+    if (invalid) setError(invalid);
+  };
+
+  useEffect(() => {
+    const onPop = () => followUrl.current(false);
+    window.addEventListener('popstate', onPop);
+    if (!started.current) {
+      started.current = true;
+      followUrl.current(true);
+    }
+    return () => window.removeEventListener('popstate', onPop);
+  }, []);
+
   const cancel = () => op.current?.controller.abort();
   const hasTable = view.kind === 'ready' || view.kind === 'loading' || view.kind === 'candidates';
+  const oldestRetained = history.kind === 'ready' && history.rows.length ? Math.min(...history.rows.map((r) => r.version)) : 0;
 
   return (
     <div className="app">
@@ -141,7 +359,16 @@ export function App({ client }: { client: ExplorerClient }) {
         <span className="muted small">Delta Lake tables, read in your browser</span>
       </header>
       <main>
-        <DropZone onFolder={openFolder} onError={(e) => setError(e)} compact={hasTable} />
+        <div className={`sources${hasTable ? ' compact' : ''}`}>
+          <DropZone onFolder={openFolder} onError={(e) => setError(e)} compact={hasTable} />
+          <UrlBox
+            current={urlText}
+            compact={hasTable}
+            samples={SAMPLES}
+            onOpenUrl={(url) => void openUrl(url, { mode: 'push' })}
+            onSample={(s: Sample) => void openUrl(s.path, { mode: 'push' })}
+          />
+        </div>
 
         {view.kind === 'opening' && <ProgressLine label={view.label} progress={null} onCancel={cancel} />}
         {view.kind === 'loading' && (
@@ -164,13 +391,28 @@ export function App({ client }: { client: ExplorerClient }) {
                   begin();
                   if (held.current.tableId) void client.close(held.current.tableId).catch(() => {});
                   held.current.tableId = undefined;
+                  const from = origin.current;
+                  if (from?.kind === 'url' && from.folder) {
+                    // Back to the folder's own URL.
+                    origin.current = { kind: 'url', ...from.folder };
+                    setUrlText(from.folder.param);
+                    writeUrl({ url: from.folder.param }, 'push');
+                  }
                   setHistory({ kind: 'none' });
+                  setError(null);
                   setView({ kind: 'candidates', result: candidates });
                 }}
               >
                 ← Other tables in {view.candidates.label}
               </button>
             )}
+            <VersionPicker
+              version={view.summary.version}
+              latestVersion={view.summary.latestVersion}
+              minVersion={oldestRetained}
+              pending={view.switching ? (view.switching.version ?? view.summary.latestVersion) : undefined}
+              onChange={(version) => void changeVersion(version, 'push')}
+            />
             <Overview table={view.table} summary={view.summary} />
             {history.kind === 'loading' && <ProgressLine label="History" progress={history.progress} />}
             {history.kind === 'error' && <ErrorPanel error={history.error} />}

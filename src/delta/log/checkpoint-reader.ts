@@ -5,7 +5,7 @@
  * columns a snapshot needs, and turned into columnar {@link FileActionBatch}es without creating an
  * object per file. Stats strings stay in Arrow memory and are decoded only when asked for.
  */
-import { MapRow, tableFromIPC, Vector, type Table } from 'apache-arrow';
+import { MapRow, tableFromIPC, Type, Vector, type DataType as ArrowType, type Table } from 'apache-arrow';
 import { emptyActionSet, FileActionBatch, type ActionSet, type StringColumn } from '../actions.ts';
 import { DeltaError, throwIfAborted } from '../errors.ts';
 import { parquetWasm } from '../parquet.ts';
@@ -238,11 +238,62 @@ function arrowToActions(table: Table, ctx: { path: string; version?: number }): 
       get(i: number) {
         const v = statsParsedVectors[batchOf[i]];
         if (!v || !v.isValid(rowOf[i])) return null;
-        return toPlain(v.get(rowOf[i])) as Record<string, unknown> | null;
+        return statsValue(v.get(rowOf[i]), v.type) as Record<string, unknown> | null;
       },
     };
   }
   return out;
+}
+
+/** The value of a 128/256-bit Arrow decimal (little-endian 32-bit words, two's complement) as a bigint. */
+function decimalWords(words: Uint32Array): bigint {
+  let x = 0n;
+  for (let i = words.length - 1; i >= 0; i--) x = (x << 32n) | BigInt(words[i]);
+  const bits = BigInt(words.length * 32);
+  return words[words.length - 1] & 0x80000000 ? x - (1n << bits) : x;
+}
+
+/**
+ * Converts a checkpoint `stats_parsed` value into the form JSON `stats` give (protocol "Per-file
+ * Statistics"), so both sources read the same: decimals as numbers (text beyond 15 digits), dates
+ * as `YYYY-MM-DD`, timestamps as ISO-8601 UTC strings with `Z` (`timestamp_ntz`: without), ms
+ * precision as writers put them in JSON stats, 64-bit
+ * integers as numbers, structs as objects.
+ */
+export function statsValue(v: unknown, type: ArrowType): unknown {
+  if (v === null || v === undefined) return null;
+  switch (type.typeId) {
+    case Type.Decimal: {
+      const raw = v instanceof Uint32Array ? v : (v as { buffer?: unknown }) && ArrayBuffer.isView(v) ? new Uint32Array((v as Uint8Array).buffer, (v as Uint8Array).byteOffset, (v as Uint8Array).byteLength / 4) : undefined;
+      if (!raw) return Number(v);
+      const n = decimalWords(raw);
+      const scale = (type as unknown as { scale: number }).scale ?? 0;
+      const neg = n < 0n;
+      const digits = (neg ? -n : n).toString().padStart(scale + 1, '0');
+      const text = (neg ? '-' : '') + (scale > 0 ? `${digits.slice(0, digits.length - scale)}.${digits.slice(digits.length - scale)}` : digits);
+      // A number, as JSON stats give it, while that is exact; the decimal text beyond 15 digits.
+      return digits.replace(/^0+/, '').length <= 15 ? Number(text) : text;
+    }
+    case Type.Date:
+      return new Date(Number(v)).toISOString().slice(0, 10);
+    case Type.Timestamp: {
+      // Parquet semantics: a zone (isAdjustedToUTC) or INT96 (read as nanoseconds, always an
+      // instant) is a `timestamp` → `…Z`; no zone with micro/milliseconds is `timestamp_ntz` → no suffix.
+      const iso = new Date(Number(v)).toISOString();
+      const t = type as unknown as { timezone?: string | null; unit?: number };
+      return t.timezone || t.unit === 3 /* TimeUnit.NANOSECOND */ ? iso : iso.slice(0, -1);
+    }
+    case Type.Int:
+      return typeof v === 'bigint' ? Number(v) : v;
+    case Type.Struct: {
+      const out: Record<string, unknown> = {};
+      const row = v as Record<string, unknown>;
+      for (const child of type.children ?? []) out[child.name] = statsValue(row[child.name], child.type);
+      return out;
+    }
+    default:
+      return toPlain(v);
+  }
 }
 
 function dvAt(dv: Vector, r: number): Record<string, unknown> | undefined {

@@ -28,7 +28,7 @@ export function Overview({ table, summary }: { table: OpenedTable; summary: Snap
         <h2 data-testid="overview-name">{name}</h2>
         <p className="muted small">
           <span data-testid="overview-source">
-            {table.label}
+            {table.url ?? table.label}
             {table.root ? `/${table.root}` : ''}
           </span>
           {' · id '}
