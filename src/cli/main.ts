@@ -843,6 +843,8 @@ with a warning on stderr.
 
 Commands:
 ${cmds}
+  ${'serve'.padEnd(w)}  Serve the app and a local table (or folder of tables) on 127.0.0.1, and open the browser:
+  ${''.padEnd(w)}  ${PROGRAM} serve <table-or-folder> [--port N] [--host H] [--no-open] [--lakefs URL]
 
 Options:
 ${(Object.keys(OPTIONS) as (keyof typeof OPTIONS)[]).map((o) => optionHelp(o, true)).join('\n')}
@@ -967,6 +969,21 @@ const processIO: CliIO = {
  * Output goes to `io` (the process's stdout / stderr by default); nothing is printed on stdout
  * until the command has succeeded.
  */
+/**
+ * `delta-explorer serve <table-or-folder> [--port N] [--host H] [--no-open] [--lakefs URL]`: serves
+ * the app and the folder (see `serve.ts`) until Ctrl+C or SIGTERM; resolves with the exit status.
+ */
+async function runServe(argv: string[]): Promise<number> {
+  const { serveMain } = await import('./serve-main.ts');
+  const handle = await serveMain(argv);
+  if (typeof handle === 'number') return handle;
+  return new Promise<number>((resolveExit) => {
+    const stop = () => void handle.close().finally(() => resolveExit(EXIT.ok));
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}
+
 export async function main(argv: string[], io: CliIO = processIO): Promise<number> {
   if (io === processIO) {
     // `delta-explorer ... | head`: a closed pipe is not an error.
@@ -975,6 +992,7 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
       throw e;
     });
   }
+  if (argv[0] === 'serve') return runServe(argv.slice(1));
   let parsed: Parsed;
   let location: string;
   try {

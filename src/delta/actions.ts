@@ -118,22 +118,76 @@ export interface AddCdcFile {
   tags?: Record<string, string> | null;
 }
 
-/** A read-only column of nullable strings; backed by a JS array or by an Arrow vector (decoded on access). */
+/** A read-only column of nullable strings; backed by a JS array or by Arrow/bytes (decoded on access). */
 export interface StringColumn {
   readonly length: number;
   get(i: number): string | null;
+  /**
+   * For stats columns: the `numRecords` of row `i` read without decoding the whole string, `null`
+   * when the row has no stats, `undefined` when it cannot tell cheaply (then `get` is parsed).
+   */
+  numRecords?(i: number): number | null | undefined;
 }
 
-/** A {@link StringColumn} over a JS array. */
+const STATS_PREFIX_ESCAPED = '{\\"numRecords\\":';
+
+/**
+ * A {@link StringColumn} over a JS array. Rows flagged in `escaped` hold the body of a JSON string
+ * literal still escaped (as a commit line has it): they are decoded when read, so stats nobody
+ * looks at are never decoded.
+ */
 export class ArrayStringColumn implements StringColumn {
+  /** 1 where `values[i]` is an escaped JSON string body; absent until the first such row. */
+  escaped?: number[];
   constructor(readonly values: (string | null)[]) {}
   get length(): number {
     return this.values.length;
   }
   get(i: number): string | null {
-    return this.values[i] ?? null;
+    const v = this.values[i] ?? null;
+    if (v !== null && this.escaped !== undefined && this.escaped[i] === 1) return JSON.parse(`"${v}"`) as string;
+    return v;
+  }
+  /** Appends a value; `escaped` when it is a JSON string body with escapes still in. */
+  pushRaw(v: string | null, escaped: boolean): void {
+    const i = this.values.length;
+    this.values.push(v);
+    if (escaped) {
+      this.escaped ??= new Array(i).fill(0);
+      while (this.escaped.length < i) this.escaped.push(0);
+      this.escaped.push(1);
+    }
+  }
+  numRecords(i: number): number | null | undefined {
+    const v = this.values[i] ?? null;
+    if (v === null) return null;
+    if (this.escaped === undefined || this.escaped[i] !== 1) return undefined;
+    return leadingCount(v, STATS_PREFIX_ESCAPED);
   }
 }
+
+/**
+ * The integer right after `prefix` at the start of `s` when it is followed by `,` or `}`
+ * (`{"numRecords":N,...`), else undefined.
+ */
+export function leadingCount(s: string, prefix: string): number | undefined {
+  if (!s.startsWith(prefix)) return undefined;
+  let i = prefix.length;
+  let n = 0;
+  let digits = 0;
+  for (; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) break;
+    n = n * 10 + (c - 48);
+    digits++;
+  }
+  const next = s.charCodeAt(i);
+  return digits > 0 && digits < 16 && (next === 44 || next === 125) ? n : undefined;
+}
+
+const EMPTY_F64 = new Float64Array(0);
+const EMPTY_U8 = new Uint8Array(0);
+const EMPTY_U32 = new Uint32Array(0);
 
 /** The kinds of file action a {@link FileActionBatch} can hold. */
 export type FileActionKind = 'add' | 'remove' | 'cdc';
@@ -157,6 +211,8 @@ export interface ScannedFileAction {
   /** `false` only when the action says `"dataChange":false`. */
   dataChange: boolean;
   stats: string | null;
+  /** `stats` is the body of the JSON string literal with its escapes still in (decoded when read). */
+  statsEscaped: boolean;
   /** The action had a `partitionValues` object. */
   hasPartitionValues: boolean;
   /** Number of entries used in `pvKeys` / `pvValues`. */
@@ -180,6 +236,7 @@ export function newScannedFileAction(): ScannedFileAction {
     deletionTimestamp: NaN,
     dataChange: true,
     stats: null,
+    statsEscaped: false,
     hasPartitionValues: false,
     pvCount: 0,
     pvKeys: [],
@@ -231,13 +288,13 @@ export class FileActionBatch {
   length = 0;
   path: string[] = [];
   /** Bytes; NaN when absent (a `remove` without `size`). */
-  size: NumberColumn = [];
+  size: NumberColumn = EMPTY_F64;
   /** `add`: ms since the epoch. NaN when absent. */
-  modificationTime: NumberColumn = [];
+  modificationTime: NumberColumn = EMPTY_F64;
   /** `remove`: ms since the epoch. NaN when absent. */
-  deletionTimestamp: NumberColumn = [];
+  deletionTimestamp: NumberColumn = EMPTY_F64;
   /** 1 = true, 0 = false. */
-  dataChange: number[] | Uint8Array = [];
+  dataChange: number[] | Uint8Array = EMPTY_U8;
   /** Raw stats JSON, parsed lazily (see stats.ts). */
   stats: StringColumn = new ArrayStringColumn([]);
   /**
@@ -245,13 +302,13 @@ export class FileActionBatch {
    * the stats bytes): a count, `-1` when the row has no stats at all, `NaN` when unknown here (then
    * the stats themselves are consulted).
    */
-  numRecords?: Float64Array;
+  numRecords?: NumberColumn;
   /** Checkpoint `stats_parsed` struct per row, when the checkpoint has it and `stats` is null. */
   statsParsed?: { get(i: number): Record<string, unknown> | null };
   /** Raw partition values per log key (physical names under column mapping); `null` = null value, `undefined` = key absent. */
   partitionValues = new Map<string, (string | null | undefined)[]>();
   /** True when the row had a partitionValues map at all (remove actions may omit it). */
-  hasPartitionValues: number[] | Uint8Array = [];
+  hasPartitionValues: number[] | Uint8Array = EMPTY_U8;
   tags?: (Record<string, string> | null)[];
   dvStorageType?: (string | null)[];
   dvPathOrInlineDv?: (string | null)[];
@@ -268,10 +325,41 @@ export class FileActionBatch {
    * adds and removes of one file in this order, newest line first: a log compaction file may hold an
    * older and a newer action for the same file.
    */
-  ordinal: number[] | Uint32Array = [];
+  ordinal: number[] | Uint32Array = EMPTY_U32;
+  /** Rows the typed columns have room for while appending (see {@link grow}). */
+  private capacity = 0;
+  /** The partition-value columns in creation order, and the last one used (appending is per row). */
+  private pvColumns: (string | null | undefined)[][] = [];
+  private lastPvKey: string | undefined;
+  private lastPvColumn: (string | null | undefined)[] | undefined;
 
   constructor(kind: FileActionKind) {
     this.kind = kind;
+  }
+
+  /** Makes room for one more row in the typed columns (doubling), keeping the rows so far. */
+  private grow(): void {
+    const cap = Math.max(64, this.capacity * 2);
+    const f64 = (old: NumberColumn) => {
+      const a = new Float64Array(cap);
+      for (let i = 0; i < this.length; i++) a[i] = old[i];
+      return a;
+    };
+    this.size = f64(this.size);
+    this.modificationTime = f64(this.modificationTime);
+    this.deletionTimestamp = f64(this.deletionTimestamp);
+    const dc = new Uint8Array(cap);
+    const hp = new Uint8Array(cap);
+    const ord = new Uint32Array(cap);
+    for (let i = 0; i < this.length; i++) {
+      dc[i] = this.dataChange[i];
+      hp[i] = this.hasPartitionValues[i];
+      ord[i] = this.ordinal[i];
+    }
+    this.dataChange = dc;
+    this.hasPartitionValues = hp;
+    this.ordinal = ord;
+    this.capacity = cap;
   }
 
   /**
@@ -292,10 +380,12 @@ export class FileActionBatch {
     else b.stats = { length: n, get: () => null };
     b.numRecords = c.numRecords;
     b.partitionValues = c.partitionValues;
+    b.pvColumns = [...c.partitionValues.values()];
     b.hasPartitionValues = c.hasPartitionValues;
     const ord = new Uint32Array(n);
     for (let i = 0; i < n; i++) ord[i] = i;
     b.ordinal = ord;
+    b.capacity = n;
     b.tags = c.tags;
     b.dvStorageType = c.dvStorageType;
     b.dvPathOrInlineDv = c.dvPathOrInlineDv;
@@ -313,22 +403,23 @@ export class FileActionBatch {
   /** Appends one action parsed from JSON (a commit line or a JSON checkpoint). Unknown fields are ignored. */
   push(a: Record<string, any>, ordinal = this.length): void {
     const i = this.length;
-    (this.ordinal as number[]).push(ordinal);
+    if (i >= this.capacity) this.grow();
+    this.ordinal[i] = ordinal;
     this.path.push(String(a.path));
-    (this.size as number[]).push(typeof a.size === 'number' ? a.size : NaN);
-    (this.modificationTime as number[]).push(typeof a.modificationTime === 'number' ? a.modificationTime : NaN);
-    (this.deletionTimestamp as number[]).push(typeof a.deletionTimestamp === 'number' ? a.deletionTimestamp : NaN);
-    (this.dataChange as number[]).push(a.dataChange === false ? 0 : 1);
-    (this.stats as ArrayStringColumn).values.push(typeof a.stats === 'string' ? a.stats : null);
+    this.size[i] = typeof a.size === 'number' ? a.size : NaN;
+    this.modificationTime[i] = typeof a.modificationTime === 'number' ? a.modificationTime : NaN;
+    this.deletionTimestamp[i] = typeof a.deletionTimestamp === 'number' ? a.deletionTimestamp : NaN;
+    this.dataChange[i] = a.dataChange === false ? 0 : 1;
+    (this.stats as ArrayStringColumn).pushRaw(typeof a.stats === 'string' ? a.stats : null, false);
     const pv = a.partitionValues;
-    (this.hasPartitionValues as number[]).push(pv && typeof pv === 'object' ? 1 : 0);
+    this.hasPartitionValues[i] = pv && typeof pv === 'object' ? 1 : 0;
     if (pv && typeof pv === 'object') {
       for (const k in pv) {
         const v = pv[k];
         this.partitionColumn(k, i)[i] = v === null || v === undefined ? null : String(v);
       }
     }
-    for (const col of this.partitionValues.values()) if (col.length === i) col.push(undefined);
+    this.padPartitionColumns(i);
     if (a.tags != null) this.sparse('tags', i, null)[i] = a.tags;
     const dv = a.deletionVector;
     if (dv != null) {
@@ -352,16 +443,17 @@ export class FileActionBatch {
    */
   pushScanned(a: ScannedFileAction, ordinal: number): void {
     const i = this.length;
-    (this.ordinal as number[]).push(ordinal);
+    if (i >= this.capacity) this.grow();
+    this.ordinal[i] = ordinal;
     this.path.push(a.path);
-    (this.size as number[]).push(a.size);
-    (this.modificationTime as number[]).push(a.modificationTime);
-    (this.deletionTimestamp as number[]).push(a.deletionTimestamp);
-    (this.dataChange as number[]).push(a.dataChange ? 1 : 0);
-    (this.stats as ArrayStringColumn).values.push(a.stats);
-    (this.hasPartitionValues as number[]).push(a.hasPartitionValues ? 1 : 0);
+    this.size[i] = a.size;
+    this.modificationTime[i] = a.modificationTime;
+    this.deletionTimestamp[i] = a.deletionTimestamp;
+    this.dataChange[i] = a.dataChange ? 1 : 0;
+    (this.stats as ArrayStringColumn).pushRaw(a.stats, a.statsEscaped);
+    this.hasPartitionValues[i] = a.hasPartitionValues ? 1 : 0;
     for (let k = 0; k < a.pvCount; k++) this.partitionColumn(a.pvKeys[k], i)[i] = a.pvValues[k];
-    for (const col of this.partitionValues.values()) if (col.length === i) col.push(undefined);
+    this.padPartitionColumns(i);
     if (a.tags !== null) this.sparse('tags', i, null)[i] = a.tags;
     if (!Number.isNaN(a.baseRowId)) this.sparse('baseRowId', i, NaN)[i] = a.baseRowId;
     if (!Number.isNaN(a.defaultRowCommitVersion)) this.sparse('defaultRowCommitVersion', i, NaN)[i] = a.defaultRowCommitVersion;
@@ -372,12 +464,22 @@ export class FileActionBatch {
 
   /** The partition-value column of key `k`, created (absent up to row `i`) on first use. */
   private partitionColumn(k: string, i: number): (string | null | undefined)[] {
+    if (k === this.lastPvKey) return this.lastPvColumn!;
     let col = this.partitionValues.get(k);
     if (!col) {
       col = new Array(i).fill(undefined);
       this.partitionValues.set(k, col);
+      this.pvColumns.push(col);
     }
+    this.lastPvKey = k;
+    this.lastPvColumn = col;
     return col;
+  }
+
+  /** Marks the key absent in row `i` of every partition-value column the row did not set. */
+  private padPartitionColumns(i: number): void {
+    const cols = this.pvColumns;
+    for (let c = 0; c < cols.length; c++) if (cols[c].length === i) cols[c].push(undefined);
   }
 
   /** Returns the optional column `name`, creating it (filled with `fill` up to row `i`) on first use. */
@@ -392,8 +494,21 @@ export class FileActionBatch {
     return col as NonNullable<this[K]>;
   }
 
-  /** Pads every created optional column to `length` rows; call once when the batch is complete. */
+  /**
+   * Pads every created optional column to `length` rows and trims the typed columns to `length`;
+   * call once when the batch is complete (appending afterwards still works).
+   */
   padSparse(): void {
+    if (this.capacity > this.length) {
+      const n = this.length;
+      this.size = (this.size as Float64Array).slice(0, n);
+      this.modificationTime = (this.modificationTime as Float64Array).slice(0, n);
+      this.deletionTimestamp = (this.deletionTimestamp as Float64Array).slice(0, n);
+      this.dataChange = (this.dataChange as Uint8Array).slice(0, n);
+      this.hasPartitionValues = (this.hasPartitionValues as Uint8Array).slice(0, n);
+      this.ordinal = (this.ordinal as Uint32Array).slice(0, n);
+      this.capacity = n;
+    }
     for (const [name, fill] of SPARSE_FILLS) {
       const col = (this as any)[name] as unknown[] | undefined;
       if (col) while (col.length < this.length) col.push(fill);

@@ -65,6 +65,7 @@ interface Operation {
 /** How a change is recorded in the browser history. */
 type UrlMode = 'push' | 'replace' | 'none';
 
+/** The whole app; `client` talks to the explorer worker (see `worker-client.ts`). */
 export function App({ client }: { client: ExplorerClient }) {
   const [view, setViewState] = useState<View>({ kind: 'idle' });
   const [error, setError] = useState<ErrorInfo | null>(null);

@@ -25,6 +25,7 @@ describe('url state', () => {
     expect(resolveTableUrl('samples/t', 'http://app/?url=samples/t')).toBe('http://app/samples/t');
     expect(resolveTableUrl('/local/', 'http://app:5173/?url=/local/')).toBe('http://app:5173/local/');
     expect(resolveTableUrl('https://h/t', 'http://app/')).toBe('https://h/t');
+    expect(resolveTableUrl('localhost:8080/w/t', 'http://app/')).toBe('http://localhost:8080/w/t');
     expect(sameTableUrl('http://app/local/', 'http://app/local')).toBe(true);
     expect(sameTableUrl('http://app/a', 'http://app/b')).toBe(false);
     expect(childTableUrl('/local/', 'w/my table')).toBe('/local/w/my%20table');

@@ -52,9 +52,13 @@ export function hrefWithState(href: string, state: Pick<UrlState, 'url' | 'versi
   return `${u.pathname}${parts.length ? '?' + parts.join('&') : ''}${u.hash}`;
 }
 
-/** Resolves a table URL given relative to the page (e.g. `samples/t`) to an absolute one. */
+/**
+ * Resolves a table URL given relative to the page (e.g. `samples/t`) to an absolute one; a
+ * `host:port/...` typed without scheme gets `http://`.
+ */
 export function resolveTableUrl(url: string, baseHref: string): string {
-  return new URL(url.trim(), baseHref).href;
+  const text = url.trim();
+  return new URL(/^[a-z0-9.-]+:\d+(\/|$)/i.test(text) ? `http://${text}` : text, baseHref).href;
 }
 
 /** Whether two absolute table URLs name the same folder (trailing slashes and fragments aside). */

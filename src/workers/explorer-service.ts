@@ -246,6 +246,7 @@ export class ExplorerService implements ExplorerApi {
     return info;
   }
 
+  /** See {@link ExplorerApi.openUrl}. Lists `_delta_log/` once to tell a table from a folder of tables. */
   openUrl(url: string, requestId?: string): Promise<Result<OpenResult>> {
     return this.run(requestId, undefined, async (signal) => {
       const base = parseTableUrl(url);

@@ -9,7 +9,7 @@
  * does not recognise (unknown fields, deletion vectors, whitespace, invalid JSON) falls back to
  * `JSON.parse`, which also produces the errors. Both paths give the same result.
  */
-import { emptyActionSet, newScannedFileAction, type ActionSet, type ScannedFileAction } from '../actions.ts';
+import { emptyActionSet, newScannedFileAction, type ActionSet, type ArrayStringColumn, type ScannedFileAction } from '../actions.ts';
 import { DeltaError } from '../errors.ts';
 
 const decoder = new TextDecoder('utf-8', { fatal: false });
@@ -45,7 +45,7 @@ export function parseJsonLog(data: Uint8Array | string, ctx: LogFileContext): Ac
     const lineStart = start;
     start = end + 1;
     if (text.charCodeAt(lineStart) === 123 /* { */ && text.charCodeAt(lineStart + 1) === 34 /* " */) {
-      const batch = text.startsWith(ADD_PREFIX, lineStart) ? out.adds : text.startsWith(REMOVE_PREFIX, lineStart) ? out.removes : undefined;
+      const batch = matchAt(text, lineStart, ADD_PREFIX) ? out.adds : matchAt(text, lineStart, REMOVE_PREFIX) ? out.removes : undefined;
       if (batch && scanFileActionLine(text, lineStart + (batch === out.adds ? ADD_PREFIX.length : REMOVE_PREFIX.length), end, scratch, intern)) {
         batch.pushScanned(scratch, lineNo);
         first = false;
@@ -70,6 +70,11 @@ export function parseJsonLog(data: Uint8Array | string, ctx: LogFileContext): Ac
   out.adds.padSparse();
   out.removes.padSparse();
   out.cdcs.padSparse();
+  for (const b of [out.adds, out.removes]) {
+    compactStrings(b.path);
+    compactStrings((b.stats as ArrayStringColumn).values);
+  }
+  scannedText = '';
   return out;
 }
 
@@ -156,23 +161,46 @@ const REMOVE_PREFIX = '{"remove":{';
 
 // The scanner's cursor: helpers return a value and leave the position after it here.
 let pos = 0;
+// Where the next backslash of the text being scanned is (Infinity when none): a string without
+// one before its closing quote has no escapes, found without looking at its characters.
+let nextBackslash = 0;
+let scannedText = '';
+// Set by readString: the string read had escapes.
+let hadEscape = false;
 /** Returned by the value readers when the text is not what the scanner handles. */
 const FAIL = Symbol('fail');
+
+/** Prepares the scanner for a new text (`parseJsonLog` calls it once per file). */
+function resetScanner(text: string): void {
+  scannedText = text;
+  nextBackslash = -1;
+}
+
+/** Index of the first backslash at or after `i` (Infinity when none). */
+function backslashFrom(i: number): number {
+  if (nextBackslash >= i) return nextBackslash;
+  const b = scannedText.indexOf('\\', i);
+  nextBackslash = b < 0 ? Infinity : b;
+  return nextBackslash;
+}
 
 /**
  * Reads the fields of one `add`/`remove` action from `text` (from `i`, just after `{"add":{`, to
  * `end`, the end of the line) into `row`. Returns false, with `row` in an unspecified state, when
  * the line holds anything the scanner does not handle: then the caller parses the line with
  * `JSON.parse`. Accepts exactly the compact JSON writers produce: no whitespace inside, known
- * fields only, no deletion vector, string partition values.
+ * fields only, no deletion vector, string partition values. Strings are slices of `text` (the
+ * caller compacts them, see {@link compactStrings}); `stats` stays escaped until read.
  */
 export function scanFileActionLine(text: string, i: number, end: number, row: ScannedFileAction, intern: Map<string, string>): boolean {
+  if (scannedText !== text) resetScanner(text);
   row.path = '';
   row.size = NaN;
   row.modificationTime = NaN;
   row.deletionTimestamp = NaN;
   row.dataChange = true;
   row.stats = null;
+  row.statsEscaped = false;
   row.hasPartitionValues = false;
   row.pvCount = 0;
   row.tags = null;
@@ -181,32 +209,63 @@ export function scanFileActionLine(text: string, i: number, end: number, row: Sc
   row.clusteringProvider = null;
   row.extendedFileMetadata = NaN;
   let hasPath = false;
-  if (text.charCodeAt(i) === 125 /* } */) return false; // no path: let JSON.parse report it
   for (;;) {
     if (text.charCodeAt(i) !== 34) return false;
-    let field: number;
-    // Keys in the order writers emit them; each test includes the closing quote and colon.
-    if (text.startsWith('"path":', i)) (field = F_PATH), (i += 7);
-    else if (text.startsWith('"partitionValues":', i)) (field = F_PV), (i += 18);
-    else if (text.startsWith('"size":', i)) (field = F_SIZE), (i += 7);
-    else if (text.startsWith('"modificationTime":', i)) (field = F_MTIME), (i += 19);
-    else if (text.startsWith('"dataChange":', i)) (field = F_DATA_CHANGE), (i += 13);
-    else if (text.startsWith('"stats":', i)) (field = F_STATS), (i += 8);
-    else if (text.startsWith('"tags":', i)) (field = F_TAGS), (i += 7);
-    else if (text.startsWith('"deletionTimestamp":', i)) (field = F_DEL_TS), (i += 20);
-    else if (text.startsWith('"extendedFileMetadata":', i)) (field = F_EXT), (i += 23);
-    else if (text.startsWith('"baseRowId":', i)) (field = F_BASE_ROW_ID), (i += 12);
-    else if (text.startsWith('"defaultRowCommitVersion":', i)) (field = F_DRCV), (i += 26);
-    else if (text.startsWith('"clusteringProvider":', i)) (field = F_CLUSTERING), (i += 21);
-    else if (text.startsWith('"deletionVector":null', i)) (field = F_NONE), (i += 16);
-    else return false;
+    // The key: up to the next quote (a key with a backslash is not one of ours), then a colon.
+    const q = text.indexOf('"', i + 1);
+    if (q < 0 || q >= end || text.charCodeAt(q + 1) !== 58 /* : */) return false;
+    // A slice and a switch: string equality checks the length first, so this is a few compares.
+    let field = 0;
+    switch (text.slice(i + 1, q)) {
+      case 'path':
+        field = F_PATH;
+        break;
+      case 'partitionValues':
+        field = F_PV;
+        break;
+      case 'size':
+        field = F_SIZE;
+        break;
+      case 'modificationTime':
+        field = F_MTIME;
+        break;
+      case 'dataChange':
+        field = F_DATA_CHANGE;
+        break;
+      case 'stats':
+        field = F_STATS;
+        break;
+      case 'tags':
+        field = F_TAGS;
+        break;
+      case 'deletionTimestamp':
+        field = F_DEL_TS;
+        break;
+      case 'extendedFileMetadata':
+        field = F_EXT;
+        break;
+      case 'deletionVector':
+        field = F_DV;
+        break;
+      case 'baseRowId':
+        field = F_BASE_ROW_ID;
+        break;
+      case 'defaultRowCommitVersion':
+        field = F_DRCV;
+        break;
+      case 'clusteringProvider':
+        field = F_CLUSTERING;
+        break;
+    }
+    if (field === 0) return false;
+    i = q + 2;
     const c = text.charCodeAt(i);
     switch (field) {
       case F_PATH: {
         if (c !== 34) return false;
         const v = readString(text, i, end);
         if (v === FAIL) return false;
-        row.path = v;
+        row.path = hadEscape ? (JSON.parse(`"${v}"`) as string) : v;
         hasPath = true;
         break;
       }
@@ -214,11 +273,13 @@ export function scanFileActionLine(text: string, i: number, end: number, row: Sc
       case F_CLUSTERING: {
         let v: string | null | typeof FAIL;
         if (c === 34) v = readString(text, i, end);
-        else if (text.startsWith('null', i)) (v = null), (pos = i + 4);
+        else if (matchAt(text, i, 'null')) (v = null), (hadEscape = false), (pos = i + 4);
         else return false;
         if (v === FAIL) return false;
-        if (field === F_STATS) row.stats = v;
-        else row.clusteringProvider = v;
+        if (field === F_STATS) {
+          row.stats = v;
+          row.statsEscaped = hadEscape;
+        } else row.clusteringProvider = v === null || !hadEscape ? v : (JSON.parse(`"${v}"`) as string);
         break;
       }
       case F_SIZE:
@@ -228,7 +289,7 @@ export function scanFileActionLine(text: string, i: number, end: number, row: Sc
       case F_DRCV: {
         let v: number;
         if (c === 110 /* n */) {
-          if (!text.startsWith('null', i)) return false;
+          if (!matchAt(text, i, 'null')) return false;
           v = NaN;
           pos = i + 4;
         } else {
@@ -246,9 +307,9 @@ export function scanFileActionLine(text: string, i: number, end: number, row: Sc
       case F_DATA_CHANGE:
       case F_EXT: {
         let v: number;
-        if (text.startsWith('true', i)) (v = 1), (pos = i + 4);
-        else if (text.startsWith('false', i)) (v = 0), (pos = i + 5);
-        else if (text.startsWith('null', i)) (v = NaN), (pos = i + 4);
+        if (c === 116 && matchAt(text, i, 'true')) (v = 1), (pos = i + 4);
+        else if (c === 102 && matchAt(text, i, 'false')) (v = 0), (pos = i + 5);
+        else if (c === 110 && matchAt(text, i, 'null')) (v = NaN), (pos = i + 4);
         else return false;
         if (field === F_DATA_CHANGE) row.dataChange = v !== 0;
         else row.extendedFileMetadata = v;
@@ -256,7 +317,7 @@ export function scanFileActionLine(text: string, i: number, end: number, row: Sc
       }
       case F_PV: {
         if (c === 110 /* n */) {
-          if (!text.startsWith('null', i)) return false;
+          if (!matchAt(text, i, 'null')) return false;
           row.hasPartitionValues = false;
           row.pvCount = 0;
           pos = i + 4;
@@ -271,7 +332,7 @@ export function scanFileActionLine(text: string, i: number, end: number, row: Sc
       }
       case F_TAGS: {
         if (c === 110 /* n */) {
-          if (!text.startsWith('null', i)) return false;
+          if (!matchAt(text, i, 'null')) return false;
           row.tags = null;
           pos = i + 4;
         } else {
@@ -279,14 +340,16 @@ export function scanFileActionLine(text: string, i: number, end: number, row: Sc
           const keys: string[] = [];
           const values: (string | null)[] = [];
           if (!readStringMap(text, i, end, keys, values, intern)) return false;
-          const tags: Record<string, string> = {};
-          for (let k = 0; k < mapCount; k++) (tags as Record<string, string | null>)[keys[k]] = values[k];
-          row.tags = tags;
+          const tags: Record<string, string | null> = {};
+          for (let k = 0; k < mapCount; k++) tags[keys[k]] = values[k];
+          row.tags = tags as Record<string, string>;
         }
         break;
       }
-      case F_NONE:
-        pos = i;
+      case F_DV:
+        // Only a null deletion vector; a real one goes through JSON.parse.
+        if (c !== 110 || !matchAt(text, i, 'null')) return false;
+        pos = i + 4;
         break;
       default:
         return false;
@@ -310,6 +373,16 @@ export function scanFileActionLine(text: string, i: number, end: number, row: Sc
   return true;
 }
 
+/**
+ * True when `text` has `lit` at `i`. A plain loop: `startsWith` with a position is far slower in
+ * V8 on this path, and this runs several times per log line.
+ */
+function matchAt(text: string, i: number, lit: string): boolean {
+  const n = lit.length;
+  for (let k = 0; k < n; k++) if (text.charCodeAt(i + k) !== lit.charCodeAt(k)) return false;
+  return true;
+}
+
 const F_PATH = 1;
 const F_PV = 2;
 const F_SIZE = 3;
@@ -322,35 +395,47 @@ const F_EXT = 9;
 const F_BASE_ROW_ID = 10;
 const F_DRCV = 11;
 const F_CLUSTERING = 12;
-const F_NONE = 13;
+const F_DV = 13;
 
 /**
- * Reads the JSON string starting at the quote at `i`. Short strings without escapes are sliced;
- * others go through `JSON.parse` (which decodes escapes and gives a string that does not keep
- * the whole log text alive, as a slice would).
+ * Reads the JSON string literal whose opening quote is at `i` and returns its body as a slice of
+ * `text`, escapes still in ({@link hadEscape} tells). FAIL when it is not a valid JSON string.
  */
 function readString(text: string, i: number, end: number): string | typeof FAIL {
-  let j = i + 1;
-  let plain = true;
-  for (;;) {
-    if (j >= end) return FAIL;
-    const c = text.charCodeAt(j);
-    if (c === 34) break;
-    if (c === 92 /* \ */) {
-      plain = false;
-      j += 2;
-      continue;
-    }
-    if (c < 32) return FAIL;
-    j++;
+  let q = text.indexOf('"', i + 1);
+  if (q < 0 || q >= end) return FAIL;
+  if (backslashFrom(i + 1) > q) {
+    // No escapes: only control characters would make it invalid JSON.
+    hadEscape = false;
+    if (q - i <= 16) {
+      for (let j = i + 1; j < q; j++) if (text.charCodeAt(j) < 32) return FAIL;
+    } else if (hasControlChar(text, i + 1, q)) return FAIL;
+    pos = q + 1;
+    return text.slice(i + 1, q);
   }
-  pos = j + 1;
-  if (plain && j - i - 1 < 13) return text.slice(i + 1, j);
+  // Escapes: find the quote not preceded by an odd run of backslashes, then validate by decoding.
+  for (;;) {
+    let b = q - 1;
+    while (text.charCodeAt(b) === 92) b--;
+    if ((q - 1 - b) % 2 === 0) break;
+    q = text.indexOf('"', q + 1);
+    if (q < 0 || q >= end) return FAIL;
+  }
+  const body = text.slice(i + 1, q);
   try {
-    return JSON.parse(text.slice(i, j + 1)) as string;
+    JSON.parse(`"${body}"`);
   } catch {
     return FAIL;
   }
+  hadEscape = true;
+  pos = q + 1;
+  return body;
+}
+
+/** True when `text[from, to)` holds a control character (invalid unescaped in JSON strings). */
+function hasControlChar(text: string, from: number, to: number): boolean {
+  for (let j = from; j < to; j++) if (text.charCodeAt(j) < 32) return true;
+  return false;
 }
 
 /** Reads a JSON number at `i` (strict JSON grammar); FAIL when it is not one. */
@@ -375,19 +460,19 @@ function readNumber(text: string, i: number, end: number): number | typeof FAIL 
       c = text.charCodeAt(++i);
     }
   }
-  c = text.charCodeAt(i);
+  c = i < end ? text.charCodeAt(i) : 0;
   let simple = digits <= 15;
   if (c === 46 /* . */) {
     simple = false;
     c = text.charCodeAt(++i);
-    if (c < 48 || c > 57) return FAIL;
+    if (i >= end || c < 48 || c > 57) return FAIL;
     while (i < end && c >= 48 && c <= 57) c = text.charCodeAt(++i);
   }
-  if (c === 101 || c === 69 /* e E */) {
+  if (i < end && (c === 101 || c === 69) /* e E */) {
     simple = false;
     c = text.charCodeAt(++i);
     if (c === 43 || c === 45) c = text.charCodeAt(++i);
-    if (c < 48 || c > 57) return FAIL;
+    if (i >= end || c < 48 || c > 57) return FAIL;
     while (i < end && c >= 48 && c <= 57) c = text.charCodeAt(++i);
   }
   pos = i;
@@ -398,9 +483,19 @@ function readNumber(text: string, i: number, end: number): number | typeof FAIL 
 /** Entries read by the last {@link readStringMap}. */
 let mapCount = 0;
 
+/** The canonical copy of `s` (a slice of the log text): one string per distinct value, not tied to the text. */
+function interned(s: string, escaped: boolean, intern: Map<string, string>): string {
+  const known = intern.get(s);
+  if (known !== undefined) return known;
+  // JSON.parse gives a fresh string: a slice would keep the whole log text alive.
+  const copy = JSON.parse(`"${s}"`) as string;
+  intern.set(s, copy);
+  return copy;
+}
+
 /**
  * Reads a flat JSON object of string (or null) values at `i` into `keys`/`values` (from index 0;
- * count in {@link mapCount}). Values are interned: a log repeats the same partition values.
+ * count in {@link mapCount}). Keys and values are interned: a log repeats the same partition values.
  */
 function readStringMap(text: string, i: number, end: number, keys: string[], values: (string | null)[], intern: Map<string, string>): boolean {
   let n = 0;
@@ -414,32 +509,20 @@ function readStringMap(text: string, i: number, end: number, keys: string[], val
     if (text.charCodeAt(i) !== 34) return false;
     const k = readString(text, i, end);
     if (k === FAIL) return false;
+    keys[n] = interned(k, hadEscape, intern);
     i = pos;
     if (text.charCodeAt(i) !== 58 /* : */) return false;
     i++;
     const c = text.charCodeAt(i);
-    let v: string | null;
     if (c === 34) {
       const s = readString(text, i, end);
       if (s === FAIL) return false;
-      const known = intern.get(s);
-      if (known !== undefined) v = known;
-      else {
-        intern.set(s, s);
-        v = s;
-      }
+      values[n] = interned(s, hadEscape, intern);
       i = pos;
-    } else if (text.startsWith('null', i)) {
-      v = null;
+    } else if (c === 110 && matchAt(text, i, 'null')) {
+      values[n] = null;
       i += 4;
     } else return false;
-    const knownKey = intern.get(k);
-    if (knownKey !== undefined) keys[n] = knownKey;
-    else {
-      intern.set(k, k);
-      keys[n] = k;
-    }
-    values[n] = v;
     n++;
     const d = text.charCodeAt(i);
     if (d === 44) {
@@ -450,5 +533,38 @@ function readStringMap(text: string, i: number, end: number, keys: string[], val
     mapCount = n;
     pos = i + 1;
     return true;
+  }
+}
+
+/**
+ * Re-homes strings that are slices of a big text into one compact string per chunk, so that the
+ * text can be freed: V8 keeps the whole parent alive for every slice of 13 characters or more.
+ */
+export function compactStrings(values: (string | null)[]): void {
+  const CHUNK = 1 << 24; // characters per joined string
+  let from = 0;
+  while (from < values.length) {
+    let to = from;
+    let chars = 0;
+    const parts: string[] = [];
+    while (to < values.length && chars < CHUNK) {
+      const v = values[to++];
+      if (v !== null && v !== undefined && v.length >= 13) {
+        parts.push(v);
+        chars += v.length;
+      }
+    }
+    if (parts.length) {
+      const joined = parts.join('');
+      let p = 0;
+      for (let i = from; i < to; i++) {
+        const v = values[i];
+        if (v !== null && v !== undefined && v.length >= 13) {
+          values[i] = joined.slice(p, p + v.length);
+          p += v.length;
+        }
+      }
+    }
+    from = to;
   }
 }

@@ -6,6 +6,7 @@
 import { useEffect, useState } from 'react';
 import type { Sample } from './samples.ts';
 
+/** Props of {@link UrlBox}. */
 export interface UrlBoxProps {
   /** The URL of the table open now (shown in the box), or '' when none or a local folder. */
   current: string;
@@ -18,6 +19,7 @@ export interface UrlBoxProps {
   compact?: boolean;
 }
 
+/** The URL box and the sample buttons. */
 export function UrlBox({ current, onOpenUrl, samples, onSample, compact }: UrlBoxProps) {
   const [text, setText] = useState(current);
   // Follow the table opened elsewhere (a sample button, back/forward, a dropped folder).

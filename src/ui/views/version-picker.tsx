@@ -5,6 +5,7 @@
  */
 import { useEffect, useRef, useState } from 'react';
 
+/** Props of {@link VersionPicker}. */
 export interface VersionPickerProps {
   /** The version shown now. */
   version: number;
@@ -20,6 +21,7 @@ export interface VersionPickerProps {
 /** How long the slider must rest before its value is loaded, ms. */
 const SLIDER_SETTLE_MS = 250;
 
+/** The version bar above the overview. */
 export function VersionPicker({ version, minVersion, latestVersion, pending, onChange }: VersionPickerProps) {
   const [draft, setDraft] = useState(String(version));
   const [slider, setSlider] = useState(version);
