@@ -157,9 +157,10 @@ export class QuerySession {
    * Runs SQL (DuckDB dialect) in which the table names of the module comment are available, and
    * returns the result with variant columns shown as JSON text.
    *
-   * @throws DeltaError `QUERY_ERROR` (DuckDB's message), `FILE_NOT_FOUND` (a data or DV file,
-   *   named), `UNSUPPORTED_READER_FEATURE`, `VERSION_NOT_FOUND` / `TIMESTAMP_OUT_OF_RANGE` (bad
-   *   `t@…`), `CANCELLED`.
+   * @throws DeltaError `QUERY_ERROR` (DuckDB's message), `FILE_NOT_FOUND` (a data, change data or
+   *   DV file, named), `UNSUPPORTED_READER_FEATURE`, `VERSION_NOT_FOUND` / `TIMESTAMP_OUT_OF_RANGE`
+   *   (bad `t@…` or `table_changes` bound), `CDF_NOT_ENABLED` / `CDF_INCOMPATIBLE_SCHEMA` /
+   *   `INVALID_ARGUMENT` / `MISSING_COMMIT` (`table_changes`, see {@link changes}), `CANCELLED`.
    */
   sql(query: string, options: SqlOptions = {}): Promise<arrow.Table> {
     this.live();
