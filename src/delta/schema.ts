@@ -843,8 +843,8 @@ function daysFromCivil(y: number, m: number, d: number): number {
   return era * 146097 + doe - 719468;
 }
 
-/** Inverse of {@link daysFromCivil}. */
-function civilFromDays(z: number): [number, number, number] {
+/** Year, month (1-12), day of days since 1970-01-01 (proleptic Gregorian); inverse of `daysFromCivil`. */
+export function civilFromDays(z: number): [number, number, number] {
   const zz = z + 719468;
   const era = Math.floor(zz / 146097);
   const doe = zz - era * 146097;

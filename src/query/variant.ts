@@ -17,6 +17,7 @@
  */
 import * as arrow from 'apache-arrow';
 import { DeltaError } from '../delta/errors.ts';
+import { civilFromDays } from '../delta/schema.ts';
 
 const utf8 = new TextDecoder('utf-8');
 
@@ -55,21 +56,10 @@ function pad(n: number | bigint, w: number): string {
   return String(n).padStart(w, '0');
 }
 
-function civil(days: number): [number, number, number] {
-  const z = days + 719468;
-  const era = Math.floor(z / 146097);
-  const doe = z - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const m = mp < 10 ? mp + 3 : mp - 9;
-  return [m <= 2 ? era * 400 + yoe + 1 : era * 400 + yoe, m, d];
-}
 
 /** `YYYY-MM-DD` of days since 1970-01-01 (proleptic Gregorian). */
 export function formatDate(days: number): string {
-  const [y, m, d] = civil(days);
+  const [y, m, d] = civilFromDays(days);
   const ys = y < 0 ? '-' + pad(-y, 4) : pad(y, 4);
   return `${ys}-${pad(m, 2)}-${pad(d, 2)}`;
 }
