@@ -8,6 +8,7 @@
  * objects: active files stay in the {@link FileActionBatch} columns they were decoded into, selected
  * by row-index arrays.
  */
+import { KeySet } from './key-set.ts';
 import { FileActionBatch, type ActionSet, type AddFile, type CommitInfo, type DomainMetadata, type Metadata, type Protocol, type RemoveFile, type Txn } from './actions.ts';
 import { DeltaError, throwIfAborted } from './errors.ts';
 import { checkReadSupport, readerFeatureProblems } from './features.ts';
@@ -84,6 +85,12 @@ export class ActiveFiles {
   get(i: number): AddFile {
     const { batch, row } = this.locate(i);
     return batch.addAt(row);
+  }
+
+  /** Tombstone `i` as a {@link RemoveFile} object (for chunks of `remove` batches). */
+  getRemove(i: number): RemoveFile {
+    const { batch, row } = this.locate(i);
+    return batch.removeAt(row);
   }
 
   /** Calls `fn(batch, row, index)` for every active file, in order, without creating objects. */
@@ -260,6 +267,7 @@ export class Snapshot {
 function fileKey(batch: FileActionBatch, row: number): string {
   const raw = batch.path[row];
   const path = raw.includes('%') ? safeDecode(raw) : raw;
+  if (batch.dvStorageType === undefined) return path;
   const dv = batch.dvUniqueId(row);
   return dv ? `${path}\u0000${dv}` : path;
 }
@@ -375,35 +383,50 @@ export async function snapshotFromSegment(store: ObjectStore, segment: LogSegmen
   const problems = readerFeatureProblems(protocol);
   if (problems.length && !options.allowUnsupported) checkReadSupport(protocol, { version: segment.version });
 
-  // File actions.
-  const seen = new Set<string>();
+  // File actions. `seen` holds the key of every file action newer than the log file at hand; one
+  // `add` to it both records a key and tells whether it was there already.
+  let expected = 0;
+  for (const s of newestFirst) expected += s.adds.length + s.removes.length;
+  const seen = new KeySet(expected);
   const activeChunks: { batch: FileActionBatch; rows: Uint32Array }[] = [];
   const tombChunks: { batch: FileActionBatch; rows: Uint32Array }[] = [];
-  const select = (batch: FileActionBatch): Uint32Array => {
-    const rows: number[] = [];
-    for (let r = 0; r < batch.length; r++) if (!seen.has(fileKey(batch, r))) rows.push(r);
-    return Uint32Array.from(rows);
-  };
   for (const s of newestFirst) {
     // Within a commit, actions have no order (the protocol allows no conflicting pair); a log
     // compaction file lists newer actions first, so the first action seen for a key wins.
-    const a: number[] = [];
-    const r: number[] = [];
-    let i = 0;
-    let j = 0;
-    while (i < s.adds.length || j < s.removes.length) {
-      const takeAdd = j >= s.removes.length || (i < s.adds.length && s.adds.ordinal[i] <= s.removes.ordinal[j]);
-      const batch = takeAdd ? s.adds : s.removes;
-      const row = takeAdd ? i++ : j++;
-      const k = fileKey(batch, row);
-      if (seen.has(k)) continue;
-      seen.add(k);
-      (takeAdd ? a : r).push(row);
+    const adds = s.adds;
+    const removes = s.removes;
+    const a = new Uint32Array(adds.length);
+    const r = new Uint32Array(removes.length);
+    let na = 0;
+    let nr = 0;
+    if (removes.length === 0) {
+      for (let i = 0; i < adds.length; i++) {
+        if (seen.add(fileKey(adds, i))) a[na++] = i;
+      }
+    } else {
+      let i = 0;
+      let j = 0;
+      while (i < adds.length || j < removes.length) {
+        const takeAdd = j >= removes.length || (i < adds.length && adds.ordinal[i] <= removes.ordinal[j]);
+        if (takeAdd) {
+          if (seen.add(fileKey(adds, i))) a[na++] = i;
+          i++;
+        } else {
+          if (seen.add(fileKey(removes, j))) r[nr++] = j;
+          j++;
+        }
+      }
     }
-    if (a.length) activeChunks.push({ batch: s.adds, rows: Uint32Array.from(a) });
-    if (r.length) tombChunks.push({ batch: s.removes, rows: Uint32Array.from(r) });
+    if (na) activeChunks.push({ batch: adds, rows: na === a.length ? a : a.slice(0, na) });
+    if (nr) tombChunks.push({ batch: removes, rows: nr === r.length ? r : r.slice(0, nr) });
     throwIfAborted(signal);
   }
+  const select = (batch: FileActionBatch): Uint32Array => {
+    const rows = new Uint32Array(batch.length);
+    let n = 0;
+    for (let r = 0; r < batch.length; r++) if (!seen.has(fileKey(batch, r))) rows[n++] = r;
+    return n === rows.length ? rows : rows.slice(0, n);
+  };
   for (const s of checkpointSets) {
     // Checkpoint rows are already reconciled among themselves; check them only against later commits.
     const a = seen.size ? select(s.adds) : identity(s.adds.length);

@@ -8,7 +8,7 @@
 import { MapRow, tableFromIPC, Type, Vector, type DataType as ArrowType, type Table } from 'apache-arrow';
 import { emptyActionSet, FileActionBatch, type ActionSet, type StringColumn } from '../actions.ts';
 import { DeltaError, throwIfAborted } from '../errors.ts';
-import { parquetWasm } from '../parquet.ts';
+import { readParquetTable } from '../parquet.ts';
 import type { ObjectMeta, ObjectStore } from '../storage/object-store.ts';
 import { parseJsonLog } from './commit-reader.ts';
 import { LOG_DIR, type CheckpointFiles } from './listing.ts';
@@ -70,34 +70,32 @@ export async function decodeParquetCheckpoint(
   ctx: { path: string; version?: number },
   options: CheckpointReadOptions = {},
 ): Promise<ActionSet> {
-  const pw = await parquetWasm();
   let table: Table;
   try {
-    const blob = bytes instanceof Blob ? bytes : new Blob([bytes as Uint8Array<ArrayBuffer>]);
-    const file = await pw.ParquetFile.fromFile(blob);
-    const schema = tableFromIPC(file.schema().intoIPCStream()).schema;
-    const columns: string[] = [];
-    const fieldsOf = (name: string) => {
-      const f = schema.fields.find((x) => x.name === name);
-      return f ? new Set<string>((f.type.children ?? []).map((c: { name: string }) => c.name)) : undefined;
-    };
-    const addFields = fieldsOf('add');
-    if (addFields) {
-      for (const f of ADD_FIELDS) if (addFields.has(f)) columns.push(`add.${f}`);
-      if (options.stats !== false) {
-        // Both when both exist: `stats_parsed` stands in where a row's JSON `stats` is null.
-        if (addFields.has('stats')) columns.push('add.stats');
-        if (addFields.has('stats_parsed')) columns.push('add.stats_parsed');
+    const data = bytes instanceof Blob ? new Uint8Array(await bytes.arrayBuffer()) : bytes;
+    const ipc = await readParquetTable(data, (schema) => {
+      const columns: string[] = [];
+      const fieldsOf = (name: string) => {
+        const f = schema.fields.find((x) => x.name === name);
+        return f ? new Set<string>((f.type.children ?? []).map((c: { name: string }) => c.name)) : undefined;
+      };
+      const addFields = fieldsOf('add');
+      if (addFields) {
+        for (const f of ADD_FIELDS) if (addFields.has(f)) columns.push(`add.${f}`);
+        if (options.stats !== false) {
+          // Both when both exist: `stats_parsed` stands in where a row's JSON `stats` is null.
+          if (addFields.has('stats')) columns.push('add.stats');
+          if (addFields.has('stats_parsed')) columns.push('add.stats_parsed');
+        }
       }
-    }
-    const removeFields = fieldsOf('remove');
-    if (removeFields && options.removes !== false) {
-      for (const f of REMOVE_FIELDS) if (removeFields.has(f)) columns.push(`remove.${f}`);
-    }
-    for (const c of WHOLE_COLUMNS) if (schema.fields.some((x) => x.name === c)) columns.push(c);
-    const wasmTable = await file.read({ columns });
-    table = tableFromIPC(wasmTable.intoIPCStream());
-    file.free();
+      const removeFields = fieldsOf('remove');
+      if (removeFields && options.removes !== false) {
+        for (const f of REMOVE_FIELDS) if (removeFields.has(f)) columns.push(`remove.${f}`);
+      }
+      for (const c of WHOLE_COLUMNS) if (schema.fields.some((x) => x.name === c)) columns.push(c);
+      return columns;
+    });
+    table = tableFromIPC(ipc);
   } catch (e) {
     throw corrupt(ctx.path, ctx.version, e);
   }
