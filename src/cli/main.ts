@@ -2,13 +2,15 @@
  * The `delta-explorer` command line: `delta-explorer <command> <table-path> [options]`.
  *
  * Commands live in {@link COMMANDS}, a table of name → {@link Command}; each one computes its whole
- * result (a JSON-ready value plus a function rendering it as text) before anything is printed, so a
- * failure prints exactly one `error:` line on stderr and nothing on stdout.
+ * result (a JSON-ready value plus a function rendering it as text, or for the data commands `scan`,
+ * `changes` and `sql` the exported bytes) before anything is printed, so a failure prints exactly
+ * one `error:` line on stderr and nothing on stdout (and writes no `--output` file).
  *
  * Exit status: 0 success, 1 the table could not be read, 2 usage error.
  * JSON output (`--json`): one document on stdout; times are ISO-8601 UTC strings, sizes are bytes.
+ * Data output (`--format csv|jsonl|parquet`, `--output FILE`): see `data.ts`.
  */
-import { stat } from 'node:fs/promises';
+import { stat, writeFile } from 'node:fs/promises';
 import * as nodePath from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -42,6 +44,8 @@ import {
   type TypeChange,
 } from '../delta/index.ts';
 import { NodeFsStore } from '../delta/storage/node-fs.ts';
+import type { ExportFormat } from '../query/export.ts';
+import { changes, scan, sql } from './data.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Command table
@@ -51,6 +55,10 @@ import { NodeFsStore } from '../delta/storage/node-fs.ts';
 export interface CliIO {
   out(text: string): void;
   err(text: string): void;
+  /** Writes bytes to stdout (data commands). Default: `out` of the bytes decoded as UTF-8. */
+  outBytes?(bytes: Uint8Array): void;
+  /** Whether stdout is a terminal (binary Parquet is then refused without `--output`). */
+  stdoutIsTTY?: boolean;
 }
 
 /** Options after parsing and validation. */
@@ -62,6 +70,20 @@ export interface CliOptions {
   timestamp?: string;
   /** `--limit N`. */
   limit?: number;
+  /** `--format`: given, else implied by the `--output` file's extension, else `csv` (data commands only). */
+  format?: ExportFormat;
+  /** `--output FILE`, as given. */
+  output?: string;
+  /** `--columns a,b`: names split at commas, trimmed. */
+  columns?: string[];
+  /** `--where PREDICATE`. */
+  where?: string;
+  /** `--from V` / `--to V` (Change Data Feed versions). */
+  from?: number;
+  to?: number;
+  /** `--from-timestamp T` / `--to-timestamp T`, as given (validated). */
+  fromTimestamp?: string;
+  toTimestamp?: string;
   /** Every option as parsed (for command-specific options of later commands). */
   raw: Record<string, string | boolean | undefined>;
 }
@@ -74,15 +96,25 @@ export interface CommandContext {
   /** The snapshot asked for with `--version` / `--timestamp` (empty: latest). */
   target: SnapshotTarget;
   options: CliOptions;
+  /** The positional arguments after the table path, one per name in {@link Command.args}. */
+  args: string[];
   /** Records a warning for stderr (printed in human output, only when the command succeeds). */
   warn(message: string): void;
 }
 
-/** A command's result: the JSON document and the human rendering of the same data. */
-export interface CommandResult {
+/** A metadata command's result: the JSON document and the human rendering of the same data. */
+export interface ViewResult {
   json: unknown;
   text(): string;
 }
+
+/** A data command's result: the rows exported in `--format`, for stdout or the `--output` file. */
+export interface DataResult {
+  bytes: Uint8Array;
+  rows: number;
+}
+
+export type CommandResult = ViewResult | DataResult;
 
 /**
  * Options a command may accept beyond `--json` and `--help`: names in {@link OPTIONS}. A new
@@ -99,6 +131,12 @@ export interface Command {
   /** Paragraph for `delta-explorer <command> --help`. */
   description: string;
   accepts: readonly CommandOption[];
+  /** Names of required positional arguments after the table path (e.g. `['query']`). */
+  args?: readonly string[];
+  /** False for data commands: no `--json`, they write rows in `--format` instead. Default true. */
+  json?: boolean;
+  /** Command-specific usage checks of the parsed options: a problem sentence, or undefined. */
+  check?(options: CliOptions): string | undefined;
   run(ctx: CommandContext): Promise<CommandResult>;
 }
 
@@ -777,10 +815,10 @@ const files: Command = {
 };
 
 /**
- * The commands, by name. Later commands (`scan`, `changes`, `sql`, `serve`) are added here; the
- * argument parser, help and error handling need no change.
+ * The commands, by name: the metadata views above, then the data commands of `data.ts`. (`serve`
+ * is special-cased in {@link main}.)
  */
-export const COMMANDS: Readonly<Record<string, Command>> = { info, history, schema, files };
+export const COMMANDS: Readonly<Record<string, Command>> = { info, history, schema, files, scan, changes, sql };
 
 // ---------------------------------------------------------------------------------------------
 // Arguments, help and the main entry
@@ -799,6 +837,27 @@ const OPTIONS = {
       '                   a date YYYY-MM-DD; or ms since the epoch)',
   },
   limit: { type: 'string', help: '--limit N          Show at most N rows' },
+  columns: { type: 'string', help: '--columns a,b      Only these columns, in this order' },
+  where: { type: 'string', help: '--where PREDICATE  Only rows matching a SQL predicate (DuckDB syntax), e.g. "number > 2"' },
+  from: { type: 'string', help: '--from V           First version of the Change Data Feed (inclusive)' },
+  to: { type: 'string', help: '--to V             Last version of the Change Data Feed (inclusive; default: the latest)' },
+  'from-timestamp': {
+    type: 'string',
+    help: '--from-timestamp T Start at the first commit at or after time T (instead of --from)',
+  },
+  'to-timestamp': {
+    type: 'string',
+    help: '--to-timestamp T   End at the last commit at or before time T (instead of --to)',
+  },
+  format: {
+    type: 'string',
+    help:
+      '--format F         Output format: csv (default), jsonl or parquet\n' +
+      '                   (without --format, an --output name ending in .csv, .jsonl/.ndjson or\n' +
+      '                   .parquet picks it). Parquet is binary: it needs --output, or stdout\n' +
+      '                   redirected to a file or pipe (not a terminal)',
+  },
+  output: { type: 'string', short: 'o', help: '-o, --output FILE  Write the rows to FILE instead of stdout (replaced if it exists)' },
   json: {
     type: 'boolean',
     help:
@@ -836,10 +895,12 @@ function helpText(): string {
     .map((c) => `  ${c.name.padEnd(w)}  ${c.summary}`)
     .join('\n');
   return `Usage: ${PROGRAM} <command> <table-path> [options]
+       ${PROGRAM} sql <table-path> <query> [options]
 
 Reads the Delta Lake table in a local folder (the folder that holds _delta_log/) and prints its
-metadata. Tables that need reader features Delta Explorer does not support are shown anyway,
-with a warning on stderr.
+metadata (info, history, schema, files), or its rows with DuckDB-WASM (scan, changes, sql).
+Tables that need reader features Delta Explorer does not support have their metadata shown
+anyway, with a warning on stderr; reading their rows fails.
 
 Commands:
 ${cmds}
@@ -856,24 +917,49 @@ nothing on stdout); 2 for a usage error.
 
 /** Help of one command. */
 function commandHelp(c: Command): string {
-  const words = c.description.split(' ');
+  // Each line of the description is a paragraph, wrapped; indented lines are kept as they are.
   const lines: string[] = [];
-  let line = '';
-  for (const word of words) {
-    if (line && line.length + 1 + word.length > 96) {
-      lines.push(line);
-      line = word;
-    } else line = line ? `${line} ${word}` : word;
+  for (const source of c.description.split('\n')) {
+    if (source.startsWith(' ')) {
+      lines.push(source);
+      continue;
+    }
+    let line = '';
+    for (const word of source.split(' ')) {
+      if (line && line.length + 1 + word.length > 96) {
+        lines.push(line);
+        line = word;
+      } else line = line ? `${line} ${word}` : word;
+    }
+    lines.push(line);
   }
-  if (line) lines.push(line);
-  const opts = [...c.accepts, 'json' as const].map((o) => optionHelp(o, false));
+  const opts = [...c.accepts, ...(c.json === false ? [] : ['json' as const])].map((o) => optionHelp(o, false));
   opts.push('  -h, --help         Show this help');
-  return `Usage: ${PROGRAM} ${c.name} <table-path> [options]\n\n${lines.join('\n')}\n\nOptions:\n${opts.join('\n')}\n`;
+  return `Usage: ${commandUsage(c)} [options]\n\n${lines.join('\n')}\n\nOptions:\n${opts.join('\n')}\n`;
+}
+
+/** `delta-explorer <name> <table-path> <arg>...`. */
+function commandUsage(c: Command): string {
+  return [PROGRAM, c.name, '<table-path>', ...(c.args ?? []).map((a) => `<${a}>`)].join(' ');
+}
+
+/** Export formats and the file name extensions that imply them. */
+const FORMATS: readonly ExportFormat[] = ['csv', 'jsonl', 'parquet'];
+const FORMAT_OF_EXTENSION: Record<string, ExportFormat> = { '.csv': 'csv', '.jsonl': 'jsonl', '.ndjson': 'jsonl', '.parquet': 'parquet' };
+
+/** Validates a timestamp option (ISO-8601, a date, or ms since the epoch). */
+function timestampOption(name: string, v: string): string {
+  try {
+    parseTimestamp(v);
+  } catch (e) {
+    throw new UsageError(`--${name}: ${toErrorInfo(e).message}`);
+  }
+  return v;
 }
 
 type Parsed =
   | { kind: 'help'; text: string }
-  | { kind: 'run'; command: Command; path: string; options: CliOptions };
+  | { kind: 'run'; command: Command; path: string; options: CliOptions; args: string[] };
 
 function nonNegativeInt(name: string, v: string): number {
   if (!/^\d+$/.test(v) || !Number.isSafeInteger(Number(v))) throw new UsageError(`--${name} needs a whole number >= 0, got '${v}'.`);
@@ -900,10 +986,17 @@ function parseCli(argv: string[]): Parsed {
   if (name === undefined) throw new UsageError('Missing command.');
   if (!Object.hasOwn(COMMANDS, name)) throw new UsageError(`Unknown command '${name}'; the commands are ${Object.keys(COMMANDS).join(', ')}.`);
   const command = COMMANDS[name];
-  if (path === undefined) throw new UsageError(`Missing table path: ${PROGRAM} ${name} <table-path>.`);
-  if (extra.length) throw new UsageError(`Unexpected argument '${extra[0]}'.`);
+  const argNames = command.args ?? [];
+  if (path === undefined) throw new UsageError(`Missing table path: ${commandUsage(command)}.`);
+  if (extra.length < argNames.length) throw new UsageError(`Missing <${argNames[extra.length]}>: ${commandUsage(command)}.`);
+  if (extra.length > argNames.length) throw new UsageError(`Unexpected argument '${extra[argNames.length]}'.`);
+  const empty = extra.findIndex((a) => !a.trim());
+  if (empty >= 0) throw new UsageError(`Empty <${argNames[empty]}>.`);
   for (const o of Object.keys(values)) {
-    if (o !== 'json' && o !== 'help' && values[o] !== undefined && !command.accepts.includes(o as CommandOption)) {
+    if (values[o] === undefined || o === 'help') continue;
+    if (o === 'json') {
+      if (command.json === false) throw new UsageError(`The ${name} command does not take --json; use --format jsonl for JSON Lines.`);
+    } else if (!command.accepts.includes(o as CommandOption)) {
       throw new UsageError(`The ${name} command does not take --${o}.`);
     }
   }
@@ -923,7 +1016,42 @@ function parseCli(argv: string[]): Parsed {
     }
     options.timestamp = timestamp;
   }
-  return { kind: 'run', command, path, options };
+  const columns = str('columns');
+  if (columns !== undefined) {
+    options.columns = columns.split(',').map((c) => c.trim());
+    if (options.columns.some((c) => c === '')) throw new UsageError(`--columns needs column names separated by commas, got '${columns}'.`);
+  }
+  const where = str('where');
+  if (where !== undefined) {
+    if (!where.trim()) throw new UsageError('--where needs a predicate.');
+    options.where = where;
+  }
+  const from = str('from');
+  const to = str('to');
+  const fromTimestamp = str('from-timestamp');
+  const toTimestamp = str('to-timestamp');
+  if (from !== undefined && fromTimestamp !== undefined) throw new UsageError('Give either --from or --from-timestamp, not both.');
+  if (to !== undefined && toTimestamp !== undefined) throw new UsageError('Give either --to or --to-timestamp, not both.');
+  if (from !== undefined) options.from = nonNegativeInt('from', from);
+  if (to !== undefined) options.to = nonNegativeInt('to', to);
+  if (fromTimestamp !== undefined) options.fromTimestamp = timestampOption('from-timestamp', fromTimestamp);
+  if (toTimestamp !== undefined) options.toTimestamp = timestampOption('to-timestamp', toTimestamp);
+  const output = str('output');
+  if (output !== undefined) {
+    if (!output) throw new UsageError('--output needs a file name.');
+    options.output = output;
+  }
+  const format = str('format');
+  if (format !== undefined) {
+    const f = format.toLowerCase();
+    if (!(FORMATS as readonly string[]).includes(f)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got '${format}'.`);
+    options.format = f as ExportFormat;
+  } else if (command.accepts.includes('format')) {
+    options.format = (output !== undefined && FORMAT_OF_EXTENSION[nodePath.extname(output).toLowerCase()]) || 'csv';
+  }
+  const problem = command.check?.(options);
+  if (problem) throw new UsageError(problem);
+  return { kind: 'run', command, path, options, args: extra };
 }
 
 /** Absolute path of the table folder given on the command line (a `file:` URL is accepted). */
@@ -938,11 +1066,35 @@ function resolveLocation(p: string): string {
   return nodePath.resolve(p);
 }
 
-/** One line: `<message>` plus ` (<hint>)` when the error has one, newlines flattened. */
+/**
+ * One line: `<message>` plus ` (<hint>)` when the error has one, newlines flattened. DuckDB's
+ * messages (`QUERY_ERROR`) lose their `LINE n: <sql>` and caret lines (meaningless once flattened)
+ * and the `Query: ...` hint: they show the user's own query, or SQL the CLI generated.
+ */
 function errorMessage(e: unknown): string {
   const info = toErrorInfo(e);
-  const text = info.hint ? `${info.message} (${info.hint.replace(/\.$/, '')})` : info.message;
+  let message = info.message;
+  let hint = info.hint;
+  if (info.code === 'QUERY_ERROR') {
+    message = message
+      .split('\n')
+      .filter((l) => !/^\s*\^\s*$/.test(l) && !/^LINE \d+:/.test(l))
+      .join('\n');
+    if (hint?.startsWith('Query: ')) hint = undefined;
+  }
+  const text = hint ? `${message.trim()} (${hint.replace(/\.$/, '')})` : message.trim();
   return text.replace(/\s*\n\s*/g, ' ');
+}
+
+/** Writes a data command's bytes to `--output` (relative to the current folder), replacing the file. */
+async function writeOutput(file: string, bytes: Uint8Array): Promise<void> {
+  try {
+    await writeFile(file, bytes);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    const why = err.code === 'ENOENT' ? 'no such folder' : err.code === 'EISDIR' ? 'it is a folder' : err.code === 'EACCES' ? 'permission denied' : err.message;
+    throw new Error(`Cannot write ${nodePath.resolve(file)}: ${why}.`);
+  }
 }
 
 /** Fails early, with a plain message, when the table folder does not exist or is a file. */
@@ -961,14 +1113,12 @@ async function checkFolder(location: string): Promise<string | undefined> {
 const processIO: CliIO = {
   out: (t) => void process.stdout.write(t),
   err: (t) => void process.stderr.write(t),
+  outBytes: (b) => void process.stdout.write(b),
+  get stdoutIsTTY() {
+    return process.stdout.isTTY === true;
+  },
 };
 
-/**
- * Runs the CLI with `argv` (the arguments after the program name) and returns the exit status:
- * 0 success, 1 failure (one `error:` line on stderr, nothing on stdout), 2 usage error.
- * Output goes to `io` (the process's stdout / stderr by default); nothing is printed on stdout
- * until the command has succeeded.
- */
 /**
  * `delta-explorer serve <table-or-folder> [--port N] [--host H] [--no-open] [--lakefs URL]`: serves
  * the app and the folder (see `serve.ts`) until Ctrl+C or SIGTERM; resolves with the exit status.
@@ -984,6 +1134,13 @@ async function runServe(argv: string[]): Promise<number> {
   });
 }
 
+/**
+ * Runs the CLI with `argv` (the arguments after the program name) and returns the exit status:
+ * 0 success, 1 failure (one `error:` line on stderr, nothing on stdout), 2 usage error.
+ * Output goes to `io` (the process's stdout / stderr by default); nothing is printed on stdout
+ * until the command has succeeded. The data commands close their DuckDB engine before returning,
+ * so nothing keeps the process alive afterwards.
+ */
 export async function main(argv: string[], io: CliIO = processIO): Promise<number> {
   if (io === processIO) {
     // `delta-explorer ... | head`: a closed pipe is not an error.
@@ -1006,6 +1163,10 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
       return EXIT.ok;
     }
     location = resolveLocation(parsed.path);
+    const o = parsed.options;
+    if (o.format === 'parquet' && o.output === undefined && io.stdoutIsTTY) {
+      throw new UsageError('Parquet is binary and stdout is a terminal: give --output FILE, or redirect stdout to a file or pipe.');
+    }
   } catch (e) {
     if (e instanceof UsageError) {
       io.err(`error: ${e.message} Run '${PROGRAM} --help' for usage.\n`);
@@ -1013,7 +1174,7 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
     }
     throw e;
   }
-  const { command, options } = parsed;
+  const { command, options, args } = parsed;
   const warnings: string[] = [];
   try {
     const problem = await checkFolder(location);
@@ -1029,9 +1190,19 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
       table: new DeltaTable(new NodeFsStore(location)),
       target,
       options,
+      args,
       warn: (m) => void (warnings.includes(m) || warnings.push(m)),
     };
     const result = await command.run(ctx);
+    if ('bytes' in result) {
+      if (options.output !== undefined) await writeOutput(options.output, result.bytes);
+      for (const w of warnings) io.err(`warning: ${w}\n`);
+      if (options.output === undefined) {
+        if (io.outBytes) io.outBytes(result.bytes);
+        else io.out(new TextDecoder().decode(result.bytes));
+      }
+      return EXIT.ok;
+    }
     const text = options.json ? JSON.stringify(result.json, jsonReplacer, 2) + '\n' : result.text();
     if (!options.json) for (const w of warnings) io.err(`warning: ${w}\n`);
     io.out(text);

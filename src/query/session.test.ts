@@ -170,6 +170,19 @@ describe('metadata tables', () => {
     }
   });
 
+  it('scan: a predicate on a column that is not selected', async () => {
+    const s = await openSession('basic_partitioned');
+    try {
+      // the rows with letter 'a' in delta-kernel-rs read/mod.rs::data for basic_partitioned: numbers 1 and 4
+      const t = await s.scan({ columns: ['number'], where: "letter = 'a'" });
+      expect(t.schema.fields.map((f) => f.name)).toEqual(['number']);
+      expect(col(t, 'number').map(Number).sort()).toEqual([1, 4]);
+      await expect(s.scan({ columns: ['nope'], where: "letter = 'a'" })).rejects.toMatchObject({ code: 'QUERY_ERROR' });
+    } finally {
+      await s.close();
+    }
+  });
+
   it('"t$partitions" of an unpartitioned table with deletion vectors: one row of live records', async () => {
     const s = await openSession('table-with-dv-small-kernel');
     try {

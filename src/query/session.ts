@@ -191,11 +191,18 @@ export class QuerySession {
     this.live();
     return withEngineLock(this.engine, async () => {
       const snap = await this.snapshotAt(options.version, options.timestamp, options.signal);
-      const plan = await planScan(snap, options, { engine: this.engine, scratchSchema: this.schemaName });
+      // A predicate may name columns that are not selected: read every column, then project.
+      const project = options.columns && options.where ? options.columns : undefined;
+      const plan = await planScan(snap, project ? { ...options, columns: undefined } : options, { engine: this.engine, scratchSchema: this.schemaName });
+      const selected = project?.map((n) => {
+        const c = plan.columns.find((x) => x.name === n) ?? plan.columns.find((x) => x.name.toLowerCase() === n.toLowerCase());
+        if (!c) throw new DeltaError('QUERY_ERROR', `Column "${n}" is not in the table schema (columns: ${plan.columns.map((x) => x.name).join(', ')}).`);
+        return c.name;
+      });
       this.lastPlans = [plan];
       const built = await buildScanSql(plan, this.sqlContext(options.signal));
       try {
-        let sql = `SELECT * FROM (${built.sql}) AS t`;
+        let sql = `SELECT ${selected ? selected.map(quoteIdent).join(', ') : '*'} FROM (${built.sql}) AS t`;
         if (plan.where) sql += ` WHERE ${plan.where}`;
         if (plan.limit !== undefined) sql += ` LIMIT ${plan.limit}`;
         return decodeVariantColumns(await this.engine.query(sql));
