@@ -121,6 +121,8 @@ test('(c1) a real folder drop (Chromium drag with a directory) walks the entries
   const name = 'delta-0.8.0-partitioned';
   const m = manifest(name);
   await page.goto('/');
+  // The default sample opens first and makes the drop zone compact (it moves): measure it after.
+  await expect(page.getByTestId('overview')).toBeVisible();
   const zone = page.getByTestId('drop-zone');
   const box = (await zone.boundingBox())!;
   const cdp = await page.context().newCDPSession(page);

@@ -294,7 +294,9 @@ export async function createBrowserEngine(urls: BrowserEngineUrls): Promise<SqlE
     query: (sql) => wrap(async () => decode(await db.runQuery(connId, sql)), sql),
     // The worker takes ownership of transferred buffers; give it a copy so callers keep theirs.
     registerBuffer: (name, bytes) => wrap(() => db.registerFileBuffer(name, bytes.slice())),
-    registerFile: (name, file) => wrap(() => db.registerFileHandle(name, file, PROTOCOL.BROWSER_FILEREADER, true)),
+    // directIO=false: reads go through DuckDB-WASM's bounded page buffer. With true, every small
+    // Parquet read became its own FileReaderSync call: 1.5 s instead of 20 ms for 9 tiny files.
+    registerFile: (name, file) => wrap(() => db.registerFileHandle(name, file, PROTOCOL.BROWSER_FILEREADER, false)),
     registerUrl: (name, url) => wrap(() => db.registerFileURL(name, url, PROTOCOL.HTTP, false)),
     async registerLocalPath() {
       throw new DeltaError('QUERY_ERROR', 'registerLocalPath is only available in Node.');

@@ -1,6 +1,7 @@
 /**
  * The app shell: open a table (drop or pick a local folder, type a URL, press a sample button),
- * show progress and errors, then the version picker, the Overview and the History of the table.
+ * show progress and errors, then the version picker, the Overview, the Data panel (SQL) and the
+ * History of the table.
  * Views take data and callbacks; this component owns the calls to the worker client and the one
  * operation in flight (a new one cancels the old one).
  *
@@ -12,6 +13,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ErrorInfo, HistoryRow, OpenedTable, SnapshotSummary, TableCandidate, TableCandidates, WorkerProgress } from '../workers/api.ts';
 import { ErrorPanel } from './components/error-panel.tsx';
+import { DataPanel } from './data/data-panel.tsx';
 import { ProgressLine } from './components/progress-line.tsx';
 import { DropZone } from './sources/drop-zone.tsx';
 import type { PickedFolder } from './sources/folder-walk.ts';
@@ -415,6 +417,7 @@ export function App({ client }: { client: ExplorerClient }) {
               onChange={(version) => void changeVersion(version, 'push')}
             />
             <Overview table={view.table} summary={view.summary} />
+            <DataPanel key={view.table.tableId} client={client} table={view.table} version={view.summary.version} latestVersion={view.summary.latestVersion} />
             {history.kind === 'loading' && <ProgressLine label="History" progress={history.progress} />}
             {history.kind === 'error' && <ErrorPanel error={history.error} />}
             {history.kind === 'ready' && (

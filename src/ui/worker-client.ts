@@ -9,17 +9,23 @@
  */
 import * as Comlink from 'comlink';
 import type {
+  ChangeRange,
+  ChangesResult,
   ErrorInfo,
   ExplorerApi,
+  ExportFormat,
+  ExportResult,
   FilesPage,
   HistoryRow,
   OpenedTable,
   OpenResult,
   ProgressCallback,
   RelativeFile,
+  QueryResult,
   Result,
   SnapshotRequest,
   SnapshotSummary,
+  SqlRequest,
 } from '../workers/api.ts';
 
 /** A failed worker call, with the structured error the worker sent. */
@@ -60,6 +66,12 @@ export interface ExplorerClient {
   snapshot(tableId: string, request?: SnapshotRequest, options?: CallOptions): Promise<SnapshotSummary>;
   history(tableId: string, options?: CallOptions): Promise<HistoryRow[]>;
   filesPage(tableId: string, version: number, offset: number, limit: number): Promise<FilesPage>;
+  /** SQL over the table (see `ExplorerApi.sql`); aborting stops planning and reads, not a query DuckDB runs. */
+  sql(tableId: string, query: string, request?: SqlRequest, options?: CallOptions): Promise<QueryResult>;
+  /** A whole query result as a CSV, JSON Lines or Parquet file. */
+  exportQuery(tableId: string, query: string, format: ExportFormat, request?: { version?: number }, options?: CallOptions): Promise<ExportResult>;
+  /** The Change Data Feed of a range: per-version summary and (some) rows. */
+  changes(tableId: string, range: ChangeRange, request?: { maxRows?: number }, options?: CallOptions): Promise<ChangesResult>;
   close(tableId: string): Promise<void>;
   closeSource(sourceId: string): Promise<void>;
   /** Stops the worker; every later call fails. */
@@ -99,6 +111,9 @@ export function wrapExplorer(remote: Comlink.Remote<ExplorerApi>, failed: Promis
     snapshot: (tableId, request = {}, options) => long(options, (p, id) => remote.snapshot(tableId, request, p, id)),
     history: (tableId, options) => long(options, (p, id) => remote.history(tableId, p, id)),
     filesPage: (tableId, version, offset, limit) => unwrap(remote.filesPage(tableId, version, offset, limit)),
+    sql: (tableId, query, request = {}, options) => long(options, (p, id) => remote.sql(tableId, query, request, p, id)),
+    exportQuery: (tableId, query, format, request = {}, options) => long(options, (p, id) => remote.exportQuery(tableId, query, format, request, p, id)),
+    changes: (tableId, range, request = {}, options) => long(options, (p, id) => remote.changes(tableId, range, request, p, id)),
     close: (tableId) => Promise.race([remote.close(tableId), failed]),
     closeSource: (sourceId) => Promise.race([remote.closeSource(sourceId), failed]),
     terminate,

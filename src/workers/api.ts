@@ -25,6 +25,11 @@
  * `{ ok: false, error: { code: 'CANCELLED', ... } }`. Cancelling an unknown or finished id does
  * nothing. Comlink delivers messages in order, so a `cancel` sent after a call always finds it.
  *
+ * ## Data calls and transfers
+ * `sql`, `exportQuery` and `changes` run DuckDB-WASM inside the worker (started on first use, see
+ * {@link ExplorerApi.sql}). Their bytes (`ipc`, `bytes`) are transferred to the caller with
+ * `Comlink.transfer`, not copied: the worker keeps no reference to them.
+ *
  * Units: sizes in bytes (`...Bytes`, `size`), times in ms since the Unix epoch (`...Ms`, `...Time`),
  * durations in ms (`...Ms`).
  */
@@ -34,8 +39,10 @@ import type { FeatureKind } from '../delta/features.ts';
 import type { HistoryEntry } from '../delta/history.ts';
 import type { RelativeFile } from '../delta/storage/browser-files.ts';
 import type { SnapshotTotals } from '../delta/snapshot.ts';
+import type { ChangeRange, ChangeVersionSummary } from '../query/changes.ts';
+import type { ExportFormat } from '../query/export.ts';
 
-export type { ErrorInfo, RelativeFile };
+export type { ChangeRange, ChangeVersionSummary, ErrorInfo, ExportFormat, RelativeFile };
 
 /** The envelope of every answer: a value, or a structured error. */
 export type Result<T> = { ok: true; value: T } | { ok: false; error: ErrorInfo };
@@ -45,9 +52,11 @@ export interface WorkerProgress {
   /**
    * `open`: walking a directory handle; `listing`: listing `_delta_log/`; `commits`: reading commit
    * files after the checkpoint; `checkpoint`: reading checkpoint parts and sidecars; `replay`:
-   * reconciling actions; `history`: reading every commit's `commitInfo`.
+   * reconciling actions; `history`: reading every commit's `commitInfo`; `engine`: starting the
+   * SQL engine (DuckDB-WASM, fetched and compiled on the first data call: 0/1, then 1/1); `query`:
+   * planning, reading data files and running a query (no total).
    */
-  phase: 'open' | 'listing' | 'commits' | 'checkpoint' | 'replay' | 'history';
+  phase: 'open' | 'listing' | 'commits' | 'checkpoint' | 'replay' | 'history' | 'engine' | 'query';
   done: number;
   /** 0 when not known yet. */
   total: number;
@@ -233,6 +242,99 @@ export interface FilesPage {
 /** Largest `limit` {@link ExplorerApi.filesPage} honours. */
 export const MAX_FILES_PAGE = 10_000;
 
+/** Rows a data call sends back when the caller does not say ({@link SqlRequest.maxRows}). */
+export const DEFAULT_MAX_ROWS = 1_000;
+/** Largest `maxRows` honoured (more rows are counted, not sent). */
+export const MAX_RESULT_ROWS = 100_000;
+
+/** Options of {@link ExplorerApi.sql}. */
+export interface SqlRequest {
+  /** The version the name `t` stands for (default: the latest). `"t@v3"` etc. still work inside the SQL. */
+  version?: number;
+  /** At most this many rows are sent back (default {@link DEFAULT_MAX_ROWS}, capped at {@link MAX_RESULT_ROWS}). */
+  maxRows?: number;
+}
+
+/** One column of a result: its name and DuckDB type name (`BIGINT`, `VARCHAR`, `DECIMAL(10,2)`, `STRUCT(...)`...). */
+export interface ResultColumn {
+  name: string;
+  type: string;
+}
+
+/**
+ * What a data call read, summed over the scans it planned (one per table reference; Change Data
+ * Feed reads included). Sizes come from the log.
+ */
+export interface ReadSummary {
+  /** Data files (and change data files) given to DuckDB. */
+  filesRead: number;
+  /** Active files of the snapshots scanned (plus the change feed's reads), before pruning. */
+  totalFiles: number;
+  /** Sum of the sizes of the files read: what DuckDB reads at most (it reads only the column chunks it needs). */
+  bytesRead: number;
+  /** Sum of the sizes of `totalFiles`. */
+  totalBytes: number;
+  /** Files skipped by partition values, by statistics, by a LIMIT. */
+  prunedByPartition: number;
+  prunedByStats: number;
+  prunedByLimit: number;
+  /**
+   * Bytes this call copied from storage into the engine. Files are loaded once per session, and
+   * DuckDB reads a dropped folder's files itself by range, so this is often 0.
+   */
+  bytesFetched: number;
+}
+
+/** The answer of {@link ExplorerApi.sql}. */
+export interface QueryResult {
+  /** The version `t` stood for. */
+  version: number;
+  columns: ResultColumn[];
+  /** Rows of the whole result (the worker holds them all while encoding). */
+  numRows: number;
+  /** True when `numRows` exceeds the rows in `ipc`. */
+  truncated: boolean;
+  /**
+   * The first `maxRows` rows as an Arrow IPC stream (decode with apache-arrow `tableFromIPC`).
+   * Its buffer is transferred, not copied. Variant columns arrive as JSON text.
+   */
+  ipc: Uint8Array;
+  plans: ReadSummary;
+  /** Time in the query session: planning, reading files, running the query, encoding, ms. */
+  durationMs: number;
+  /** Time this call spent starting the SQL engine (first data call of the worker only), ms. */
+  engineStartMs?: number;
+}
+
+/** The answer of {@link ExplorerApi.exportQuery}: a whole result as a file. */
+export interface ExportResult {
+  /** The file's bytes (UTF-8 for CSV and JSON Lines); the buffer is transferred. */
+  bytes: Uint8Array;
+  /** MIME type of the format. */
+  mime: string;
+  /** A suggested file name, e.g. `my_table_v3.csv`. */
+  fileName: string;
+  numRows: number;
+  durationMs: number;
+}
+
+/** The answer of {@link ExplorerApi.changes}. */
+export interface ChangesResult {
+  startVersion: number;
+  endVersion: number;
+  /** One entry per commit of the range: files and rows per change type. */
+  summary: ChangeVersionSummary[];
+  /** The feed's rows: the table's columns, `_change_type`, `_commit_version`, `_commit_timestamp`. */
+  columns: ResultColumn[];
+  numRows: number;
+  truncated: boolean;
+  /** At most `maxRows` rows as an Arrow IPC stream (transferred). */
+  ipc: Uint8Array;
+  plans: ReadSummary;
+  durationMs: number;
+  engineStartMs?: number;
+}
+
 /** The worker's API. Every method resolves (never rejects for an expected failure); see the module doc. */
 export interface ExplorerApi {
   /**
@@ -302,11 +404,51 @@ export interface ExplorerApi {
    */
   filesPage(tableId: string, version: number, offset: number, limit: number): Promise<Result<FilesPage>>;
 
+  /**
+   * Runs SQL (DuckDB dialect) over the table: `t` is the snapshot at `request.version` (default the
+   * latest); `"t@v3"`, `"t$history"`, `"t$files"`, `table_changes(a, b)` ... as `src/query/session.ts`
+   * documents. Each open table keeps one query session per version, created on the first data call;
+   * the SQL engine (DuckDB-WASM, ~18 MB) is started on the first data call of the worker, reported
+   * as `engine` progress. Cancelling stops the planning and the file reads; a query DuckDB is already
+   * running cannot be stopped (the call still resolves `CANCELLED`, once DuckDB is done).
+   * Errors: as {@link snapshot}, `UNSUPPORTED_READER_FEATURE` (checked before anything is read),
+   * `QUERY_ERROR` (DuckDB's message; also when the engine cannot start), `INVALID_ARGUMENT` (empty
+   * query), `FILE_NOT_FOUND` (a data or deletion vector file, named), `CORRUPT_DELETION_VECTOR`,
+   * `CDF_NOT_ENABLED`, `CDF_INCOMPATIBLE_SCHEMA`, `CANCELLED`.
+   */
+  sql(tableId: string, query: string, request?: SqlRequest, onProgress?: ProgressCallback, requestId?: string): Promise<Result<QueryResult>>;
+
+  /**
+   * Runs SQL as {@link sql} and returns the whole result as a file (see `src/query/export.ts` for
+   * the formats). Errors: as {@link sql}; `INVALID_ARGUMENT` for an unknown format.
+   */
+  exportQuery(
+    tableId: string,
+    query: string,
+    format: ExportFormat,
+    request?: { version?: number },
+    onProgress?: ProgressCallback,
+    requestId?: string,
+  ): Promise<Result<ExportResult>>;
+
+  /**
+   * The Change Data Feed of a range (`{ from, to }` versions, or timestamps; no end = the latest):
+   * a per-version summary, and the rows (at most `maxRows`).
+   * Errors: as {@link sql}, `CDF_NOT_ENABLED`, `VERSION_NOT_FOUND`, `TIMESTAMP_OUT_OF_RANGE`, `MISSING_COMMIT`.
+   */
+  changes(
+    tableId: string,
+    range: ChangeRange,
+    request?: { maxRows?: number },
+    onProgress?: ProgressCallback,
+    requestId?: string,
+  ): Promise<Result<ChangesResult>>;
+
   /** Aborts the call started with `requestId`, if it is still running. */
   cancel(requestId: string): Promise<void>;
 
   /**
-   * Forgets a table and its cached snapshots, and its source unless that holds several tables
+   * Forgets a table, its cached snapshots and query sessions, and its source unless that holds several tables
    * (the user may pick another one; see {@link closeSource}).
    */
   close(tableId: string): Promise<void>;

@@ -5,6 +5,13 @@
  * State: opened sources (the files of a dropped folder, or an HTTP store over an opened URL), open
  * tables, and per table the last few snapshots by version. Nothing per file is copied: stores hold
  * the `File` handles, snapshots hold their columnar batches.
+ *
+ * Data calls (`sql`, `exportQuery`, `changes`) use one SQL engine per service, made by the
+ * `engine` option on the first data call (the worker passes `openBrowserEngine`; Node tests
+ * `createNodeEngine`), and one `QuerySession` per open table and version, opened lazily and kept
+ * for the last few versions used. A dropped folder's files reach DuckDB as `File` handles
+ * (`fileAccess: 'direct'`, read by range); a table opened by URL is read through the store
+ * (`'buffer'`), because DuckDB's own HTTP reads start with a HEAD, which URLs presigned for GET refuse.
  */
 import { DeltaError, throwIfAborted, toErrorInfo } from '../delta/errors.ts';
 import type { Snapshot } from '../delta/snapshot.ts';
@@ -12,9 +19,22 @@ import { FileListStore, filesFromDirectoryHandle, type RelativeFile } from '../d
 import { HttpStore } from '../delta/storage/http.ts';
 import { subStore, type ObjectMeta } from '../delta/storage/object-store.ts';
 import { DeltaTable } from '../delta/table.ts';
+import type { ChangePlan } from '../delta/changes.ts';
+import type { ChangeRange } from '../query/changes.ts';
+import type { SqlEngine } from '../query/engine.ts';
+import { EXPORT_FORMATS, exportTable, type ExportFormat } from '../query/export.ts';
+import type { FileAccess, ScanPlan } from '../query/scan.ts';
+import { QuerySession } from '../query/session.ts';
 import {
+  DEFAULT_MAX_ROWS,
   MAX_FILES_PAGE,
+  MAX_RESULT_ROWS,
+  type ChangesResult,
   type ExplorerApi,
+  type ExportResult,
+  type QueryResult,
+  type ReadSummary,
+  type SqlRequest,
   type FilesPage,
   type HistoryRow,
   type OpenedTable,
@@ -26,12 +46,15 @@ import {
   type TableCandidate,
   type WorkerProgress,
 } from './api.ts';
+import { encodeRows, resultColumns } from './results.ts';
 import { fileRows, summarizeSnapshot } from './summary.ts';
 import { detectTableLayout } from './table-root.ts';
 import { parseTableUrl, urlLabel, withUrlHints } from './table-url.ts';
 
 /** How many snapshots each open table keeps (besides none): the latest and a few time-travel targets. */
 const SNAPSHOTS_PER_TABLE = 4;
+/** How many query sessions (versions) each open table keeps. */
+const SESSIONS_PER_TABLE = 3;
 /** Minimum time between two progress reports of one call, ms. */
 const PROGRESS_INTERVAL_MS = 50;
 
@@ -63,6 +86,17 @@ interface OpenTable {
   /** Snapshots by version, least recently used first. */
   snapshots: Map<number, Snapshot>;
   latestVersion?: number;
+  /** How data files reach DuckDB (see the module comment). */
+  fileAccess: FileAccess;
+  /** Query sessions by version, least recently used first. */
+  sessions: Map<number, SessionEntry>;
+}
+
+/** A query session and the calls using it (it is closed when retired and idle). */
+interface SessionEntry {
+  session: Promise<QuerySession>;
+  users: number;
+  retired: boolean;
 }
 
 /** Options of {@link ExplorerService}. */
@@ -71,6 +105,11 @@ export interface ExplorerServiceOptions {
   now?: () => number;
   /** `fetch` for tables opened by URL (default: the global one). */
   fetch?: typeof fetch;
+  /**
+   * Starts the SQL engine for data calls (called once, on the first one; again after a failure).
+   * Without it, data calls fail with `QUERY_ERROR`.
+   */
+  engine?: () => Promise<SqlEngine>;
 }
 
 /** Wraps a progress callback: throttled per call, never throws, never waits for the UI thread. */
@@ -100,15 +139,24 @@ export class ExplorerService implements ExplorerApi {
   private nextId = 1;
   private readonly now: () => number;
   private readonly fetchFn?: typeof fetch;
+  private readonly engineFactory?: () => Promise<SqlEngine>;
+  private engineLoad?: Promise<SqlEngine>;
+  private engineReady = false;
   /**
    * Frees a progress callback once its call has settled; the worker entry sets it to release the
    * Comlink proxy (and its MessageChannel). Undefined in Node tests, where callbacks are plain functions.
    */
   releaseProxy?: (cb: ProgressCallback) => void;
+  /**
+   * Marks the buffers of a successful answer for transfer instead of copy; the worker entry sets it
+   * to `Comlink.transfer`. Undefined in Node tests (answers are returned as they are).
+   */
+  transfer?: <T>(value: T, buffers: Transferable[]) => T;
 
   constructor(options: ExplorerServiceOptions = {}) {
     this.now = options.now ?? (() => performance.now());
     this.fetchFn = options.fetch;
+    this.engineFactory = options.engine;
   }
 
   /** Runs `fn` with an abort signal registered under `requestId`, and wraps its outcome in a {@link Result}. */
@@ -158,6 +206,8 @@ export class ExplorerService implements ExplorerApi {
       sourceId,
       table: new DeltaTable(new FileListStore(files, description)),
       snapshots: new Map(),
+      fileAccess: 'direct',
+      sessions: new Map(),
     });
     source.tables.add(tableId);
     return info;
@@ -241,6 +291,8 @@ export class ExplorerService implements ExplorerApi {
       sourceId,
       table: new DeltaTable(root ? subStore(source.store, root) : source.store),
       snapshots: new Map(),
+      fileAccess: 'buffer',
+      sessions: new Map(),
     });
     source.tables.add(tableId);
     return info;
@@ -365,6 +417,215 @@ export class ExplorerService implements ExplorerApi {
     });
   }
 
+  // -------------------------------------------------------------------------------------------
+  // Data calls
+  // -------------------------------------------------------------------------------------------
+
+  /** Like {@link run}, and hands the buffers `buffersOf` names to {@link transfer} on success. */
+  private async runTransfer<T>(
+    requestId: string | undefined,
+    onProgress: ProgressCallback | undefined,
+    fn: (signal: AbortSignal, progress: (p: WorkerProgress) => void) => Promise<T>,
+    buffersOf: (value: T) => Uint8Array[],
+  ): Promise<Result<T>> {
+    const result = await this.run(requestId, onProgress, fn);
+    if (!result.ok || !this.transfer) return result;
+    const buffers = buffersOf(result.value).map((b) => b.buffer as ArrayBuffer);
+    return this.transfer(result, buffers);
+  }
+
+  /**
+   * The SQL engine, started on first use (`engine` progress while it loads). A failed start is
+   * forgotten, so the next call tries again. Cancelling stops waiting, not the start.
+   */
+  private async sqlEngine(signal: AbortSignal, progress: (p: WorkerProgress) => void): Promise<{ engine: SqlEngine; startMs?: number }> {
+    if (!this.engineFactory) {
+      throw new DeltaError('QUERY_ERROR', 'No SQL engine is available in this environment.', { hint: 'Data views need the browser app (or an engine passed to ExplorerService).' });
+    }
+    if (this.engineReady && this.engineLoad) return { engine: await this.engineLoad };
+    const started = this.now();
+    progress({ phase: 'engine', done: 0, total: 1 });
+    if (!this.engineLoad) {
+      const load = this.engineFactory().catch((e: unknown) => {
+        if (e instanceof DeltaError) throw e;
+        throw new DeltaError('QUERY_ERROR', `The SQL engine could not start: ${e instanceof Error ? e.message : String(e)}`, {
+          cause: e,
+          hint: 'Reload the page; the browser may be out of memory or blocking WebAssembly.',
+        });
+      });
+      this.engineLoad = load;
+      load.then(
+        () => (this.engineReady = true),
+        () => {
+          if (this.engineLoad === load) this.engineLoad = undefined;
+        },
+      );
+    }
+    const engine = await untilAborted(this.engineLoad, signal);
+    progress({ phase: 'engine', done: 1, total: 1 });
+    return { engine, startMs: Math.round(this.now() - started) };
+  }
+
+  /**
+   * Runs `fn` with the table's query session for `version` (default the latest), opening it (and
+   * the engine) when needed. Refuses tables whose data this reader cannot read.
+   */
+  private async withSession<T>(
+    t: OpenTable,
+    version: number | undefined,
+    signal: AbortSignal,
+    progress: (p: WorkerProgress) => void,
+    fn: (session: QuerySession, engineStartMs: number | undefined) => Promise<T>,
+  ): Promise<T> {
+    const { snapshot } = await this.loadSnapshot(t, version === undefined ? {} : { version }, signal, progress);
+    // UNSUPPORTED_READER_FEATURE before the engine is even started.
+    snapshot.assertReadable();
+    const { engine, startMs } = await this.sqlEngine(signal, progress);
+    throwIfAborted(signal);
+    let entry = t.sessions.get(snapshot.version);
+    if (entry) {
+      t.sessions.delete(snapshot.version);
+      t.sessions.set(snapshot.version, entry);
+    } else {
+      const session = QuerySession.open(t.table, { engine, snapshot, fileAccess: t.fileAccess });
+      const created: SessionEntry = { session, users: 0, retired: false };
+      entry = created;
+      t.sessions.set(snapshot.version, created);
+      session.catch(() => {
+        if (t.sessions.get(snapshot.version) === created) t.sessions.delete(snapshot.version);
+      });
+      while (t.sessions.size > SESSIONS_PER_TABLE) {
+        const [oldest, old] = t.sessions.entries().next().value!;
+        t.sessions.delete(oldest);
+        retire(old);
+      }
+    }
+    entry.users++;
+    try {
+      const session = await entry.session;
+      progress({ phase: 'query', done: 0, total: 0 });
+      return await fn(session, startMs);
+    } finally {
+      entry.users--;
+      if (entry.retired && entry.users === 0) closeSession(entry);
+    }
+  }
+
+  /** Closes a table's query sessions (each once its running calls are done). */
+  private retireSessions(t: OpenTable): void {
+    for (const entry of t.sessions.values()) retire(entry);
+    t.sessions.clear();
+  }
+
+  sql(tableId: string, query: string, request: SqlRequest = {}, onProgress?: ProgressCallback, requestId?: string): Promise<Result<QueryResult>> {
+    return this.runTransfer(
+      requestId,
+      onProgress,
+      async (signal, progress) => {
+        const text = checkQuery(query);
+        const maxRows = checkMaxRows(request?.maxRows);
+        const t = this.table(tableId);
+        return this.withSession(t, request?.version, signal, progress, async (session, engineStartMs) => {
+          const started = this.now();
+          const fetchedBefore = session.bytesRead;
+          const result = await session.sql(text, { signal });
+          throwIfAborted(signal);
+          const { ipc, truncated } = encodeRows(result, maxRows);
+          const value: QueryResult = {
+            version: session.snapshot.version,
+            columns: resultColumns(result),
+            numRows: result.numRows,
+            truncated,
+            ipc,
+            plans: readSummary(session.lastPlans, session.lastChangePlans, session.bytesRead - fetchedBefore),
+            durationMs: Math.round(this.now() - started),
+          };
+          if (engineStartMs !== undefined) value.engineStartMs = engineStartMs;
+          return value;
+        });
+      },
+      (v) => [v.ipc],
+    );
+  }
+
+  exportQuery(
+    tableId: string,
+    query: string,
+    format: ExportFormat,
+    request: { version?: number } = {},
+    onProgress?: ProgressCallback,
+    requestId?: string,
+  ): Promise<Result<ExportResult>> {
+    return this.runTransfer(
+      requestId,
+      onProgress,
+      async (signal, progress) => {
+        const text = checkQuery(query);
+        const kind = Object.hasOwn(EXPORT_FORMATS, format) ? EXPORT_FORMATS[format] : undefined;
+        if (!kind) {
+          throw new DeltaError('INVALID_ARGUMENT', `Unknown export format "${String(format)}" (use csv, jsonl or parquet).`);
+        }
+        const t = this.table(tableId);
+        return this.withSession(t, request?.version, signal, progress, async (session) => {
+          const started = this.now();
+          const result = await session.sql(text, { signal });
+          throwIfAborted(signal);
+          const bytes = ownBuffer(await exportTable(result, format));
+          const base = exportBaseName(t, session.snapshot);
+          return {
+            bytes,
+            mime: kind.mimeType,
+            fileName: `${base}_v${session.snapshot.version}.${kind.extension}`,
+            numRows: result.numRows,
+            durationMs: Math.round(this.now() - started),
+          };
+        });
+      },
+      (v) => [v.bytes],
+    );
+  }
+
+  changes(
+    tableId: string,
+    range: ChangeRange,
+    request: { maxRows?: number } = {},
+    onProgress?: ProgressCallback,
+    requestId?: string,
+  ): Promise<Result<ChangesResult>> {
+    return this.runTransfer(
+      requestId,
+      onProgress,
+      async (signal, progress) => {
+        const r = checkRange(range);
+        const maxRows = checkMaxRows(request?.maxRows);
+        const t = this.table(tableId);
+        return this.withSession(t, undefined, signal, progress, async (session, engineStartMs) => {
+          const started = this.now();
+          const fetchedBefore = session.bytesRead;
+          const summary = await session.changeSummary(r, { signal });
+          const rows = await session.changes(r, { signal });
+          throwIfAborted(signal);
+          const plan = session.lastChangePlans[0];
+          const { ipc, truncated } = encodeRows(rows, maxRows);
+          const value: ChangesResult = {
+            startVersion: plan?.startVersion ?? r.from ?? 0,
+            endVersion: plan?.endVersion ?? r.to ?? session.snapshot.version,
+            summary,
+            columns: resultColumns(rows),
+            numRows: rows.numRows,
+            truncated,
+            ipc,
+            plans: readSummary([], session.lastChangePlans, session.bytesRead - fetchedBefore),
+            durationMs: Math.round(this.now() - started),
+          };
+          if (engineStartMs !== undefined) value.engineStartMs = engineStartMs;
+          return value;
+        });
+      },
+      (v) => [v.ipc],
+    );
+  }
+
   async cancel(requestId: string): Promise<void> {
     this.requests.get(requestId)?.abort();
   }
@@ -373,6 +634,7 @@ export class ExplorerService implements ExplorerApi {
     const t = this.tables.get(tableId);
     if (!t) return;
     this.tables.delete(tableId);
+    this.retireSessions(t);
     const source = this.sources.get(t.sourceId);
     if (source) {
       source.tables.delete(tableId);
@@ -383,7 +645,96 @@ export class ExplorerService implements ExplorerApi {
   async closeSource(sourceId: string): Promise<void> {
     const source = this.sources.get(sourceId);
     if (!source) return;
-    for (const id of source.tables) this.tables.delete(id);
+    for (const id of source.tables) {
+      const t = this.tables.get(id);
+      if (t) this.retireSessions(t);
+      this.tables.delete(id);
+    }
     this.sources.delete(sourceId);
   }
+}
+
+
+/** Marks a session retired, and closes it when no call is using it. */
+function retire(entry: SessionEntry): void {
+  entry.retired = true;
+  if (entry.users === 0) closeSession(entry);
+}
+
+function closeSession(entry: SessionEntry): void {
+  entry.session.then((s) => s.close()).catch(() => {});
+}
+
+/** Resolves as `p`, or rejects with `CANCELLED` as soon as `signal` aborts (`p` keeps running). */
+function untilAborted<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  throwIfAborted(signal);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new DeltaError('CANCELLED', 'Cancelled.'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+function checkQuery(query: unknown): string {
+  if (typeof query !== 'string' || !query.trim()) {
+    throw new DeltaError('INVALID_ARGUMENT', 'The query is empty.', { hint: 'Write a SQL query over the table t, e.g. SELECT * FROM t LIMIT 100.' });
+  }
+  return query;
+}
+
+function checkMaxRows(maxRows: number | undefined): number {
+  if (maxRows === undefined) return DEFAULT_MAX_ROWS;
+  if (!Number.isSafeInteger(maxRows) || maxRows < 0) throw new DeltaError('INVALID_ARGUMENT', `Invalid maxRows: ${maxRows}.`);
+  return Math.min(maxRows, MAX_RESULT_ROWS);
+}
+
+function checkRange(range: ChangeRange | undefined): ChangeRange {
+  const r = range ?? {};
+  for (const k of ['from', 'to'] as const) {
+    const v = r[k];
+    if (v !== undefined && (!Number.isSafeInteger(v) || v < 0)) {
+      throw new DeltaError('INVALID_ARGUMENT', `Invalid change feed ${k === 'from' ? 'start' : 'end'} version: ${v}.`, { hint: 'Versions are whole numbers from 0.' });
+    }
+  }
+  if (r.from !== undefined && r.to !== undefined && r.to < r.from) {
+    throw new DeltaError('INVALID_ARGUMENT', `The change feed range ${r.from}..${r.to} ends before it starts.`);
+  }
+  return { from: r.from, to: r.to, fromTimestamp: r.fromTimestamp, toTimestamp: r.toTimestamp };
+}
+
+/** Sums what the scans and change feed reads of one call chose (see {@link ReadSummary}). */
+export function readSummary(plans: ScanPlan[], changePlans: ChangePlan[], bytesFetched: number): ReadSummary {
+  const out: ReadSummary = { filesRead: 0, totalFiles: 0, bytesRead: 0, totalBytes: 0, prunedByPartition: 0, prunedByStats: 0, prunedByLimit: 0, bytesFetched };
+  for (const p of plans) {
+    out.filesRead += p.files.length;
+    out.totalFiles += p.pruning.totalFiles;
+    out.bytesRead += p.pruning.selectedBytes;
+    out.totalBytes += p.pruning.totalBytes;
+    out.prunedByPartition += p.pruning.byPartition;
+    out.prunedByStats += p.pruning.byStats;
+    out.prunedByLimit += p.pruning.byLimit;
+  }
+  for (const c of changePlans) {
+    for (const v of c.versions) {
+      for (const r of v.reads) {
+        out.filesRead++;
+        out.totalFiles++;
+        out.bytesRead += r.sizeBytes ?? 0;
+        out.totalBytes += r.sizeBytes ?? 0;
+      }
+    }
+  }
+  return out;
+}
+
+/** `bytes` when it owns its whole (transferable) buffer, else a copy that does. */
+function ownBuffer(bytes: Uint8Array): Uint8Array {
+  const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer;
+  return whole ? bytes : bytes.slice();
+}
+
+/** A file-name-safe name for exports of a table: its metadata name, folder or URL segment. */
+function exportBaseName(t: OpenTable, snapshot: Snapshot): string {
+  const raw = snapshot.metadata.name || (t.info.root ? t.info.root.split('/').pop()! : t.info.label) || 'table';
+  return raw.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+/, '').slice(0, 80) || 'table';
 }

@@ -8,6 +8,8 @@ const PHASES: Record<WorkerProgress['phase'], string> = {
   checkpoint: 'Reading the checkpoint',
   replay: 'Reconciling actions',
   history: 'Reading history',
+  engine: 'Starting the SQL engine',
+  query: 'Running the query',
 };
 
 export function ProgressLine({ label, progress, onCancel }: { label: string; progress: WorkerProgress | null; onCancel?: () => void }) {
