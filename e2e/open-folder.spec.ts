@@ -54,6 +54,15 @@ async function openWithInput(page: Page, dir: string): Promise<void> {
 }
 
 /** The raw number an overview fact carries (`data-value`). */
+/** The History tab's rows: opens the tab, checks the count, and returns to the Overview. */
+async function expectHistoryRows(page: Page, count: number, check?: () => Promise<void>): Promise<void> {
+  await page.getByTestId('tab-history').click();
+  await expect(page.getByTestId('history-row')).toHaveCount(count);
+  if (check) await check();
+  await page.getByTestId('tab-overview').click();
+  await expect(page.getByTestId('overview')).toBeVisible();
+}
+
 const factValue = (page: Page, testId: string) => page.getByTestId(testId).getAttribute('data-value');
 
 test.beforeEach(async ({ page }) => {
@@ -84,9 +93,10 @@ test('(a) the folder input opens a checkpointed table with deletion vectors', as
   await expect(page.getByTestId('overview-name')).toHaveText(name);
 
   // History: one row per commit file, newest first.
-  await expect(page.getByTestId('history-row')).toHaveCount(commitFiles(name).length);
-  await expect(page.getByTestId('history-row').first()).toHaveAttribute('data-version', '20');
-  await expect(page.getByTestId('history-row').last().getByTestId('history-operation')).toHaveText('WRITE');
+  await expectHistoryRows(page, commitFiles(name).length, async () => {
+    await expect(page.getByTestId('history-row').first()).toHaveAttribute('data-version', '20');
+    await expect(page.getByTestId('history-row').last().getByTestId('history-operation')).toHaveText('WRITE');
+  });
   await expect(page.getByTestId('progress')).toHaveCount(0);
   await shot(page, 'a-input-table-with-deletion-logs');
 });
@@ -111,7 +121,7 @@ test('(b) a V2 parquet checkpoint with sidecars (parquet-wasm in the worker)', a
   expect(m.num_rows_expected).toBe(1233);
   expect(await factValue(page, 'overview-num-records')).toBe(String(m.num_rows_expected));
   await expect(page.getByTestId('overview-num-records')).toContainText('1,233');
-  await expect(page.getByTestId('history-row')).toHaveCount(commitFiles(name).length);
+  await expectHistoryRows(page, commitFiles(name).length);
   await shot(page, 'b-input-v2-checkpoint-sidecars');
 });
 
@@ -207,7 +217,7 @@ test('(d2) a folder holding several tables lists them to pick from', async ({ pa
   await page.locator(`[data-testid=candidate][data-path="warehouse/${pick}"]`).click();
   await expect(page.getByTestId('overview-version')).toHaveAttribute('data-value', String(manifest(pick).latest_version));
   await expect(page.getByTestId('overview-source')).toContainText(`warehouse/${pick}`);
-  await expect(page.getByTestId('history-row')).toHaveCount(commitFiles(pick).length);
+  await expectHistoryRows(page, commitFiles(pick).length);
   await shot(page, 'd2-picked-candidate');
 
   await page.getByTestId('back-to-candidates').click();

@@ -28,6 +28,7 @@ async function openFolder(page: Page, table: string): Promise<void> {
   await page.goto('/');
   await page.setInputFiles('#dir', join(TABLES, table));
   await expect(page.getByTestId('overview-source')).toHaveText(table);
+  await page.getByTestId('tab-data').click();
 }
 
 /** Types a query, runs it with the button, and waits for the result (or an error). */
@@ -107,10 +108,14 @@ test('(b) a partitioned table: WHERE on the partition column prunes files', asyn
     ['a', '4', '4.4'],
   ]);
   const filesRead = Number(await page.getByTestId('sql-status').getAttribute('data-files-read'));
+  await shot(page, 'sql-b-partition-pruning');
+  await page.getByTestId('tab-overview').click();
   const numFiles = Number(await page.getByTestId('overview-num-files').getAttribute('data-value'));
   expect(filesRead).toBeGreaterThan(0);
   expect(filesRead).toBeLessThan(numFiles);
-  await shot(page, 'sql-b-partition-pruning');
+  // Back on the Data tab, the editor still holds the last query (kept in ?sql=).
+  await page.getByTestId('tab-data').click();
+  await expect(page.getByTestId('sql-editor')).toHaveValue("SELECT letter, number, a_float FROM t WHERE letter = 'a' ORDER BY number");
 
   await runSql(page, 'SELECT letter, number, a_float FROM t WHERE letter IS NULL');
   expect(await gridRows(page)).toEqual([['NULL', '6', '6.6']]);
@@ -122,8 +127,9 @@ test('(c) "t$history" has one row per commit file', async ({ page }) => {
   await openFolder(page, name);
   await runSql(page, 'SELECT count(*) AS commits FROM "t$history"');
   expect(await gridRows(page)).toEqual([[String(commitFiles(name).length)]]);
-  await expect(page.getByTestId('history-row')).toHaveCount(commitFiles(name).length);
   await shot(page, 'sql-c-history-count');
+  await page.getByTestId('tab-history').click();
+  await expect(page.getByTestId('history-row')).toHaveCount(commitFiles(name).length);
 });
 
 test('(d) table_changes(0, 3) on cdf-table-kernel: the 23 rows of kernel cdf.rs basic_cdf', async ({ page }) => {
@@ -151,9 +157,10 @@ test('(e) a bad query shows QUERY_ERROR in place and the app stays usable', asyn
   await expect(page.getByTestId('sql-error-code')).toHaveText('QUERY_ERROR');
   await expect(page.getByTestId('sql-error-message')).toContainText('no_such_column');
   await expect(page.getByTestId('sql-error-hint')).not.toBeEmpty();
-  // In the panel, not the page-level error panel; the overview is still there.
+  // In the panel, not the page-level error panel; the rest of the app is still there.
   await expect(page.getByTestId('error-panel')).toHaveCount(0);
-  await expect(page.getByTestId('overview')).toBeVisible();
+  await expect(page.getByTestId('version-picker')).toBeVisible();
+  await expect(page.getByTestId('tabs')).toBeVisible();
   await shot(page, 'sql-e-query-error');
 
   await runSql(page, 'SELECT count(*) FROM t');
@@ -185,6 +192,7 @@ test('(g) the same query on the table opened by URL, and at an older version', a
   await page.goto(`/?url=/fixtures/${name}`);
   await expect(page.getByTestId('overview-version')).toHaveAttribute('data-value', '1');
   await expect(page.getByTestId('overview-source')).toContainText(`/fixtures/${name}`);
+  await page.getByTestId('tab-data').click();
   await runSql(page, 'SELECT * FROM t ORDER BY 1');
   expect(await gridRows(page)).toEqual([1, 2, 3, 4, 5, 6, 7, 8].map((v) => [String(v)]));
   await shot(page, 'sql-g-by-url');
@@ -192,6 +200,7 @@ test('(g) the same query on the table opened by URL, and at an older version', a
   // Version 0 (before the deletion vector): all ten rows, 0..9; "t@v1" is still reachable.
   await page.goto(`/?url=/fixtures/${name}&version=0`);
   await expect(page.getByTestId('overview-version')).toHaveAttribute('data-value', '0');
+  await page.getByTestId('tab-data').click();
   await runSql(page, 'SELECT (SELECT count(*) FROM t) AS v0, (SELECT count(*) FROM "t@v1") AS v1');
   expect(await gridRows(page)).toEqual([['10', '8']]);
   await expect(page.getByTestId('sql-status')).toHaveAttribute('data-version', '0');
@@ -199,7 +208,9 @@ test('(g) the same query on the table opened by URL, and at an older version', a
 
 test('(h) a table needing an unsupported reader feature refuses SQL with UNSUPPORTED_READER_FEATURE', async ({ page }) => {
   await openFolder(page, 'simple_table_features');
+  await page.getByTestId('tab-overview').click();
   await expect(page.getByTestId('read-support-problems')).toBeVisible();
+  await page.getByTestId('tab-data').click();
   await runSql(page, 'SELECT * FROM t');
   await expect(page.getByTestId('sql-error')).toHaveAttribute('data-code', 'UNSUPPORTED_READER_FEATURE');
   // Refused before the engine was started.

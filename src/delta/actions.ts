@@ -145,7 +145,13 @@ export class ArrayStringColumn implements StringColumn {
   }
   get(i: number): string | null {
     const v = this.values[i] ?? null;
-    if (v !== null && this.escaped !== undefined && this.escaped[i] === 1) return JSON.parse(`"${v}"`) as string;
+    if (v !== null && this.escaped !== undefined && this.escaped[i] === 1) {
+      try {
+        return JSON.parse(`"${v}"`) as string;
+      } catch {
+        return null; // invalid escapes: unreadable stats read as missing, as invalid stats JSON does
+      }
+    }
     return v;
   }
   /** Appends a value; `escaped` when it is a JSON string body with escapes still in. */

@@ -15,3 +15,4 @@ export * from './features.ts';
 export * from './deletion-vectors.ts';
 export { setParquetWasmUrl } from './parquet.ts';
 export * from './changes.ts';
+export * from './aggregates.ts';

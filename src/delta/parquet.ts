@@ -107,3 +107,89 @@ export async function readParquetTable(
   });
   return projected ?? syncRead();
 }
+
+/** Rows per record batch when streaming a parquet file (see {@link readParquetBatches}). */
+export const STREAM_BATCH_ROWS = 16_384;
+
+/**
+ * Decodes a parquet file as a stream of record batches of {@link STREAM_BATCH_ROWS} rows,
+ * projected to `pick(schema)`, handing each to `onTable` as Arrow IPC bytes: only a few batches'
+ * decoded data, not the whole file's, sits in WebAssembly memory (which never shrinks) and in JS.
+ * (Reading a whole file or row group at once took ~30x its compressed size in wasm memory.) `source` may be a `Blob` read
+ * lazily (a local `File`, Node's `fs.openAsBlob`), so the file itself is never held whole either.
+ *
+ * Same safety as {@link readParquetTable}: PAR1 magic checked first; files up to
+ * {@link SYNC_DECODE_LIMIT_BYTES} decoded whole with the synchronous reader; a wasm panic or a
+ * stall (size-scaled timeout) falls back to the synchronous reader on the whole file, after
+ * `onReset` tells the consumer to drop the row groups it already got. An aborted `signal` stops
+ * between row groups (and throws).
+ *
+ * @throws Error (plain) describing the decoding failure; callers wrap it with the file and version.
+ */
+export async function readParquetBatches(
+  source: Uint8Array | Blob,
+  pick: (schema: import('apache-arrow').Schema) => string[],
+  onTable: (ipc: Uint8Array) => void,
+  onReset: () => void,
+  signal?: AbortSignal,
+): Promise<void> {
+  const size = source instanceof Blob ? source.size : source.length;
+  const bytesOf = async (from: number, to: number): Promise<Uint8Array> =>
+    source instanceof Blob ? new Uint8Array(await source.slice(from, to).arrayBuffer()) : source.subarray(from, to);
+  const head = await bytesOf(0, Math.min(4, size));
+  const tail = await bytesOf(Math.max(0, size - 4), size);
+  const magic = (b: Uint8Array) => b.length === 4 && b[0] === 0x50 && b[1] === 0x41 && b[2] === 0x52 && b[3] === 0x31;
+  if (size < 12 || !magic(head) || !magic(tail)) {
+    throw new Error(`not a parquet file (no PAR1 magic at ${size < 12 || !magic(head) ? 'the start' : 'the end'}; the file may be truncated)`);
+  }
+  const pw = await parquetWasm();
+  const whole = async () => (source instanceof Blob ? new Uint8Array(await source.arrayBuffer()) : source);
+  const syncRead = async () => pw.readParquet(await whole()).intoIPCStream();
+  if (size <= SYNC_DECODE_LIMIT_BYTES) {
+    onTable(await syncRead());
+    return;
+  }
+  const { tableFromIPC } = await import('apache-arrow');
+  const timeoutMs = 30_000 + (size / 1_048_576) * 2_000;
+  const ok = await new Promise<boolean>((resolve) => {
+    let done = false;
+    const finish = (v: boolean) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      unhook();
+      resolve(v);
+    };
+    const unhook = onWasmPanic(() => finish(false));
+    const timer = setTimeout(() => finish(false), timeoutMs);
+    (async () => {
+      const blob = source instanceof Blob ? source : new Blob([source as Uint8Array<ArrayBuffer>]);
+      const file = await pw.ParquetFile.fromFile(blob);
+      try {
+        const schema = tableFromIPC(file.schema().intoIPCStream()).schema;
+        const stream = await file.stream({ columns: pick(schema), batchSize: STREAM_BATCH_ROWS });
+        const reader = stream.getReader();
+        for (;;) {
+          const { done: end, value } = await reader.read();
+          if (end) break;
+          const batch = value as { intoIPCStream(): Uint8Array; free(): void };
+          if (done || signal?.aborted) {
+            batch.free();
+            await reader.cancel().catch(() => {});
+            break;
+          }
+          onTable(batch.intoIPCStream());
+        }
+      } finally {
+        file.free();
+      }
+    })().then(
+      () => finish(true),
+      () => finish(false),
+    );
+  });
+  if (signal?.aborted) throw new Error('cancelled');
+  if (ok) return;
+  onReset();
+  onTable(await syncRead());
+}

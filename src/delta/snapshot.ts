@@ -118,6 +118,12 @@ export function statsAt(batch: FileActionBatch, row: number): FileStats | null {
 
 /** `numRecords` of a batch row without parsing the whole stats, or null when unknown. */
 export function numRecordsAt(batch: FileActionBatch, row: number): number | null {
+  // Fast paths: a count a reader extracted up front (checkpoints), or read from the raw stats text.
+  const known = batch.numRecords?.[row];
+  if (known !== undefined && !Number.isNaN(known)) return known < 0 ? null : known;
+  const fast = batch.stats.numRecords?.(row);
+  if (fast !== undefined && fast !== null) return fast;
+  if (fast === null && !batch.statsParsed) return null;
   const json = batch.stats.get(row);
   if (json) return statsNumRecords(json);
   if (batch.statsParsed) {
@@ -310,6 +316,36 @@ export async function readDelta(store: ObjectStore, file: CommitFile | Compactio
   return parseJsonLog(bytes, { path: file.path, version: file.version });
 }
 
+/** Bytes of commit files read ahead of parsing at most (one file at a time beyond it). */
+const READ_AHEAD_BYTES = 16 * 1024 * 1024;
+
+/**
+ * A budget of bytes in flight: `take(n)` waits until `n` more fit (a request larger than the whole
+ * budget waits until nothing else is in flight), `give(n)` returns them.
+ */
+function byteBudget(limit: number): { take(n: number): Promise<void>; give(n: number): void } {
+  let used = 0;
+  const waiting: { n: number; go: () => void }[] = [];
+  const pump = () => {
+    while (waiting.length && (used === 0 || used + waiting[0].n <= limit)) {
+      const w = waiting.shift()!;
+      used += w.n;
+      w.go();
+    }
+  };
+  return {
+    take: (n) =>
+      new Promise<void>((go) => {
+        waiting.push({ n, go });
+        pump();
+      }),
+    give: (n) => {
+      used -= n;
+      pump();
+    },
+  };
+}
+
 /**
  * Loads the snapshot of a table at a version (latest by default).
  *
@@ -331,8 +367,17 @@ export async function snapshotFromSegment(store: ObjectStore, segment: LogSegmen
   const { signal, onProgress } = options;
   const concurrency = options.concurrency ?? 8;
   let doneDeltas = 0;
+  // Many small commits are read in parallel; big ones one after another, so that the bytes of a
+  // whole log are never all in memory at once.
+  const budget = byteBudget(READ_AHEAD_BYTES);
   const deltaSets = await mapLimit(segment.deltas, concurrency, async (f) => {
-    const set = await readDelta(store, f, signal);
+    await budget.take(f.sizeBytes);
+    let set: ActionSet;
+    try {
+      set = await readDelta(store, f, signal);
+    } finally {
+      budget.give(f.sizeBytes);
+    }
     onProgress?.({ phase: 'commits', done: ++doneDeltas, total: segment.deltas.length });
     return set;
   });

@@ -1,16 +1,16 @@
 /**
  * The app shell: open a table (drop or pick a local folder, type a URL, press a sample button),
- * show progress and errors, then the version picker, the Overview, the Data panel (SQL) and the
- * History of the table.
+ * show progress and errors, then the version picker and the tabs: Overview, History, Schema,
+ * Partitions, Files, Data (SQL), Changes, Compare (`?view=`).
  * Views take data and callbacks; this component owns the calls to the worker client and the one
  * operation in flight (a new one cancels the old one).
  *
- * The page URL is the state (see `url-state.ts`): `?url=<table URL>&version=N` opens that table at
- * that version; opening a table or picking a version pushes a history entry, and back/forward
+ * The page URL is the state (see `url-state.ts`): `?url=<table URL>&version=N&view=history` opens
+ * that table at that version on that tab (views add their own parameters, e.g. `sql=`, `commit=`); opening a table or picking a version pushes a history entry, and back/forward
  * (`popstate`) restore them. With no `?url=` on first start, the default sample opens. A local
  * folder cannot be named in a URL: it keeps every parameter but `url=`.
  */
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import type { ErrorInfo, HistoryRow, OpenedTable, SnapshotSummary, TableCandidate, TableCandidates, WorkerProgress } from '../workers/api.ts';
 import { ErrorPanel } from './components/error-panel.tsx';
 import { DataPanel } from './data/data-panel.tsx';
@@ -19,11 +19,17 @@ import { DropZone } from './sources/drop-zone.tsx';
 import type { PickedFolder } from './sources/folder-walk.ts';
 import { DEFAULT_SAMPLE, SAMPLES, type Sample } from './sources/samples.ts';
 import { UrlBox } from './sources/url-box.tsx';
-import { childTableUrl, hrefWithState, readUrlState, resolveTableUrl, sameTableUrl, type UrlState } from './url-state.ts';
+import { childTableUrl, DEFAULT_VIEW, hrefWithParams, hrefWithState, readUrlState, resolveTableUrl, sameTableUrl, VIEW_NAMES, type UrlState, type ViewName } from './url-state.ts';
 import { CandidateList } from './views/candidates.tsx';
-import { HistoryTable } from './views/history.tsx';
+import { ChangesView } from './views/changes.tsx';
+import { CompareView } from './views/compare.tsx';
+import { FilesView } from './views/files.tsx';
+import { HistoryView } from './views/history.tsx';
 import { Overview } from './views/overview.tsx';
-import { VersionPicker } from './views/version-picker.tsx';
+import { PartitionsView } from './views/partitions.tsx';
+import { SchemaView } from './views/schema.tsx';
+import { TimestampPicker, VersionPicker } from './views/version-picker.tsx';
+import type { ViewProps } from './views/view-props.ts';
 import { errorInfoOf, type ExplorerClient } from './worker-client.ts';
 
 /** What the main area shows. */
@@ -67,13 +73,30 @@ interface Operation {
 /** How a change is recorded in the browser history. */
 type UrlMode = 'push' | 'replace' | 'none';
 
+/** Tab titles. */
+const TAB_LABELS: Record<ViewName, string> = {
+  overview: 'Overview',
+  history: 'History',
+  schema: 'Schema',
+  partitions: 'Partitions',
+  files: 'Files',
+  data: 'Data',
+  changes: 'Changes',
+  compare: 'Compare',
+};
+
+/** A version to travel to: a number, the latest (`undefined`), or the version at a time (ms, UTC). */
+type Target = number | undefined | { timestampMs: number };
+
 /** The whole app; `client` talks to the explorer worker (see `worker-client.ts`). */
 export function App({ client }: { client: ExplorerClient }) {
   const [view, setViewState] = useState<View>({ kind: 'idle' });
   const [error, setError] = useState<ErrorInfo | null>(null);
   const [history, setHistory] = useState<HistoryState>({ kind: 'none' });
-  const [showAllHistory, setShowAllHistory] = useState(false);
   const [urlText, setUrlText] = useState('');
+  const [tab, setTabState] = useState<ViewName>(() => readUrlState(window.location.search).view ?? DEFAULT_VIEW);
+  /** Bumped when a view parameter changes, so views re-read `param()`. */
+  const [, setParamsTick] = useState(0);
   const op = useRef<Operation | null>(null);
   /** A version change in flight (aborted by a newer one, or by a new table). */
   const versionOp = useRef<Operation | null>(null);
@@ -103,9 +126,15 @@ export function App({ client }: { client: ExplorerClient }) {
   const isCurrent = (o: Operation) => op.current === o;
 
   /** Records the state in the page URL. */
-  const writeUrl = (state: Pick<UrlState, 'url' | 'version'>, mode: UrlMode, local = false) => {
+  const writeUrl = (state: Pick<UrlState, 'url' | 'version'>, mode: UrlMode, local = false, fresh = false) => {
     if (mode === 'none') return;
-    const href = hrefWithState(window.location.href, state);
+    // Another table: the tab stays, the parameters of views (sql=, commit=...) belonged to the old one.
+    const from = new URL(window.location.href);
+    if (fresh) {
+      const tab = readUrlState(from.search).view;
+      from.search = tab ? `?view=${tab}` : '';
+    }
+    const href = hrefWithState(from.href, state);
     const data = local ? { local: true } : null;
     const here = window.location.pathname + window.location.search + window.location.hash;
     if (mode === 'push' && href !== here) window.history.pushState(data, '', href);
@@ -139,7 +168,6 @@ export function App({ client }: { client: ExplorerClient }) {
       held.current.tableId = table.tableId;
       setError(null);
       setHistory({ kind: 'none' });
-      setShowAllHistory(false);
       setView({ kind: 'loading', table, progress: null, candidates });
       const onProgress = (p: WorkerProgress) => isCurrent(o) && setView((v) => (v.kind === 'loading' ? { ...v, progress: p } : v));
       let summary: SnapshotSummary;
@@ -199,7 +227,7 @@ export function App({ client }: { client: ExplorerClient }) {
         return;
       }
       origin.current = { kind: 'url', param, absolute };
-      writeUrl({ url: param, version: options.version }, options.mode);
+      writeUrl({ url: param, version: options.version }, options.mode, false, options.mode === 'push');
       setView({ kind: 'opening', label: param });
       try {
         const result = await client.openUrl(absolute, { signal: o.controller.signal });
@@ -222,7 +250,7 @@ export function App({ client }: { client: ExplorerClient }) {
       releaseHeld();
       origin.current = { kind: 'local' };
       setUrlText('');
-      writeUrl({}, 'push', true);
+      writeUrl({}, 'push', true, true);
       setError(null);
       setHistory({ kind: 'none' });
       setView({ kind: 'opening', label: folder.label });
@@ -253,7 +281,7 @@ export function App({ client }: { client: ExplorerClient }) {
         const param = childTableUrl(from.param, c.path);
         origin.current = { kind: 'url', param, absolute: childTableUrl(from.absolute, c.path), folder: { param: from.param, absolute: from.absolute } };
         setUrlText(param);
-        writeUrl({ url: param }, 'push');
+        writeUrl({ url: param }, 'push', false, true);
       } else {
         writeUrl({}, 'replace', true);
       }
@@ -269,24 +297,30 @@ export function App({ client }: { client: ExplorerClient }) {
 
   /** Shows another version of the open table (`undefined`: the latest). */
   const changeVersion = useCallback(
-    async (version: number | undefined, mode: UrlMode) => {
+    async (target: Target, mode: UrlMode) => {
       const v = viewRef.current;
       if (v.kind !== 'ready') return;
       versionOp.current?.controller.abort();
       const o = { controller: new AbortController() };
       versionOp.current = o;
       const tableId = v.table.tableId;
-      writeUrl({ url: urlParam(), version }, mode, origin.current?.kind === 'local');
+      const byTime = typeof target === 'object' ? target.timestampMs : undefined;
+      const version = typeof target === 'object' ? undefined : target;
+      if (byTime === undefined) writeUrl({ url: urlParam(), version }, mode, origin.current?.kind === 'local');
       setError(null);
       const sameTable = (x: View) => x.kind === 'ready' && x.table.tableId === tableId;
       setView((x) => (x.kind === 'ready' && sameTable(x) ? { ...x, switching: { version, progress: null } } : x));
       try {
-        const summary = await client.snapshot(tableId, version === undefined ? {} : { version }, {
+        const request = byTime !== undefined ? { timestamp: byTime } : version === undefined ? {} : { version };
+        const summary = await client.snapshot(tableId, request, {
           signal: o.controller.signal,
           onProgress: (p) =>
             versionOp.current === o && setView((x) => (x.kind === 'ready' && x.switching && sameTable(x) ? { ...x, switching: { ...x.switching, progress: p } } : x)),
         });
         if (versionOp.current !== o) return;
+        if (byTime !== undefined) {
+          writeUrl({ url: urlParam(), version: summary.version === summary.latestVersion ? undefined : summary.version }, mode, origin.current?.kind === 'local');
+        }
         setView((x) => (x.kind === 'ready' && sameTable(x) ? { ...x, summary, switching: undefined } : x));
       } catch (e) {
         if (versionOp.current !== o) return;
@@ -302,9 +336,13 @@ export function App({ client }: { client: ExplorerClient }) {
   const followUrl = useRef<(first: boolean) => void>(() => {});
   followUrl.current = (first: boolean) => {
     const state = readUrlState(window.location.search);
+    setTabState(state.view ?? DEFAULT_VIEW);
+    setParamsTick((n) => n + 1);
     const invalid: ErrorInfo | null = state.invalidVersion
       ? { code: 'INVALID_ARGUMENT', message: `The link's version "${state.invalidVersion}" is not a version number; showing the latest.`, hint: 'Versions are whole numbers from 0.' }
-      : null;
+      : state.invalidView
+        ? { code: 'INVALID_ARGUMENT', message: `The link's view "${state.invalidView}" is not a tab; showing the Overview.`, hint: `Tabs: ${VIEW_NAMES.join(', ')}.` }
+        : null;
     const v = viewRef.current;
     const from = origin.current;
     if (!state.url) {
@@ -352,6 +390,22 @@ export function App({ client }: { client: ExplorerClient }) {
   }, []);
 
   const cancel = () => op.current?.controller.abort();
+  const cancelVersion = () => versionOp.current?.controller.abort();
+
+  /** Shows another tab (a history entry, so back returns to the previous tab). */
+  const selectTab = (name: ViewName) => {
+    if (name === tab) return;
+    setTabState(name);
+    const href = hrefWithState(window.location.href, { ...readUrlState(window.location.search), view: name });
+    window.history.pushState(window.history.state, '', href);
+  };
+  const param = (name: string) => new URLSearchParams(window.location.search).get(name);
+  const setParam = (name: string, value: string | null) => {
+    if (param(name) === value) return;
+    window.history.replaceState(window.history.state, '', hrefWithParams(window.location.href, { [name]: value }));
+    setParamsTick((n) => n + 1);
+  };
+  const travel = (version: number) => void changeVersion(version, 'push');
   const hasTable = view.kind === 'ready' || view.kind === 'loading' || view.kind === 'candidates';
   const oldestRetained = history.kind === 'ready' && history.rows.length ? Math.min(...history.rows.map((r) => r.version)) : 0;
 
@@ -409,25 +463,107 @@ export function App({ client }: { client: ExplorerClient }) {
                 ← Other tables in {view.candidates.label}
               </button>
             )}
-            <VersionPicker
-              version={view.summary.version}
-              latestVersion={view.summary.latestVersion}
-              minVersion={oldestRetained}
-              pending={view.switching ? (view.switching.version ?? view.summary.latestVersion) : undefined}
-              onChange={(version) => void changeVersion(version, 'push')}
-            />
-            <Overview table={view.table} summary={view.summary} />
-            <DataPanel key={view.table.tableId} client={client} table={view.table} version={view.summary.version} latestVersion={view.summary.latestVersion} />
-            {history.kind === 'loading' && <ProgressLine label="History" progress={history.progress} />}
-            {history.kind === 'error' && <ErrorPanel error={history.error} />}
-            {history.kind === 'ready' && (
-              <HistoryTable rows={history.rows} showAll={showAllHistory} onShowAll={() => setShowAllHistory(true)} />
-            )}
+<div className="version-bar">
+              <VersionPicker
+                version={view.summary.version}
+                latestVersion={view.summary.latestVersion}
+                minVersion={oldestRetained}
+                pending={view.switching ? (view.switching.version ?? view.summary.latestVersion) : undefined}
+                onChange={(version) => void changeVersion(version, 'push')}
+                onCancel={cancelVersion}
+              />
+              <TimestampPicker
+                timestampMs={history.kind === 'ready' ? (history.rows.find((r) => r.version === view.summary.version)?.timestampMs ?? null) : null}
+                onPick={(timestampMs) => void changeVersion({ timestampMs }, 'push')}
+              />
+            </div>
+            <nav className="tabs" role="tablist" aria-label="Views" data-testid="tabs">
+              {VIEW_NAMES.map((name) => (
+                <button
+                  key={name}
+                  type="button"
+                  role="tab"
+                  aria-selected={tab === name}
+                  className={tab === name ? 'tab selected' : 'tab'}
+                  data-testid={`tab-${name}`}
+                  onClick={() => selectTab(name)}
+                >
+                  {TAB_LABELS[name]}
+                </button>
+              ))}
+            </nav>
+            <div role="tabpanel" data-testid={`tabpanel-${tab}`} data-view={tab} className="tabpanel">
+              {renderTab(tab, {
+                client,
+                table: view.table,
+                summary: view.summary,
+                history: history.kind === 'ready' ? history.rows : null,
+                onTravel: travel,
+                param,
+                setParam,
+              }, history, cancel)}
+            </div>
           </>
         )}
       </main>
     </div>
   );
+}
+
+/** The content of one tab. */
+function renderTab(tab: ViewName, props: ViewProps, history: HistoryState, cancel: () => void): ReactNode {
+  const historyStatus =
+    history.kind === 'loading' ? (
+      <ProgressLine label="History" progress={history.progress} onCancel={cancel} />
+    ) : history.kind === 'error' ? (
+      <ErrorPanel error={history.error} />
+    ) : null;
+  switch (tab) {
+    case 'overview':
+      return (
+        <>
+          <Overview table={props.table} summary={props.summary} history={props.history} />
+          {history.kind === 'error' && historyStatus}
+        </>
+      );
+    case 'history': {
+      if (history.kind !== 'ready') return historyStatus ?? <p className="muted">History is not loaded.</p>;
+      const commit = props.param('commit');
+      return (
+        <HistoryView
+          client={props.client}
+          table={props.table}
+          summary={props.summary}
+          rows={history.rows}
+          onTravel={props.onTravel}
+          openVersion={commit !== null && /^\d+$/.test(commit) ? Number(commit) : null}
+          onOpen={(v) => props.setParam('commit', v === null ? null : String(v))}
+        />
+      );
+    }
+    case 'schema':
+      return <SchemaView {...props} />;
+    case 'partitions':
+      return <PartitionsView {...props} />;
+    case 'files':
+      return <FilesView {...props} />;
+    case 'data':
+      return (
+        <DataPanel
+          key={props.table.tableId}
+          client={props.client}
+          table={props.table}
+          version={props.summary.version}
+          latestVersion={props.summary.latestVersion}
+          initialQuery={props.param('sql') ?? undefined}
+          onRun={(q) => props.setParam('sql', q)}
+        />
+      );
+    case 'changes':
+      return <ChangesView {...props} />;
+    case 'compare':
+      return <CompareView {...props} />;
+  }
 }
 
 function titleOf(table: OpenedTable, summary: SnapshotSummary): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatCount, formatDuration, formatTimestamp, plural } from './format.ts';
+import { formatBytes, formatCount, formatDuration, formatPercent, formatRelative, formatTimestamp, formatWhen, plural } from './format.ts';
 
 describe('format', () => {
   it('counts with thousands separators', () => {
@@ -26,5 +26,17 @@ describe('format', () => {
     expect(plural(1, 'commit')).toBe('1 commit');
     expect(plural(1234, 'commit')).toBe('1,234 commits');
     expect(plural(0, 'entry', 'entries')).toBe('0 entries');
+  });
+  it('relative and absolute times', () => {
+    const now = Date.UTC(2024, 4, 4, 12, 0, 0);
+    expect(formatRelative(now - 10_000, now)).toBe('just now');
+    expect(formatRelative(now - 5 * 60_000, now)).toBe('5 minutes ago');
+    expect(formatRelative(now - 3 * 86_400_000, now)).toBe('3 days ago');
+    expect(formatRelative(now + 2 * 3_600_000, now)).toBe('in 2 hours');
+    expect(formatRelative(now - 400 * 86_400_000, now)).toBe('1 year ago');
+    expect(formatWhen(Date.UTC(2024, 4, 1, 12, 0, 0), now)).toBe('3 days ago · 2024-05-01 12:00:00 UTC');
+    expect(formatWhen(null)).toBe('—');
+    expect(formatPercent(0.5)).toBe('50%');
+    expect(formatPercent(0.012)).toBe('1.2%');
   });
 });

@@ -36,3 +36,36 @@ export function formatDuration(ms: number): string {
 export function plural(n: number, word: string, many = `${word}s`): string {
   return `${formatCount(n)} ${n === 1 ? word : many}`;
 }
+
+/** How long ago (or ahead) `ms` is from `nowMs`: `just now`, `5 minutes ago`, `3 days ago`, `in 2 hours`. */
+export function formatRelative(ms: number | null | undefined, nowMs: number = Date.now()): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return '—';
+  const diff = nowMs - ms;
+  const abs = Math.abs(diff);
+  if (abs < 45_000) return 'just now';
+  const steps: [number, string][] = [
+    [60_000, 'minute'],
+    [3_600_000, 'hour'],
+    [86_400_000, 'day'],
+    [30 * 86_400_000, 'month'],
+    [365 * 86_400_000, 'year'],
+  ];
+  let unit = steps[0];
+  for (const s of steps) if (abs >= s[0] * 0.95) unit = s;
+  const n = Math.max(1, Math.round(abs / unit[0]));
+  const text = plural(n, unit[1]);
+  return diff >= 0 ? `${text} ago` : `in ${text}`;
+}
+
+/** Relative and absolute: `3 days ago · 2024-05-01 12:00:00 UTC`. */
+export function formatWhen(ms: number | null | undefined, nowMs: number = Date.now()): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return '—';
+  return `${formatRelative(ms, nowMs)} · ${formatTimestamp(ms)}`;
+}
+
+/** A ratio as a percentage: `0.5` → `50%`, `0.012` → `1.2%`. */
+export function formatPercent(x: number): string {
+  if (!Number.isFinite(x)) return '—';
+  const p = x * 100;
+  return `${p > 0 && p < 10 ? p.toFixed(1) : Math.round(p)}%`;
+}

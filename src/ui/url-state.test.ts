@@ -1,6 +1,6 @@
 /** The URL as the app's state: reading, writing (other parameters kept), resolving table URLs. */
 import { describe, expect, it } from 'vitest';
-import { childTableUrl, hrefWithState, readUrlState, resolveTableUrl, sameTableUrl } from './url-state.ts';
+import { childTableUrl, hrefWithParams, hrefWithState, readUrlState, resolveTableUrl, sameTableUrl, VIEW_NAMES } from './url-state.ts';
 
 describe('url state', () => {
   it('reads url and version, reporting a bad version', () => {
@@ -29,5 +29,24 @@ describe('url state', () => {
     expect(sameTableUrl('http://app/local/', 'http://app/local')).toBe(true);
     expect(sameTableUrl('http://app/a', 'http://app/b')).toBe(false);
     expect(childTableUrl('/local/', 'w/my table')).toBe('/local/w/my%20table');
+  });
+
+  it('reads and writes the tab (view=), overview being the default', () => {
+    expect(readUrlState('?url=u&version=1&view=history')).toEqual({ url: 'u', version: 1, view: 'history' });
+    expect(readUrlState('?view=Data')).toEqual({ view: 'data' });
+    expect(readUrlState('?view=overview')).toEqual({});
+    expect(readUrlState('?view=nope')).toEqual({ invalidView: 'nope' });
+    for (const v of VIEW_NAMES) expect(readUrlState(`?view=${v}`).view ?? 'overview').toBe(v);
+    expect(hrefWithState('http://app/?sql=x', { url: 'u', version: 2, view: 'history' })).toBe('/?url=u&version=2&view=history&sql=x');
+    expect(hrefWithState('http://app/?url=u&view=history', { url: 'u', view: 'overview' })).toBe('/?url=u');
+    expect(hrefWithState('http://app/?url=u&view=files&sql=1', { url: 'u', view: null })).toBe('/?url=u&sql=1');
+    // Without `view` in the state the tab is kept.
+    expect(hrefWithState('http://app/?url=u&view=files', { url: 'v' })).toBe('/?url=v&view=files');
+  });
+
+  it('sets and removes view parameters, keeping the rest', () => {
+    expect(hrefWithParams('http://app/?url=u&view=data', { sql: 'SELECT 1' })).toBe('/?url=u&view=data&sql=SELECT%201');
+    expect(hrefWithParams('http://app/?url=u&sql=x&view=data', { sql: null })).toBe('/?url=u&view=data');
+    expect(hrefWithParams('http://app/?url=u&from=1', { from: '2', to: '3' })).toBe('/?url=u&from=2&to=3');
   });
 });

@@ -1,6 +1,6 @@
 /**
- * The page URL is the app's state: `?url=<table URL>&version=N` opens that table at that version,
- * so every screen is a link. This module reads and writes those parameters (keeping any others),
+ * The page URL is the app's state: `?url=<table URL>&version=N&view=history` opens that table at that
+ * version on that tab, so every screen is a link (views may add their own parameters, e.g. `sql=`). This module reads and writes those parameters (keeping any others),
  * and resolves a table URL given relative to the page. A local folder cannot be named in a URL:
  * its state is everything but `url=`.
  *
@@ -16,6 +16,20 @@ export interface UrlState {
   version?: number;
   /** A `version=` value that is not a whole number from 0 (reported, then ignored). */
   invalidVersion?: string;
+  /** The tab shown (`?view=`); absent for the Overview. */
+  view?: ViewName;
+  /** A `view=` value that names no tab (reported, then ignored). */
+  invalidView?: string;
+}
+
+/** The tabs, in order; `?view=<name>` selects one. */
+export const VIEW_NAMES = ['overview', 'history', 'schema', 'partitions', 'files', 'data', 'changes', 'compare'] as const;
+export type ViewName = (typeof VIEW_NAMES)[number];
+export const DEFAULT_VIEW: ViewName = 'overview';
+
+/** Whether `s` names a tab. */
+export function isViewName(s: string): s is ViewName {
+  return (VIEW_NAMES as readonly string[]).includes(s);
 }
 
 /** Reads the state from a query string (`location.search`). */
@@ -29,6 +43,12 @@ export function readUrlState(search: string): UrlState {
     if (/^\d+$/.test(version) && Number.isSafeInteger(Number(version))) state.version = Number(version);
     else state.invalidVersion = version;
   }
+  const view = params.get('view')?.trim().toLowerCase();
+  if (view) {
+    if (isViewName(view)) {
+      if (view !== DEFAULT_VIEW) state.view = view;
+    } else state.invalidView = view;
+  }
   return state;
 }
 
@@ -41,13 +61,38 @@ export function encodeQueryValue(value: string): string {
  * The page URL (path, query, hash) carrying `state`: `url` and `version` first, then every other
  * parameter of `href` unchanged. Absent fields are removed.
  */
-export function hrefWithState(href: string, state: Pick<UrlState, 'url' | 'version'>): string {
+export function hrefWithState(href: string, state: Pick<UrlState, 'url' | 'version'> & { view?: ViewName | null }): string {
   const u = new URL(href);
   const parts: string[] = [];
   if (state.url) parts.push(`url=${encodeQueryValue(state.url)}`);
   if (state.version !== undefined) parts.push(`version=${state.version}`);
+  const viewGiven = 'view' in state;
+  if (viewGiven && state.view && state.view !== DEFAULT_VIEW) parts.push(`view=${state.view}`);
   for (const [k, v] of new URLSearchParams(u.search)) {
-    if (k !== 'url' && k !== 'version') parts.push(`${encodeQueryValue(k)}=${encodeQueryValue(v)}`);
+    if (k === 'url' || k === 'version' || (viewGiven && k === 'view')) continue;
+    parts.push(`${encodeQueryValue(k)}=${encodeQueryValue(v)}`);
+  }
+  return `${u.pathname}${parts.length ? '?' + parts.join('&') : ''}${u.hash}`;
+}
+
+/**
+ * The page URL with other parameters set (a string) or removed (null), everything else kept in
+ * order; new parameters go last.
+ */
+export function hrefWithParams(href: string, params: Record<string, string | null>): string {
+  const u = new URL(href);
+  const parts: string[] = [];
+  const done = new Set<string>();
+  for (const [k, v] of new URLSearchParams(u.search)) {
+    if (k in params) {
+      if (done.has(k)) continue;
+      done.add(k);
+      const nv = params[k];
+      if (nv !== null) parts.push(`${encodeQueryValue(k)}=${encodeQueryValue(nv)}`);
+    } else parts.push(`${encodeQueryValue(k)}=${encodeQueryValue(v)}`);
+  }
+  for (const [k, v] of Object.entries(params)) {
+    if (!done.has(k) && v !== null) parts.push(`${encodeQueryValue(k)}=${encodeQueryValue(v)}`);
   }
   return `${u.pathname}${parts.length ? '?' + parts.join('&') : ''}${u.hash}`;
 }

@@ -11,11 +11,18 @@ import * as Comlink from 'comlink';
 import type {
   ChangeRange,
   ChangesResult,
+  CompareResult,
+  CommitActions,
   ErrorInfo,
   ExplorerApi,
   ExportFormat,
   ExportResult,
   FilesPage,
+  FileSizeHistogram,
+  FilesQuery,
+  FilesQueryPage,
+  PartitionSummary,
+  SchemaTimeline,
   HistoryRow,
   OpenedTable,
   OpenResult,
@@ -66,12 +73,24 @@ export interface ExplorerClient {
   snapshot(tableId: string, request?: SnapshotRequest, options?: CallOptions): Promise<SnapshotSummary>;
   history(tableId: string, options?: CallOptions): Promise<HistoryRow[]>;
   filesPage(tableId: string, version: number, offset: number, limit: number): Promise<FilesPage>;
+  /** A filtered, sorted page of active files with stats (see `ExplorerApi.filesQuery`). */
+  filesQuery(tableId: string, version: number, query: FilesQuery): Promise<FilesQueryPage>;
+  /** Per-partition aggregates of a version. */
+  partitions(tableId: string, version: number): Promise<PartitionSummary>;
+  /** File-size histogram of a version. */
+  fileSizes(tableId: string, version: number): Promise<FileSizeHistogram>;
+  /** Schema changes over the retained history. */
+  schemaHistory(tableId: string, options?: CallOptions): Promise<SchemaTimeline>;
+  /** The raw JSON lines (capped) of one commit file. */
+  commitActions(tableId: string, version: number, options?: CallOptions): Promise<CommitActions>;
   /** SQL over the table (see `ExplorerApi.sql`); aborting stops planning and reads, not a query DuckDB runs. */
   sql(tableId: string, query: string, request?: SqlRequest, options?: CallOptions): Promise<QueryResult>;
   /** A whole query result as a CSV, JSON Lines or Parquet file. */
   exportQuery(tableId: string, query: string, format: ExportFormat, request?: { version?: number }, options?: CallOptions): Promise<ExportResult>;
   /** The Change Data Feed of a range: per-version summary and (some) rows. */
   changes(tableId: string, range: ChangeRange, request?: { maxRows?: number }, options?: CallOptions): Promise<ChangesResult>;
+  /** What changed from version A to version B: files, records, schema, properties, protocol. */
+  compare(tableId: string, versionA: number, versionB: number, options?: CallOptions): Promise<CompareResult>;
   close(tableId: string): Promise<void>;
   closeSource(sourceId: string): Promise<void>;
   /** Stops the worker; every later call fails. */
@@ -111,9 +130,15 @@ export function wrapExplorer(remote: Comlink.Remote<ExplorerApi>, failed: Promis
     snapshot: (tableId, request = {}, options) => long(options, (p, id) => remote.snapshot(tableId, request, p, id)),
     history: (tableId, options) => long(options, (p, id) => remote.history(tableId, p, id)),
     filesPage: (tableId, version, offset, limit) => unwrap(remote.filesPage(tableId, version, offset, limit)),
+    filesQuery: (tableId, version, query) => unwrap(remote.filesQuery(tableId, version, query)),
+    partitions: (tableId, version) => unwrap(remote.partitions(tableId, version)),
+    fileSizes: (tableId, version) => unwrap(remote.fileSizes(tableId, version)),
+    schemaHistory: (tableId, options) => long(options, (p, id) => remote.schemaHistory(tableId, p, id)),
+    commitActions: (tableId, version, options) => long(options, (_p, id) => remote.commitActions(tableId, version, id)),
     sql: (tableId, query, request = {}, options) => long(options, (p, id) => remote.sql(tableId, query, request, p, id)),
     exportQuery: (tableId, query, format, request = {}, options) => long(options, (p, id) => remote.exportQuery(tableId, query, format, request, p, id)),
     changes: (tableId, range, request = {}, options) => long(options, (p, id) => remote.changes(tableId, range, request, p, id)),
+    compare: (tableId, versionA, versionB, options) => long(options, (p, id) => remote.compare(tableId, versionA, versionB, p, id)),
     close: (tableId) => Promise.race([remote.close(tableId), failed]),
     closeSource: (sourceId) => Promise.race([remote.closeSource(sourceId), failed]),
     terminate,

@@ -41,6 +41,9 @@ import type { RelativeFile } from '../delta/storage/browser-files.ts';
 import type { SnapshotTotals } from '../delta/snapshot.ts';
 import type { ChangeRange, ChangeVersionSummary } from '../query/changes.ts';
 import type { ExportFormat } from '../query/export.ts';
+import type { FileSizeHistogram, FilesQuery, FilesQueryPage, PartitionSummary, SchemaTimeline } from './table-views.ts';
+
+export type { FileSizeHistogram, FilesQuery, FilesQueryPage, PartitionSummary, SchemaTimeline };
 
 export type { ChangeRange, ChangeVersionSummary, ErrorInfo, ExportFormat, RelativeFile };
 
@@ -217,7 +220,58 @@ export interface SnapshotSummary {
   readSupportProblems: string[];
   /** Wall time to build the snapshot (0 when served from the worker's cache), ms. */
   loadDurationMs: number;
+  /** Health hints computed from the active files, tombstones and log listing (see `health.ts`). */
+  health: TableHealth;
 }
+
+/** One health hint: a measure, whether it looks fine, and one sentence of advice. */
+export interface HealthHint {
+  id: 'small-files' | 'partition-skew' | 'deletion-vectors' | 'checkpoint' | 'log-size' | 'tombstones' | 'stats';
+  label: string;
+  status: 'ok' | 'warn';
+  /** The measure, for people. */
+  value: string;
+  advice: string;
+}
+
+/** Health measures of a snapshot (sizes in bytes, durations in ms). */
+export interface TableHealth {
+  numFiles: number;
+  smallFiles: number;
+  smallFileThresholdBytes: number;
+  numPartitions: number;
+  /** Largest partition's bytes / median partition's bytes; null when unpartitioned. */
+  partitionSkew: number | null;
+  filesWithDeletionVectors: number;
+  deletedRows: number;
+  /** Rows per stats (before deletion vectors). */
+  totalRows: number;
+  commitsSinceCheckpoint: number;
+  logSizeBytes: number;
+  tombstones: number;
+  tombstoneBytes: number;
+  tombstonesPastRetention: number;
+  retentionMs: number;
+  filesWithStats: number;
+  hints: HealthHint[];
+}
+
+/** The raw actions of one commit file (see {@link ExplorerApi.commitActions}). */
+export interface CommitActions {
+  version: number;
+  /** The first lines of the commit file, as written (JSON text, one action each). */
+  lines: string[];
+  /** Lines in the file. */
+  totalLines: number;
+  /** Lines left out (beyond the cap). */
+  truncated: number;
+  /** Actions per kind (`add`, `remove`, `commitInfo`...) over the whole file. */
+  counts: Record<string, number>;
+  sizeBytes: number;
+}
+
+/** Lines {@link ExplorerApi.commitActions} sends at most. */
+export const MAX_COMMIT_LINES = 500;
 
 /** One row of the table's history: a plain {@link HistoryEntry} (newest first in lists). */
 export type HistoryRow = HistoryEntry;
@@ -335,6 +389,82 @@ export interface ChangesResult {
   engineStartMs?: number;
 }
 
+/** A protocol as written (features as listed, null when the protocol has no explicit lists). */
+export interface ProtocolInfo {
+  minReaderVersion: number;
+  minWriterVersion: number;
+  readerFeatures: string[] | null;
+  writerFeatures: string[] | null;
+}
+
+/** Files active on one side of a comparison and not on the other. */
+export interface CompareFiles {
+  count: number;
+  sizeBytes: number;
+  /** Rows in those files (stats minus deletion vectors), or null when some file has no stats. */
+  numRecords: number | null;
+  /** Of `count`, files whose path is on the other side too, with another deletion vector. */
+  withDeletionVectorChange: number;
+  /** The first {@link COMPARE_MAX_PATHS} of them (decoded paths), in log order. */
+  paths: { path: string; sizeBytes: number }[];
+}
+
+/** One column change between two schemas; nested columns by dotted logical path. */
+export interface CompareColumnChange {
+  kind: 'added' | 'dropped' | 'renamed' | 'type' | 'nullability';
+  /** Logical path on side B (on side A for `dropped`). */
+  path: string;
+  /** `renamed`: the path on side A. */
+  fromPath?: string;
+  /** Type text on side A / B (`struct` for a struct). */
+  from?: string;
+  to?: string;
+  fromNullable?: boolean;
+  toNullable?: boolean;
+  /** Column mapping identity the column was matched by, when it has one. */
+  physicalName?: string;
+  columnMappingId?: number;
+}
+
+/** Paths listed per side by {@link ExplorerApi.compare}. */
+export const COMPARE_MAX_PATHS = 100;
+
+/** The answer of {@link ExplorerApi.compare}: what changed from version A to version B. */
+export interface CompareResult {
+  versionA: number;
+  versionB: number;
+  filesA: { numFiles: number; sizeBytes: number; numRecords: number | null };
+  filesB: { numFiles: number; sizeBytes: number; numRecords: number | null };
+  /** Active at B, not at A (by path and deletion vector). */
+  added: CompareFiles;
+  /** Active at A, not at B. */
+  removed: CompareFiles;
+  /** Files active at both. */
+  unchanged: number;
+  /** Records at B minus records at A, or null when either is unknown. */
+  recordDelta: number | null;
+  /** Columns matched by column mapping physical name (or id) when present, else by name. */
+  schemaChanges: CompareColumnChange[];
+  /** Set when the partition columns differ. */
+  partitionColumns: { from: string[]; to: string[] } | null;
+  /** True when `metaData.id` differs (the table was replaced). */
+  tableIdChanged: boolean;
+  properties: {
+    added: { key: string; value: string }[];
+    removed: { key: string; value: string }[];
+    changed: { key: string; from: string; to: string }[];
+  };
+  protocol: {
+    from: ProtocolInfo;
+    to: ProtocolInfo;
+    /** Features in force (explicit or implied by legacy versions) at B and not at A, and the reverse. */
+    featuresAdded: string[];
+    featuresRemoved: string[];
+  };
+  /** Parts that could not be compared (an unreadable schema). */
+  warnings: string[];
+}
+
 /** The worker's API. Every method resolves (never rejects for an expected failure); see the module doc. */
 export interface ExplorerApi {
   /**
@@ -405,6 +535,26 @@ export interface ExplorerApi {
   filesPage(tableId: string, version: number, offset: number, limit: number): Promise<Result<FilesPage>>;
 
   /**
+   * Active files of the snapshot at `version` matching `query.search` (decoded path or
+   * `column=value` substring), sorted, one page at a time, with per-column stats as text (see
+   * `table-views.ts`). The matching order is computed once per snapshot and query, then paged.
+   * Errors: as {@link snapshot}.
+   */
+  filesQuery(tableId: string, version: number, query: FilesQuery): Promise<Result<FilesQueryPage>>;
+
+  /** Files, records, bytes and deleted rows per partition of the snapshot at `version`, largest first. Errors: as {@link snapshot}. */
+  partitions(tableId: string, version: number): Promise<Result<PartitionSummary>>;
+
+  /** Active files of the snapshot at `version` on power-of-two size bins. Errors: as {@link snapshot}. */
+  fileSizes(tableId: string, version: number): Promise<Result<FileSizeHistogram>>;
+
+  /**
+   * Which version added, renamed, changed or dropped each column, from the `metaData` of every
+   * retained commit (reported as `history` progress; cached per latest version). Errors: as {@link history}.
+   */
+  schemaHistory(tableId: string, onProgress?: ProgressCallback, requestId?: string): Promise<Result<SchemaTimeline>>;
+
+  /**
    * Runs SQL (DuckDB dialect) over the table: `t` is the snapshot at `request.version` (default the
    * latest); `"t@v3"`, `"t$history"`, `"t$files"`, `table_changes(a, b)` ... as `src/query/session.ts`
    * documents. Each open table keeps one query session per version, created on the first data call;
@@ -443,6 +593,19 @@ export interface ExplorerApi {
     onProgress?: ProgressCallback,
     requestId?: string,
   ): Promise<Result<ChangesResult>>;
+
+  /**
+   * The raw JSON lines of commit `version` (at most {@link MAX_COMMIT_LINES}) and counts per action kind.
+   * Errors: `VERSION_NOT_FOUND` when the commit file is gone, `NOT_FOUND` for an unknown table.
+   */
+  commitActions(tableId: string, version: number, requestId?: string): Promise<Result<CommitActions>>;
+
+  /**
+   * Compares the snapshots at `versionA` and `versionB` (both loaded through the snapshot cache):
+   * files added and removed, record delta, schema, property and protocol changes.
+   * Errors: as {@link snapshot}.
+   */
+  compare(tableId: string, versionA: number, versionB: number, onProgress?: ProgressCallback, requestId?: string): Promise<Result<CompareResult>>;
 
   /** Aborts the call started with `requestId`, if it is still running. */
   cancel(requestId: string): Promise<void>;

@@ -30,6 +30,7 @@ import {
   MAX_FILES_PAGE,
   MAX_RESULT_ROWS,
   type ChangesResult,
+  type CompareResult,
   type ExplorerApi,
   type ExportResult,
   type QueryResult,
@@ -46,9 +47,12 @@ import {
   type TableCandidate,
   type WorkerProgress,
 } from './api.ts';
+import { compareSnapshots } from './compare.ts';
 import { encodeRows, resultColumns } from './results.ts';
 import { fileRows, summarizeSnapshot } from './summary.ts';
+import { MAX_COMMIT_LINES, type CommitActions } from './api.ts';
 import { detectTableLayout } from './table-root.ts';
+import { fileSizeHistogram, filesQuery, partitionSummary, schemaTimeline, type FileSizeHistogram, type FilesQuery, type FilesQueryPage, type PartitionSummary, type SchemaTimeline } from './table-views.ts';
 import { parseTableUrl, urlLabel, withUrlHints } from './table-url.ts';
 
 /** How many snapshots each open table keeps (besides none): the latest and a few time-travel targets. */
@@ -401,6 +405,35 @@ export class ExplorerService implements ExplorerApi {
     });
   }
 
+  commitActions(tableId: string, version: number, requestId?: string): Promise<Result<CommitActions>> {
+    return this.run(requestId, undefined, async (signal) => {
+      if (!Number.isSafeInteger(version) || version < 0) throw new DeltaError('INVALID_ARGUMENT', `Not a version: ${version}.`);
+      const t = this.table(tableId);
+      const path = `_delta_log/${String(version).padStart(20, '0')}.json`;
+      let bytes: Uint8Array;
+      try {
+        bytes = await t.table.store.get(path, signal);
+      } catch (e) {
+        if (e instanceof DeltaError && e.code === 'FILE_NOT_FOUND') {
+          throw new DeltaError('VERSION_NOT_FOUND', `The commit file of version ${version} is not in the log (it may have been cleaned up).`, { version, path });
+        }
+        throw e;
+      }
+      const text = new TextDecoder().decode(bytes);
+      const lines: string[] = [];
+      const counts: Record<string, number> = {};
+      let totalLines = 0;
+      for (const line of text.split('\n')) {
+        if (!line.trim()) continue;
+        totalLines++;
+        if (lines.length < MAX_COMMIT_LINES) lines.push(line);
+        const kind = /^\s*\{\s*"([^"]+)"/.exec(line)?.[1] ?? 'unknown';
+        counts[kind] = (counts[kind] ?? 0) + 1;
+      }
+      return { version, lines, totalLines, truncated: totalLines - lines.length, counts, sizeBytes: bytes.length };
+    });
+  }
+
   filesPage(tableId: string, version: number, offset: number, limit: number): Promise<Result<FilesPage>> {
     return this.run(undefined, undefined, async (signal) => {
       if (!Number.isSafeInteger(offset) || offset < 0 || !Number.isSafeInteger(limit) || limit < 0) {
@@ -414,6 +447,38 @@ export class ExplorerService implements ExplorerApi {
         total: snapshot.files.length,
         rows: fileRows(snapshot, offset, Math.min(limit, MAX_FILES_PAGE)),
       };
+    });
+  }
+
+  filesQuery(tableId: string, version: number, query: FilesQuery): Promise<Result<FilesQueryPage>> {
+    return this.run(undefined, undefined, async (signal) => {
+      const q = query ?? { offset: 0, limit: 0 };
+      if (!Number.isSafeInteger(q.offset) || q.offset < 0 || !Number.isSafeInteger(q.limit) || q.limit < 0) {
+        throw new DeltaError('INVALID_ARGUMENT', `Invalid page: offset ${q.offset}, limit ${q.limit}.`);
+      }
+      const { snapshot } = await this.loadSnapshot(this.table(tableId), { version }, signal, () => {});
+      return filesQuery(snapshot, q);
+    });
+  }
+
+  partitions(tableId: string, version: number): Promise<Result<PartitionSummary>> {
+    return this.run(undefined, undefined, async (signal) => {
+      const { snapshot } = await this.loadSnapshot(this.table(tableId), { version }, signal, () => {});
+      return partitionSummary(snapshot);
+    });
+  }
+
+  fileSizes(tableId: string, version: number): Promise<Result<FileSizeHistogram>> {
+    return this.run(undefined, undefined, async (signal) => {
+      const { snapshot } = await this.loadSnapshot(this.table(tableId), { version }, signal, () => {});
+      return fileSizeHistogram(snapshot);
+    });
+  }
+
+  schemaHistory(tableId: string, onProgress?: ProgressCallback, requestId?: string): Promise<Result<SchemaTimeline>> {
+    return this.run(requestId, onProgress, async (signal, progress) => {
+      const t = this.table(tableId);
+      return schemaTimeline(t.table, { signal, onProgress: (done, total) => progress({ phase: 'history', done, total }) });
     });
   }
 
@@ -624,6 +689,17 @@ export class ExplorerService implements ExplorerApi {
       },
       (v) => [v.ipc],
     );
+  }
+
+  /** See {@link ExplorerApi.compare}: both snapshots through the cache, then {@link compareSnapshots}. */
+  compare(tableId: string, versionA: number, versionB: number, onProgress?: ProgressCallback, requestId?: string): Promise<Result<CompareResult>> {
+    return this.run(requestId, onProgress, async (signal, progress) => {
+      const t = this.table(tableId);
+      const a = await this.loadSnapshot(t, { version: versionA }, signal, progress);
+      const b = await this.loadSnapshot(t, { version: versionB }, signal, progress);
+      throwIfAborted(signal);
+      return compareSnapshots(a.snapshot, b.snapshot);
+    });
   }
 
   async cancel(requestId: string): Promise<void> {

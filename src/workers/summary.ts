@@ -5,6 +5,7 @@
 import { describeFeature, effectiveFeatures, featureKind, unsupportedReaderFeatures } from '../delta/features.ts';
 import { numRecordsAt, type Snapshot } from '../delta/snapshot.ts';
 import type { FeatureInfo, FileRow, SnapshotSummary } from './api.ts';
+import { computeHealth } from './health.ts';
 
 /** The features in force for a snapshot's protocol, reader features first. */
 export function featureInfos(protocol: Snapshot['protocol']): FeatureInfo[] {
@@ -77,6 +78,7 @@ export function summarizeSnapshot(tableId: string, s: Snapshot, loadDurationMs: 
     warnings,
     readSupportProblems: [...s.readSupportProblems],
     loadDurationMs,
+    health: computeHealth(s),
   };
 }
 

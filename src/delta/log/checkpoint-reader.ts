@@ -2,14 +2,16 @@
  * Reads checkpoints (protocol "Checkpoints", "Checkpoint Schema", "V2 Spec", "Sidecar Files"):
  * classic and multi-part parquet parts, V2 UUID-named checkpoints in JSON or parquet, and the
  * sidecar files they reference. Parquet is decoded with parquet-wasm into Arrow, projected to the
- * columns a snapshot needs, and turned into columnar {@link FileActionBatch}es without creating an
- * object per file. Stats strings stay in Arrow memory and are decoded only when asked for.
+ * columns a snapshot needs, and turned into columnar `FileActionBatch`es straight from the Arrow
+ * buffers, without an object per file (see `checkpoint-columns.ts`). Stats strings are kept as
+ * bytes and decoded only when asked for.
  */
-import { MapRow, tableFromIPC, Type, Vector, type DataType as ArrowType, type Table } from 'apache-arrow';
-import { emptyActionSet, FileActionBatch, type ActionSet, type StringColumn } from '../actions.ts';
+import { MapRow, tableFromIPC, Type, Vector, type DataType as ArrowType, type Schema, type Table } from 'apache-arrow';
+import { emptyActionSet, type ActionSet } from '../actions.ts';
 import { DeltaError, throwIfAborted } from '../errors.ts';
-import { readParquetTable } from '../parquet.ts';
+import { readParquetBatches, readParquetTable } from '../parquet.ts';
 import type { ObjectMeta, ObjectStore } from '../storage/object-store.ts';
+import { fileActionsFromArrow, validAt, type ArrowData } from './checkpoint-columns.ts';
 import { parseJsonLog } from './commit-reader.ts';
 import { LOG_DIR, type CheckpointFiles } from './listing.ts';
 
@@ -59,6 +61,33 @@ function corrupt(path: string, version: number | undefined, e: unknown): DeltaEr
 }
 
 /**
+ * The dotted column paths a snapshot reads from a checkpoint file with this (Arrow) schema: the
+ * file-action fields it keeps (stats only when asked for), and the small non-file actions whole.
+ */
+export function checkpointColumns(schema: Schema, options: Pick<CheckpointReadOptions, 'stats' | 'removes'> = {}): string[] {
+  const columns: string[] = [];
+  const fieldsOf = (name: string) => {
+    const f = schema.fields.find((x) => x.name === name);
+    return f ? new Set<string>((f.type.children ?? []).map((c: { name: string }) => c.name)) : undefined;
+  };
+  const addFields = fieldsOf('add');
+  if (addFields) {
+    for (const f of ADD_FIELDS) if (addFields.has(f)) columns.push(`add.${f}`);
+    if (options.stats !== false) {
+      // Both when both exist: `stats_parsed` stands in where a row's JSON `stats` is null.
+      if (addFields.has('stats')) columns.push('add.stats');
+      if (addFields.has('stats_parsed')) columns.push('add.stats_parsed');
+    }
+  }
+  const removeFields = fieldsOf('remove');
+  if (removeFields && options.removes !== false) {
+    for (const f of REMOVE_FIELDS) if (removeFields.has(f)) columns.push(`remove.${f}`);
+  }
+  for (const c of WHOLE_COLUMNS) if (schema.fields.some((x) => x.name === c)) columns.push(c);
+  return columns;
+}
+
+/**
  * Decodes one parquet checkpoint part or sidecar into an {@link ActionSet}, reading only the
  * columns the snapshot needs.
  *
@@ -73,151 +102,43 @@ export async function decodeParquetCheckpoint(
   let table: Table;
   try {
     const data = bytes instanceof Blob ? new Uint8Array(await bytes.arrayBuffer()) : bytes;
-    const ipc = await readParquetTable(data, (schema) => {
-      const columns: string[] = [];
-      const fieldsOf = (name: string) => {
-        const f = schema.fields.find((x) => x.name === name);
-        return f ? new Set<string>((f.type.children ?? []).map((c: { name: string }) => c.name)) : undefined;
-      };
-      const addFields = fieldsOf('add');
-      if (addFields) {
-        for (const f of ADD_FIELDS) if (addFields.has(f)) columns.push(`add.${f}`);
-        if (options.stats !== false) {
-          // Both when both exist: `stats_parsed` stands in where a row's JSON `stats` is null.
-          if (addFields.has('stats')) columns.push('add.stats');
-          if (addFields.has('stats_parsed')) columns.push('add.stats_parsed');
-        }
-      }
-      const removeFields = fieldsOf('remove');
-      if (removeFields && options.removes !== false) {
-        for (const f of REMOVE_FIELDS) if (removeFields.has(f)) columns.push(`remove.${f}`);
-      }
-      for (const c of WHOLE_COLUMNS) if (schema.fields.some((x) => x.name === c)) columns.push(c);
-      return columns;
-    });
+    const ipc = await readParquetTable(data, (schema) => checkpointColumns(schema, options));
     table = tableFromIPC(ipc);
   } catch (e) {
     throw corrupt(ctx.path, ctx.version, e);
   }
   try {
-    return arrowToActions(table, ctx);
+    return arrowToActions(table, ctx, options);
   } catch (e) {
     throw corrupt(ctx.path, ctx.version, e);
   }
 }
 
-/** A {@link StringColumn} over rows of Arrow Utf8 vectors (one per record batch), decoded on access. */
-class ArrowStringColumn implements StringColumn {
-  constructor(
-    private readonly vectors: Vector[],
-    private readonly batchOf: Uint32Array,
-    private readonly rowOf: Uint32Array,
-    readonly length: number,
-  ) {}
-  get(i: number): string | null {
-    const v = this.vectors[this.batchOf[i]];
-    return v ? ((v.get(this.rowOf[i]) as string | null) ?? null) : null;
-  }
-}
-
-/** Decodes every (key, value) of a Map<Utf8,Utf8> vector row into `out`, reading Arrow buffers directly. */
-function mapEntries(vec: Vector, row: number): [string, string | null][] | null {
-  if (!vec.isValid(row)) return null;
-  const v = vec.get(row) as unknown as Iterable<[string, string | null]> | null;
-  if (!v) return null;
-  const out: [string, string | null][] = [];
-  for (const [k, val] of v) out.push([String(k), val === null || val === undefined ? null : String(val)]);
-  return out;
-}
-
-const num = (x: unknown): number => (x === null || x === undefined ? NaN : typeof x === 'bigint' ? Number(x) : Number(x));
-
 /** Converts a projected checkpoint Arrow table into an {@link ActionSet}. */
-function arrowToActions(table: Table, ctx: { path: string; version?: number }): ActionSet {
+function arrowToActions(table: Table, ctx: { path: string; version?: number }, options: CheckpointReadOptions = {}): ActionSet {
   const out = emptyActionSet();
-  const statsVectors: Vector[] = [];
-  const statsParsedVectors: Vector[] = [];
-  const addBatchOf: number[] = [];
-  const addRowOf: number[] = [];
-  let hasStatsParsed = false;
+  const structOf = (name: string) =>
+    table.batches.map((batch) => {
+      const v = batch.numRows > 0 ? batch.getChild(name) : null; // empty batches may lack child data
+      return v ? { data: v.data[0] as unknown as ArrowData, numRows: batch.numRows } : undefined;
+    });
+  const statsParsedVectors = table.batches.map((batch) => (batch.numRows > 0 ? (batch.getChild('add')?.getChild('stats_parsed') as Vector | null) : null));
+  const hasStatsParsed = statsParsedVectors.some((v) => v);
+  // File actions: columns straight from the Arrow buffers (see checkpoint-columns.ts).
+  const adds = fileActionsFromArrow('add', structOf('add'), { withStats: options.stats !== false, statsParsedPresent: hasStatsParsed });
+  out.adds = adds.batch;
+  out.removes = fileActionsFromArrow('remove', structOf('remove'), { withStats: false, statsParsedPresent: false }).batch;
 
-  table.batches.forEach((batch, b) => {
+  table.batches.forEach((batch) => {
     const n = batch.numRows;
-    if (n === 0) return; // empty batches may lack child data
-    const add = batch.getChild('add');
-    if (add) {
-      const path = add.getChild('path');
-      const pv = add.getChild('partitionValues');
-      const size = add.getChild('size');
-      const mt = add.getChild('modificationTime');
-      const dc = add.getChild('dataChange');
-      const tags = add.getChild('tags');
-      const dv = add.getChild('deletionVector');
-      const baseRowId = add.getChild('baseRowId');
-      const drcv = add.getChild('defaultRowCommitVersion');
-      const cp = add.getChild('clusteringProvider');
-      const stats = add.getChild('stats');
-      const statsParsed = add.getChild('stats_parsed');
-      statsVectors[b] = stats as Vector;
-      if (statsParsed) {
-        statsParsedVectors[b] = statsParsed as Vector;
-        hasStatsParsed = true;
-      }
-      for (let r = 0; r < n; r++) {
-        if (!add.isValid(r) || !path || !path.isValid(r)) continue;
-        const obj: Record<string, unknown> = {
-          path: path.get(r),
-          size: num(size?.get(r)),
-          modificationTime: num(mt?.get(r)),
-          dataChange: dc ? dc.get(r) !== false : true,
-        };
-        const entries = pv ? mapEntries(pv as Vector, r) : null;
-        if (entries) obj.partitionValues = Object.fromEntries(entries);
-        else obj.partitionValues = {};
-        if (tags && tags.isValid(r)) {
-          const t = mapEntries(tags as Vector, r);
-          if (t) obj.tags = Object.fromEntries(t);
-        }
-        if (dv && dv.isValid(r)) obj.deletionVector = dvAt(dv as Vector, r);
-        if (baseRowId?.isValid(r)) obj.baseRowId = num(baseRowId.get(r));
-        if (drcv?.isValid(r)) obj.defaultRowCommitVersion = num(drcv.get(r));
-        if (cp?.isValid(r)) obj.clusteringProvider = cp.get(r);
-        out.adds.push(obj);
-        addBatchOf.push(b);
-        addRowOf.push(r);
-      }
-    }
-    const remove = batch.getChild('remove');
-    if (remove) {
-      const path = remove.getChild('path');
-      const get = (name: string, r: number) => {
-        const c = remove.getChild(name);
-        return c && c.isValid(r) ? c.get(r) : undefined;
-      };
-      for (let r = 0; r < n; r++) {
-        if (!remove.isValid(r) || !path || !path.isValid(r)) continue;
-        const pvVec = remove.getChild('partitionValues');
-        const entries = pvVec ? mapEntries(pvVec as Vector, r) : null;
-        const dvVec = remove.getChild('deletionVector');
-        out.removes.push({
-          path: path.get(r),
-          deletionTimestamp: get('deletionTimestamp', r) !== undefined ? num(get('deletionTimestamp', r)) : undefined,
-          dataChange: get('dataChange', r) !== false,
-          extendedFileMetadata: get('extendedFileMetadata', r),
-          partitionValues: entries ? Object.fromEntries(entries) : undefined,
-          size: get('size', r) !== undefined ? num(get('size', r)) : undefined,
-          deletionVector: dvVec && dvVec.isValid(r) ? dvAt(dvVec as Vector, r) : undefined,
-          baseRowId: get('baseRowId', r) !== undefined ? num(get('baseRowId', r)) : undefined,
-          defaultRowCommitVersion: get('defaultRowCommitVersion', r) !== undefined ? num(get('defaultRowCommitVersion', r)) : undefined,
-        });
-      }
-    }
+    if (n === 0) return;
     // Non-file actions: few rows; plain objects.
     for (const name of WHOLE_COLUMNS) {
       const col = batch.getChild(name);
-      if (!col) continue;
+      if (!col || col.nullCount === n) continue;
+      const data = col.data[0] as unknown as ArrowData;
       for (let r = 0; r < n; r++) {
-        if (!col.isValid(r)) continue;
+        if (!validAt(data, r)) continue;
         const row = toPlain(col.get(r));
         if (!row || typeof row !== 'object') continue;
         addNonFileAction(out, name, row as Record<string, unknown>, ctx);
@@ -225,13 +146,8 @@ function arrowToActions(table: Table, ctx: { path: string; version?: number }): 
     }
   });
 
-  out.adds.padSparse();
-  out.removes.padSparse();
-  const addCount = out.adds.length;
-  const batchOf = Uint32Array.from(addBatchOf);
-  const rowOf = Uint32Array.from(addRowOf);
-  out.adds.stats = new ArrowStringColumn(statsVectors, batchOf, rowOf, addCount);
   if (hasStatsParsed) {
+    const { batchOf, rowOf } = adds;
     out.adds.statsParsed = {
       get(i: number) {
         const v = statsParsedVectors[batchOf[i]];
@@ -292,23 +208,6 @@ export function statsValue(v: unknown, type: ArrowType): unknown {
     default:
       return toPlain(v);
   }
-}
-
-function dvAt(dv: Vector, r: number): Record<string, unknown> | undefined {
-  const storageType = dv.getChild('storageType');
-  if (!storageType || !storageType.isValid(r)) return undefined;
-  const g = (name: string) => {
-    const c = dv.getChild(name);
-    return c && c.isValid(r) ? c.get(r) : undefined;
-  };
-  return {
-    storageType: g('storageType'),
-    pathOrInlineDv: g('pathOrInlineDv'),
-    offset: g('offset') !== undefined ? num(g('offset')) : undefined,
-    sizeInBytes: num(g('sizeInBytes')),
-    cardinality: num(g('cardinality')),
-    maxRowIndex: g('maxRowIndex') !== undefined ? num(g('maxRowIndex')) : undefined,
-  };
 }
 
 /** Converts Arrow row values (StructRow, MapRow, Vector, bigint) into plain JSON-like JS values. */
@@ -396,12 +295,15 @@ export async function readCheckpoint(
   const { signal } = options;
   const version = checkpoint.version;
   let done = 0;
-  const total = checkpoint.parts.length;
-  const readPart = async (meta: ObjectMeta, what: string): Promise<ActionSet> => {
+  let total = checkpoint.parts.length;
+  const readPart = async (meta: ObjectMeta, what: string): Promise<ActionSet[]> => {
     throwIfAborted(signal);
-    let bytes: Uint8Array;
+    const isJson = meta.path.endsWith('.json');
+    let source: Uint8Array | Blob;
     try {
-      bytes = await store.get(meta.path, signal);
+      // Parquet from a store that can hand out a lazily read Blob is decoded from it, batch by
+      // batch, without reading the whole file into memory first.
+      source = !isJson && store.blob ? await store.blob(meta.path, signal) : await store.get(meta.path, signal);
     } catch (e) {
       if (e instanceof DeltaError && e.code === 'FILE_NOT_FOUND') {
         throw new DeltaError('FILE_NOT_FOUND', `${what} ${meta.path} of the checkpoint at version ${version} is missing.`, {
@@ -412,20 +314,71 @@ export async function readCheckpoint(
       }
       throw e;
     }
-    const isJson = meta.path.endsWith('.json');
-    const set = isJson ? parseJsonLog(bytes, { path: meta.path, version }) : await decodeParquetCheckpoint(bytes, { path: meta.path, version }, options);
+    const sets = isJson
+      ? [parseJsonLog(source as Uint8Array, { path: meta.path, version })]
+      : await decodeParquetCheckpointParts(source, { path: meta.path, version }, options);
     options.onProgress?.(++done, total);
-    return set;
+    return sets;
   };
-  const sets = await Promise.all(checkpoint.parts.map((p, i) => readPart(p, checkpoint.parts.length > 1 ? `Part ${i + 1}` : 'File')));
+  // Parts and sidecars are read a few at a time: reads overlap, and only a few files' decoded
+  // batches are in memory at once.
+  const sets = (await limited(checkpoint.parts, PART_CONCURRENCY, (p, i) => readPart(p, checkpoint.parts.length > 1 ? `Part ${i + 1}` : 'File'))).flat();
   const sidecars = sets.flatMap((s) => s.sidecars);
   if (sidecars.length) {
-    const sidecarSets = await Promise.all(
-      sidecars.map((s) =>
-        readPart({ path: sidecarPath(s.path), sizeBytes: s.sizeInBytes, lastModifiedMs: s.modificationTime }, 'Sidecar'),
-      ),
+    total += sidecars.length;
+    const sidecarSets = await limited(sidecars, PART_CONCURRENCY, (s) =>
+      readPart({ path: sidecarPath(s.path), sizeBytes: s.sizeInBytes, lastModifiedMs: s.modificationTime }, 'Sidecar'),
     );
-    sets.push(...sidecarSets);
+    sets.push(...sidecarSets.flat());
+  }
+  return sets;
+}
+
+/** How many checkpoint parts / sidecars are read at once. */
+const PART_CONCURRENCY = 3;
+
+/** Runs `fn` over `items` with at most `limit` in flight; results in input order. */
+async function limited<T, R>(items: T[], limit: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i], i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+/**
+ * Decodes one parquet checkpoint part or sidecar as a stream of record batches (see
+ * `readParquetBatches`): one {@link ActionSet} per batch, so that only a batch's decoded Arrow
+ * data is alive at a time. `source` may be a lazily read `Blob`.
+ *
+ * @throws DeltaError `CORRUPT_CHECKPOINT` naming the file when it cannot be decoded; `CANCELLED`.
+ */
+export async function decodeParquetCheckpointParts(
+  source: Uint8Array | Blob,
+  ctx: { path: string; version?: number },
+  options: CheckpointReadOptions = {},
+): Promise<ActionSet[]> {
+  const sets: ActionSet[] = [];
+  try {
+    await readParquetBatches(
+      source,
+      (schema) => checkpointColumns(schema, options),
+      (ipc) => {
+        sets.push(arrowToActions(tableFromIPC(ipc), ctx, options));
+      },
+      () => {
+        sets.length = 0;
+      },
+      options.signal,
+    );
+  } catch (e) {
+    throwIfAborted(options.signal);
+    throw corrupt(ctx.path, ctx.version, e);
   }
   return sets;
 }

@@ -13,6 +13,7 @@ import { emptyActionSet, newScannedFileAction, type ActionSet, type ArrayStringC
 import { DeltaError } from '../errors.ts';
 
 const decoder = new TextDecoder('utf-8', { fatal: false });
+const decoderKeepBom = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
 
 /** Where a log file came from, for error messages. */
 export interface LogFileContext {
@@ -22,60 +23,112 @@ export interface LogFileContext {
   version?: number;
 }
 
+/** Bytes of log text decoded and scanned at a time (see {@link JsonLogParser}). */
+export const JSON_CHUNK_BYTES = 4 * 1024 * 1024;
+
 /**
  * Parses an NDJSON log file into an {@link ActionSet}.
  *
- * @param data the file's bytes (UTF-8) or text.
+ * @param data the file's bytes (UTF-8) or text. Bytes are decoded `chunkBytes` at a time (cut at
+ *   line ends), so a big commit never exists whole as a JS string.
  * @throws DeltaError `CORRUPT_COMMIT` naming the file, version and line when a line is not valid JSON,
  *   not an object, or a known action lacks a required field (e.g. an `add` without `path`).
  */
-export function parseJsonLog(data: Uint8Array | string, ctx: LogFileContext): ActionSet {
-  const text = typeof data === 'string' ? data : decoder.decode(data);
-  const out = emptyActionSet();
-  let lineNo = 0;
-  let first = true;
-  let start = 0;
-  const n = text.length;
-  const scratch = newScannedFileAction();
-  const intern = new Map<string, string>();
-  while (start < n) {
-    let end = text.indexOf('\n', start);
-    if (end < 0) end = n;
-    lineNo++;
-    const lineStart = start;
-    start = end + 1;
-    if (text.charCodeAt(lineStart) === 123 /* { */ && text.charCodeAt(lineStart + 1) === 34 /* " */) {
-      const batch = matchAt(text, lineStart, ADD_PREFIX) ? out.adds : matchAt(text, lineStart, REMOVE_PREFIX) ? out.removes : undefined;
-      if (batch && scanFileActionLine(text, lineStart + (batch === out.adds ? ADD_PREFIX.length : REMOVE_PREFIX.length), end, scratch, intern)) {
-        batch.pushScanned(scratch, lineNo);
-        first = false;
-        continue;
+export function parseJsonLog(data: Uint8Array | string, ctx: LogFileContext, chunkBytes = JSON_CHUNK_BYTES): ActionSet {
+  const p = new JsonLogParser(ctx);
+  if (typeof data === 'string') p.pushText(data);
+  else {
+    for (let start = 0; start < data.length; ) {
+      let end = Math.min(data.length, start + chunkBytes);
+      if (end < data.length) {
+        // Cut after a newline byte (never inside a UTF-8 sequence).
+        const nl = data.lastIndexOf(10, end - 1);
+        if (nl >= start) end = nl + 1;
+        else {
+          const next = data.indexOf(10, end);
+          end = next < 0 ? data.length : next + 1;
+        }
       }
+      p.pushBytes(data.subarray(start, end));
+      start = end;
     }
-    const line = text.slice(lineStart, end);
-    if (line.length === 0 || (line.length <= 2 && line.trim().length === 0)) continue;
-    let obj: unknown;
-    try {
-      obj = JSON.parse(line);
-    } catch (e) {
-      throw corrupt(ctx, lineNo, `is not valid JSON (${(e as Error).message})`);
-    }
-    if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {
-      throw corrupt(ctx, lineNo, 'is not a JSON object');
-    }
-    const isFirst = first;
-    first = false;
-    addAction(out, obj as Record<string, any>, ctx, lineNo, isFirst);
   }
-  out.adds.padSparse();
-  out.removes.padSparse();
-  out.cdcs.padSparse();
-  for (const b of [out.adds, out.removes]) {
-    compactStrings(b.path);
-    compactStrings((b.stats as ArrayStringColumn).values);
+  return p.finish();
+}
+
+/**
+ * Incremental NDJSON parsing: text is pushed in pieces that end at line ends; line numbers run
+ * on across pieces. Strings kept from a piece are compacted before the next one, so a piece's
+ * text can be freed as soon as it is scanned.
+ */
+export class JsonLogParser {
+  private readonly out = emptyActionSet();
+  private lineNo = 0;
+  private first = true;
+  private pieces = 0;
+  private readonly scratch = newScannedFileAction();
+  private readonly intern = new Map<string, string>();
+
+  constructor(private readonly ctx: LogFileContext) {}
+
+  /** Decodes and parses UTF-8 bytes holding whole lines. */
+  pushBytes(bytes: Uint8Array): void {
+    // A byte-order mark is stripped at the start of the file only.
+    this.pushText((this.pieces === 0 ? decoder : decoderKeepBom).decode(bytes));
   }
-  scannedText = '';
-  return out;
+
+  /** Parses text holding whole lines (the last line of the file may lack its newline). */
+  pushText(text: string): void {
+    this.pieces++;
+    const { out, ctx, scratch, intern } = this;
+    const firstRows = [out.adds.length, out.removes.length];
+    let start = 0;
+    const n = text.length;
+    while (start < n) {
+      let end = text.indexOf('\n', start);
+      if (end < 0) end = n;
+      const lineNo = ++this.lineNo;
+      const lineStart = start;
+      start = end + 1;
+      if (text.charCodeAt(lineStart) === 123 /* { */ && text.charCodeAt(lineStart + 1) === 34 /* " */) {
+        const batch = matchAt(text, lineStart, ADD_PREFIX) ? out.adds : matchAt(text, lineStart, REMOVE_PREFIX) ? out.removes : undefined;
+        if (batch && scanFileActionLine(text, lineStart + (batch === out.adds ? ADD_PREFIX.length : REMOVE_PREFIX.length), end, scratch, intern)) {
+          batch.pushScanned(scratch, lineNo);
+          this.first = false;
+          continue;
+        }
+      }
+      const line = text.slice(lineStart, end);
+      if (line.length === 0 || (line.length <= 2 && line.trim().length === 0)) continue;
+      let obj: unknown;
+      try {
+        obj = JSON.parse(line);
+      } catch (e) {
+        throw corrupt(ctx, lineNo, `is not valid JSON (${(e as Error).message})`);
+      }
+      if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {
+        throw corrupt(ctx, lineNo, 'is not a JSON object');
+      }
+      const isFirst = this.first;
+      this.first = false;
+      addAction(out, obj as Record<string, any>, ctx, lineNo, isFirst);
+    }
+    // Strings sliced from this piece's text move to compact strings of their own.
+    [out.adds, out.removes].forEach((b, k) => {
+      compactStrings(b.path, firstRows[k]);
+      compactStrings((b.stats as ArrayStringColumn).values, firstRows[k]);
+    });
+    scannedText = '';
+  }
+
+  /** The actions parsed. */
+  finish(): ActionSet {
+    const { out } = this;
+    out.adds.padSparse();
+    out.removes.padSparse();
+    out.cdcs.padSparse();
+    return out;
+  }
 }
 
 function corrupt(ctx: LogFileContext, lineNo: number, what: string): DeltaError {
@@ -209,54 +262,23 @@ export function scanFileActionLine(text: string, i: number, end: number, row: Sc
   row.clusteringProvider = null;
   row.extendedFileMetadata = NaN;
   let hasPath = false;
+  let nKeys = 0;
   for (;;) {
     if (text.charCodeAt(i) !== 34) return false;
-    // The key: up to the next quote (a key with a backslash is not one of ours), then a colon.
-    const q = text.indexOf('"', i + 1);
-    if (q < 0 || q >= end || text.charCodeAt(q + 1) !== 58 /* : */) return false;
-    // A slice and a switch: string equality checks the length first, so this is a few compares.
-    let field = 0;
-    switch (text.slice(i + 1, q)) {
-      case 'path':
-        field = F_PATH;
-        break;
-      case 'partitionValues':
-        field = F_PV;
-        break;
-      case 'size':
-        field = F_SIZE;
-        break;
-      case 'modificationTime':
-        field = F_MTIME;
-        break;
-      case 'dataChange':
-        field = F_DATA_CHANGE;
-        break;
-      case 'stats':
-        field = F_STATS;
-        break;
-      case 'tags':
-        field = F_TAGS;
-        break;
-      case 'deletionTimestamp':
-        field = F_DEL_TS;
-        break;
-      case 'extendedFileMetadata':
-        field = F_EXT;
-        break;
-      case 'deletionVector':
-        field = F_DV;
-        break;
-      case 'baseRowId':
-        field = F_BASE_ROW_ID;
-        break;
-      case 'defaultRowCommitVersion':
-        field = F_DRCV;
-        break;
-      case 'clusteringProvider':
-        field = F_CLUSTERING;
-        break;
+    // The key. Rows of one writer repeat the same keys in the same order: first check, in place,
+    // the key the previous row had at this position; else slice it and look it up.
+    let field = keyOrder[nKeys];
+    let q: number;
+    if (field !== undefined && text.charCodeAt(i + 1 + KEY_NAMES[field].length) === 34 && matchAt(text, i + 1, KEY_NAMES[field])) {
+      q = i + 1 + KEY_NAMES[field].length;
+      if (text.charCodeAt(q + 1) !== 58 /* : */) return false;
+    } else {
+      q = text.indexOf('"', i + 1);
+      if (q < 0 || q >= end || text.charCodeAt(q + 1) !== 58 /* : */) return false;
+      field = KEY_INDEX.get(text.slice(i + 1, q)) ?? 0;
+      keyOrder[nKeys] = field;
     }
+    nKeys++;
     if (field === 0) return false;
     i = q + 2;
     const c = text.charCodeAt(i);
@@ -265,7 +287,9 @@ export function scanFileActionLine(text: string, i: number, end: number, row: Sc
         if (c !== 34) return false;
         const v = readString(text, i, end);
         if (v === FAIL) return false;
-        row.path = hadEscape ? (JSON.parse(`"${v}"`) as string) : v;
+        const path = hadEscape ? decodeBody(v) : hasControlChar(text, i + 1, pos - 1) ? FAIL : v;
+        if (path === FAIL) return false;
+        row.path = path;
         hasPath = true;
         break;
       }
@@ -279,7 +303,11 @@ export function scanFileActionLine(text: string, i: number, end: number, row: Sc
         if (field === F_STATS) {
           row.stats = v;
           row.statsEscaped = hadEscape;
-        } else row.clusteringProvider = v === null || !hadEscape ? v : (JSON.parse(`"${v}"`) as string);
+        } else {
+          const cp = v === null ? v : decodeBody(v); // a fresh string, not a slice of the text
+          if (cp === FAIL) return false;
+          row.clusteringProvider = cp;
+        }
         break;
       }
       case F_SIZE:
@@ -383,6 +411,27 @@ function matchAt(text: string, i: number, lit: string): boolean {
   return true;
 }
 
+/** Field numbers by key, and keys by field number (index 0: not a field the scanner reads). */
+const KEY_NAMES = [
+  '',
+  'path',
+  'partitionValues',
+  'size',
+  'modificationTime',
+  'dataChange',
+  'stats',
+  'tags',
+  'deletionTimestamp',
+  'extendedFileMetadata',
+  'baseRowId',
+  'defaultRowCommitVersion',
+  'clusteringProvider',
+  'deletionVector',
+];
+const KEY_INDEX = new Map(KEY_NAMES.map((k, i) => [k, i] as [string, number]).slice(1));
+/** The fields of the previous row in order (see the key lookup in {@link scanFileActionLine}). */
+const keyOrder: number[] = [];
+
 const F_PATH = 1;
 const F_PV = 2;
 const F_SIZE = 3;
@@ -405,11 +454,9 @@ function readString(text: string, i: number, end: number): string | typeof FAIL 
   let q = text.indexOf('"', i + 1);
   if (q < 0 || q >= end) return FAIL;
   if (backslashFrom(i + 1) > q) {
-    // No escapes: only control characters would make it invalid JSON.
+    // No escapes. Control characters are checked where the string is kept as it is (paths);
+    // interned strings are checked by JSON.parse, stats when they are decoded.
     hadEscape = false;
-    if (q - i <= 16) {
-      for (let j = i + 1; j < q; j++) if (text.charCodeAt(j) < 32) return FAIL;
-    } else if (hasControlChar(text, i + 1, q)) return FAIL;
     pos = q + 1;
     return text.slice(i + 1, q);
   }
@@ -421,18 +468,22 @@ function readString(text: string, i: number, end: number): string | typeof FAIL 
     q = text.indexOf('"', q + 1);
     if (q < 0 || q >= end) return FAIL;
   }
-  const body = text.slice(i + 1, q);
+  // Not validated here: callers that keep the string decode it (stats are decoded when read).
+  hadEscape = true;
+  pos = q + 1;
+  return text.slice(i + 1, q);
+}
+
+/** Decodes the body of a JSON string literal with escapes; FAIL when the escapes are invalid. */
+function decodeBody(body: string): string | typeof FAIL {
   try {
-    JSON.parse(`"${body}"`);
+    return JSON.parse(`"${body}"`) as string;
   } catch {
     return FAIL;
   }
-  hadEscape = true;
-  pos = q + 1;
-  return body;
 }
 
-/** True when `text[from, to)` holds a control character (invalid unescaped in JSON strings). */
+/** True when `text[from, to)` holds a control character (invalid unescaped in a JSON string). */
 function hasControlChar(text: string, from: number, to: number): boolean {
   for (let j = from; j < to; j++) if (text.charCodeAt(j) < 32) return true;
   return false;
@@ -484,11 +535,12 @@ function readNumber(text: string, i: number, end: number): number | typeof FAIL 
 let mapCount = 0;
 
 /** The canonical copy of `s` (a slice of the log text): one string per distinct value, not tied to the text. */
-function interned(s: string, escaped: boolean, intern: Map<string, string>): string {
+function interned(s: string, escaped: boolean, intern: Map<string, string>): string | typeof FAIL {
   const known = intern.get(s);
   if (known !== undefined) return known;
   // JSON.parse gives a fresh string: a slice would keep the whole log text alive.
-  const copy = JSON.parse(`"${s}"`) as string;
+  const copy = escaped ? decodeBody(s) : (JSON.parse(`"${s}"`) as string);
+  if (copy === FAIL) return FAIL;
   intern.set(s, copy);
   return copy;
 }
@@ -507,17 +559,27 @@ function readStringMap(text: string, i: number, end: number, keys: string[], val
   }
   for (;;) {
     if (text.charCodeAt(i) !== 34) return false;
-    const k = readString(text, i, end);
-    if (k === FAIL) return false;
-    keys[n] = interned(k, hadEscape, intern);
-    i = pos;
+    // Every row repeats the same keys: check the previous row's key in place before slicing.
+    const prev = keys[n];
+    if (prev !== undefined && text.charCodeAt(i + 1 + prev.length) === 34 && matchAt(text, i + 1, prev) && backslashFrom(i + 1) > i + prev.length) {
+      i += prev.length + 2;
+    } else {
+      const k = readString(text, i, end);
+      if (k === FAIL) return false;
+      const key = interned(k, hadEscape, intern);
+      if (key === FAIL) return false;
+      keys[n] = key;
+      i = pos;
+    }
     if (text.charCodeAt(i) !== 58 /* : */) return false;
     i++;
     const c = text.charCodeAt(i);
     if (c === 34) {
       const s = readString(text, i, end);
       if (s === FAIL) return false;
-      values[n] = interned(s, hadEscape, intern);
+      const v = interned(s, hadEscape, intern);
+      if (v === FAIL) return false;
+      values[n] = v;
       i = pos;
     } else if (c === 110 && matchAt(text, i, 'null')) {
       values[n] = null;
@@ -540,9 +602,9 @@ function readStringMap(text: string, i: number, end: number, keys: string[], val
  * Re-homes strings that are slices of a big text into one compact string per chunk, so that the
  * text can be freed: V8 keeps the whole parent alive for every slice of 13 characters or more.
  */
-export function compactStrings(values: (string | null)[]): void {
+export function compactStrings(values: (string | null)[], start = 0): void {
   const CHUNK = 1 << 24; // characters per joined string
-  let from = 0;
+  let from = start;
   while (from < values.length) {
     let to = from;
     let chars = 0;

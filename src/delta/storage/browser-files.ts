@@ -88,6 +88,12 @@ export class FileListStore implements ObjectStore {
     return { path, sizeBytes: f.size, lastModifiedMs: f.lastModified };
   }
 
+  /** The `File` itself (a lazily read `Blob`). */
+  async blob(path: string, signal?: AbortSignal): Promise<Blob> {
+    throwIfAborted(signal);
+    return this.file(path);
+  }
+
   /** The `File` itself, for components (DuckDB) that read files directly. */
   fileAt(path: string): File | undefined {
     return this.byPath.get(path.replace(/^\/+/, ''));

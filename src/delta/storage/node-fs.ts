@@ -1,7 +1,7 @@
 /**
  * {@link ObjectStore} over a folder of the local filesystem (Node only: the CLI, tests, benchmarks).
  */
-import { promises as fs } from 'node:fs';
+import { openAsBlob, promises as fs } from 'node:fs';
 import * as nodePath from 'node:path';
 import { DeltaError, throwIfAborted } from '../errors.ts';
 import { compareBytes, type ByteRange, type ListOptions, type ObjectMeta, type ObjectStore } from './object-store.ts';
@@ -124,5 +124,19 @@ export class NodeFsStore implements ObjectStore {
 
   async url(path: string): Promise<string | undefined> {
     return this.resolve(path);
+  }
+
+  /** The file as a lazily read `Blob` (`fs.openAsBlob`): its bytes are read by range when used. */
+  async blob(path: string, signal?: AbortSignal): Promise<Blob> {
+    throwIfAborted(signal);
+    const abs = this.resolve(path);
+    try {
+      // openAsBlob's own error for a missing file is a generic one: stat first for the real cause.
+      const st = await fs.stat(abs);
+      if (!st.isFile()) throw Object.assign(new Error('not a file'), { code: 'ENOENT' });
+      return await openAsBlob(abs);
+    } catch (e) {
+      throw fsError(e, path);
+    }
   }
 }

@@ -69,6 +69,12 @@ export interface ObjectStore {
   head(path: string, signal?: AbortSignal): Promise<ObjectMeta>;
   /** A URL readable by other components, or undefined when the backend has none. */
   url?(path: string): Promise<string | undefined>;
+  /**
+   * The object as a `Blob` whose bytes are read lazily, by range, when the backend can give one
+   * (a local `File`, a local file in Node): big checkpoint files are then decoded without first
+   * being read whole into memory. Throws `FILE_NOT_FOUND` when it does not exist.
+   */
+  blob?(path: string, signal?: AbortSignal): Promise<Blob>;
 }
 
 /** Joins path segments with `/`, dropping empty segments and duplicate separators. */
@@ -114,5 +120,6 @@ export function subStore(store: ObjectStore, prefix: string): ObjectStore {
     getRange: (path, range, signal) => store.getRange(full(path), range, signal),
     head: async (path, signal) => strip(await store.head(full(path), signal)),
     url: store.url ? (path) => store.url!(full(path)) : undefined,
+    blob: store.blob ? (path, signal) => store.blob!(full(path), signal) : undefined,
   };
 }

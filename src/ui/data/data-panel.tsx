@@ -56,8 +56,24 @@ function download(bytes: Uint8Array, mime: string, fileName: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 30_000);
 }
 
-export function DataPanel({ client, table, version, latestVersion }: { client: ExplorerClient; table: OpenedTable; version: number; latestVersion: number }) {
-  const [query, setQuery] = useState(DEFAULT_QUERY);
+export function DataPanel({
+  client,
+  table,
+  version,
+  latestVersion,
+  initialQuery,
+  onRun,
+}: {
+  client: ExplorerClient;
+  table: OpenedTable;
+  version: number;
+  latestVersion: number;
+  /** The editor's first text (e.g. from `?sql=`); {@link DEFAULT_QUERY} when absent. */
+  initialQuery?: string;
+  /** Called with the query text when it is run (the app keeps it in `?sql=`). */
+  onRun?: (query: string) => void;
+}) {
+  const [query, setQuery] = useState(initialQuery || DEFAULT_QUERY);
   const [busy, setBusy] = useState<Busy | null>(null);
   const [shown, setShown] = useState<Shown | null>(null);
   const [error, setError] = useState<ErrorInfo | null>(null);
@@ -95,6 +111,7 @@ export function DataPanel({ client, table, version, latestVersion }: { client: E
   const run = async () => {
     const text = query;
     if (!text.trim()) return;
+    onRun?.(text);
     const b = start('query');
     try {
       const r = await client.sql(table.tableId, text, { version, maxRows: GRID_ROWS }, { signal: b.controller.signal, onProgress: onProgress(b) });

@@ -1,50 +1,354 @@
-/** The table's history (newest first): version, commit time, operation, and a few metrics. */
-import type { HistoryRow } from '../../workers/api.ts';
-import { formatBytes, formatTimestamp, plural } from '../format.ts';
+/**
+ * The table's history, in the spirit of `DESCRIBE HISTORY`: version, timestamp, user, operation,
+ * parameters, cluster, read version, isolation level, blind append, metrics and engine, sortable
+ * and filterable (TanStack Table). A row opens into its commit: parameters, metrics, the raw
+ * commitInfo and the commit file's raw actions (fetched from the worker, capped). A chart shows rows
+ * and bytes added/removed per version; clicking a version (in the table or the chart) travels there.
+ */
+import {
+  createColumnHelper,
+  flexRender,
+  getCoreRowModel,
+  getFilteredRowModel,
+  getSortedRowModel,
+  useReactTable,
+  type FilterFn,
+  type SortingState,
+} from '@tanstack/react-table';
+import { Component, Fragment, lazy, Suspense, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import type { CommitActions, ErrorInfo, HistoryRow } from '../../workers/api.ts';
+import { CopyButton } from '../components/copy-button.tsx';
+import { ErrorPanel } from '../components/error-panel.tsx';
+import { formatBytes, formatCount, formatRelative, formatTimestamp, plural } from '../format.ts';
+import { errorInfoOf } from '../worker-client.ts';
+import type { ViewProps } from './view-props.ts';
+
+const HistoryChart = lazy(() => import('./history-chart.tsx'));
 
 /** Rows shown before "show all" (the full list can hold thousands of commits). */
 const FIRST_ROWS = 200;
 
-export function HistoryTable({ rows, showAll, onShowAll }: { rows: HistoryRow[]; showAll: boolean; onShowAll: () => void }) {
-  const shown = showAll ? rows : rows.slice(0, FIRST_ROWS);
+const column = createColumnHelper<HistoryRow>();
+
+/** Matches the filter text against operation, user, engine and parameters (case-insensitive). */
+const textFilter: FilterFn<HistoryRow> = (row, _id, value: string) => {
+  const q = value.trim().toLowerCase();
+  if (!q) return true;
+  const r = row.original;
+  const hay = [r.operation, r.userName, r.userId, r.engineInfo, r.operationParameters ? JSON.stringify(r.operationParameters) : null, String(r.version)]
+    .filter(Boolean)
+    .join('\u0000')
+    .toLowerCase();
+  return hay.includes(q);
+};
+
+const shortJson = (o: Record<string, unknown> | null) => {
+  if (!o || !Object.keys(o).length) return '';
+  const text = Object.entries(o)
+    .map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`)
+    .join(', ');
+  return text.length > 80 ? `${text.slice(0, 79)}…` : text;
+};
+
+type HistoryViewProps = Pick<ViewProps, 'client' | 'table' | 'summary' | 'onTravel'> & {
+  rows: HistoryRow[];
+  /** The version opened in detail (`?commit=`), and setting it. */
+  openVersion?: number | null;
+  onOpen?: (version: number | null) => void;
+};
+
+export function HistoryView({ client, table, summary, rows, onTravel, openVersion, onOpen }: HistoryViewProps) {
+  const [sorting, setSorting] = useState<SortingState>([{ id: 'version', desc: true }]);
+  const [filter, setFilter] = useState('');
+  const [showAll, setShowAll] = useState(false);
+  const [localOpen, setLocalOpen] = useState<number | null>(null);
+  const opened = openVersion !== undefined ? openVersion : localOpen;
+  const setOpened = onOpen ?? setLocalOpen;
+  const now = Date.now();
+
+  const columns = useMemo(
+    () => [
+      column.accessor('version', {
+        header: 'Version',
+        meta: { num: true },
+        cell: (c) => (
+          <button
+            type="button"
+            className="link version-link"
+            data-testid="history-travel"
+            title={`Travel to version ${c.getValue()}`}
+            onClick={(e) => {
+              e.stopPropagation();
+              onTravel(c.getValue());
+            }}
+          >
+            {c.getValue()}
+          </button>
+        ),
+      }),
+      column.accessor('timestampMs', {
+        header: 'Timestamp',
+        cell: (c) => (
+          <span title={`${formatTimestamp(c.getValue())} (${c.row.original.timestampSource === 'inCommitTimestamp' ? 'in-commit timestamp' : 'commit file modification time'})`}>
+            {formatTimestamp(c.getValue())}
+            <span className="muted small"> · {formatRelative(c.getValue(), now)}</span>
+          </span>
+        ),
+      }),
+      column.accessor((r) => r.userName ?? r.userId ?? '', { id: 'user', header: 'User', cell: (c) => c.getValue() || <span className="muted">—</span> }),
+      column.accessor((r) => r.operation ?? '', {
+        id: 'operation',
+        header: 'Operation',
+        cell: (c) => <span data-testid="history-operation">{c.getValue() || <span className="muted">—</span>}</span>,
+      }),
+      column.accessor((r) => shortJson(r.operationParameters), { id: 'parameters', header: 'Parameters', enableSorting: false, cell: (c) => <span className="muted small">{c.getValue()}</span> }),
+      column.accessor((r) => r.actionCounts.add, { id: 'filesAdded', header: 'Files +', meta: { num: true } }),
+      column.accessor((r) => r.actionCounts.remove, { id: 'filesRemoved', header: 'Files −', meta: { num: true } }),
+      column.accessor('bytesAdded', { header: 'Bytes +', meta: { num: true }, cell: (c) => formatBytes(c.getValue()) }),
+      column.accessor((r) => r.readVersion ?? -1, { id: 'readVersion', header: 'Read version', meta: { num: true }, cell: (c) => (c.getValue() < 0 ? '' : c.getValue()) }),
+      column.accessor((r) => r.isolationLevel ?? '', { id: 'isolation', header: 'Isolation', cell: (c) => <span className="small">{c.getValue()}</span> }),
+      column.accessor((r) => (r.isBlindAppend === null ? '' : r.isBlindAppend ? 'yes' : 'no'), { id: 'blindAppend', header: 'Blind append' }),
+      column.accessor((r) => r.clusterId ?? '', { id: 'cluster', header: 'Cluster', cell: (c) => <span className="small">{c.getValue()}</span> }),
+      column.accessor((r) => r.engineInfo ?? '', { id: 'engine', header: 'Engine', cell: (c) => <span className="muted small">{c.getValue()}</span> }),
+    ],
+    [onTravel, now],
+  );
+
+  const tableModel = useReactTable({
+    data: rows,
+    columns,
+    state: { sorting, globalFilter: filter },
+    onSortingChange: setSorting,
+    onGlobalFilterChange: setFilter,
+    globalFilterFn: textFilter,
+    getCoreRowModel: getCoreRowModel(),
+    getSortedRowModel: getSortedRowModel(),
+    getFilteredRowModel: getFilteredRowModel(),
+    getRowId: (r) => String(r.version),
+  });
+  const all = tableModel.getRowModel().rows;
+  const shown = showAll ? all : all.slice(0, FIRST_ROWS);
+  const numCols = tableModel.getVisibleLeafColumns().length;
+
   return (
-    <section className="panel" data-testid="history">
+    <section className="panel history" data-testid="history">
       <h2>
         History <span className="muted small">({plural(rows.length, 'commit')})</span>
       </h2>
-      <table className="grid">
-        <thead>
-          <tr>
-            <th className="num">Version</th>
-            <th>Timestamp</th>
-            <th>Operation</th>
-            <th className="num">Files added</th>
-            <th className="num">Files removed</th>
-            <th className="num">Bytes added</th>
-            <th>Engine</th>
-          </tr>
-        </thead>
-        <tbody>
-          {shown.map((r) => (
-            <tr key={r.version} data-testid="history-row" data-version={r.version}>
-              <td className="num">{r.version}</td>
-              <td title={r.timestampSource === 'inCommitTimestamp' ? 'in-commit timestamp' : 'commit file modification time'}>
-                {formatTimestamp(r.timestampMs)}
-              </td>
-              <td data-testid="history-operation">{r.operation ?? <span className="muted">—</span>}</td>
-              <td className="num">{r.actionCounts.add}</td>
-              <td className="num">{r.actionCounts.remove}</td>
-              <td className="num">{formatBytes(r.bytesAdded)}</td>
-              <td className="muted small">{r.engineInfo ?? ''}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      {!showAll && rows.length > FIRST_ROWS && (
-        <button type="button" className="link" onClick={onShowAll}>
-          Show all {rows.length} commits
+      <ChartBoundary>
+        <Suspense fallback={<p className="muted small">Loading chart…</p>}>
+          <HistoryChart rows={rows} current={summary.version} onTravel={onTravel} />
+        </Suspense>
+      </ChartBoundary>
+      <div className="history-tools">
+        <input
+          type="search"
+          placeholder="Filter by operation, user, engine, parameters…"
+          aria-label="Filter history"
+          data-testid="history-filter"
+          value={filter}
+          onChange={(e) => setFilter(e.currentTarget.value)}
+        />
+        <span className="muted small" data-testid="history-count" data-value={all.length}>
+          {all.length === rows.length ? plural(rows.length, 'commit') : `${formatCount(all.length)} of ${plural(rows.length, 'commit')}`}
+        </span>
+      </div>
+      <div className="table-scroll">
+        <table className="grid history-grid">
+          <thead>
+            {tableModel.getHeaderGroups().map((g) => (
+              <tr key={g.id}>
+                {g.headers.map((h) => {
+                  const num = (h.column.columnDef.meta as { num?: boolean } | undefined)?.num;
+                  const sorted = h.column.getIsSorted();
+                  return (
+                    <th key={h.id} className={num ? 'num' : undefined} aria-sort={sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : undefined}>
+                      {h.column.getCanSort() ? (
+                        <button type="button" className="sort-button" data-testid={`history-sort-${h.column.id}`} onClick={h.column.getToggleSortingHandler()}>
+                          {flexRender(h.column.columnDef.header, h.getContext())}
+                          <span className="sort-mark" aria-hidden="true">
+                            {sorted === 'asc' ? ' ▲' : sorted === 'desc' ? ' ▼' : ''}
+                          </span>
+                        </button>
+                      ) : (
+                        flexRender(h.column.columnDef.header, h.getContext())
+                      )}
+                    </th>
+                  );
+                })}
+              </tr>
+            ))}
+          </thead>
+          <tbody>
+            {shown.map((row) => {
+              const v = row.original.version;
+              const isOpen = opened === v;
+              return (
+                <Fragment key={row.id}>
+                  <tr
+                    data-testid="history-row"
+                    data-version={v}
+                    className={`clickable${v === summary.version ? ' current' : ''}${isOpen ? ' open' : ''}`}
+                    aria-expanded={isOpen}
+                    onClick={() => setOpened(isOpen ? null : v)}
+                  >
+                    {row.getVisibleCells().map((c) => {
+                      const num = (c.column.columnDef.meta as { num?: boolean } | undefined)?.num;
+                      return (
+                        <td key={c.id} className={num ? 'num' : undefined}>
+                          {flexRender(c.column.columnDef.cell, c.getContext())}
+                        </td>
+                      );
+                    })}
+                  </tr>
+                  {isOpen && (
+                    <tr className="detail-row">
+                      <td colSpan={numCols}>
+                        <CommitDetail client={client} tableId={table.tableId} row={row.original} onTravel={onTravel} current={summary.version} />
+                      </td>
+                    </tr>
+                  )}
+                </Fragment>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+      {all.length === 0 && <p className="muted">No commit matches “{filter}”.</p>}
+      {!showAll && all.length > FIRST_ROWS && (
+        <button type="button" className="link" onClick={() => setShowAll(true)}>
+          Show all {formatCount(all.length)} commits
         </button>
       )}
     </section>
   );
+}
+
+/** Keeps a chart failure (e.g. its code failing to load) in place: the table below stays usable. */
+class ChartBoundary extends Component<{ children: ReactNode }, { error: string | null }> {
+  override state = { error: null as string | null };
+  static getDerivedStateFromError(e: unknown) {
+    return { error: e instanceof Error ? e.message : String(e) };
+  }
+  override render() {
+    if (this.state.error) {
+      return (
+        <p className="notice warn small" data-testid="history-chart-error">
+          The chart could not be shown: {this.state.error}. Reload the page to try again.
+        </p>
+      );
+    }
+    return this.props.children;
+  }
+}
+
+/** A JSON value, pretty-printed, with a copy button. */
+function JsonBlock({ value, testId, label }: { value: unknown; testId: string; label: string }) {
+  const text = JSON.stringify(value, null, 2);
+  return (
+    <div className="json-block">
+      <div className="json-head">
+        <strong className="small">{label}</strong> <CopyButton text={text} label="Copy JSON" />
+      </div>
+      <pre data-testid={testId}>{text}</pre>
+    </div>
+  );
+}
+
+type ActionsState = { kind: 'loading' } | { kind: 'ready'; actions: CommitActions } | { kind: 'error'; error: ErrorInfo };
+
+/** One commit opened: parameters, metrics, commitInfo and the raw actions of its file. */
+function CommitDetail({
+  client,
+  tableId,
+  row,
+  current,
+  onTravel,
+}: {
+  client: ViewProps['client'];
+  tableId: string;
+  row: HistoryRow;
+  current: number;
+  onTravel: (v: number) => void;
+}) {
+  const [actions, setActions] = useState<ActionsState>({ kind: 'loading' });
+  const ctl = useRef<AbortController | null>(null);
+  useEffect(() => {
+    const c = new AbortController();
+    ctl.current = c;
+    setActions({ kind: 'loading' });
+    client
+      .commitActions(tableId, row.version, { signal: c.signal })
+      .then((a) => !c.signal.aborted && setActions({ kind: 'ready', actions: a }))
+      .catch((e) => !c.signal.aborted && setActions({ kind: 'error', error: errorInfoOf(e) }));
+    return () => c.abort();
+  }, [client, tableId, row.version]);
+
+  const raw = actions.kind === 'ready' ? actions.actions.lines.join('\n') : '';
+  return (
+    <div className="commit-detail" data-testid="history-detail" data-version={row.version}>
+      <p className="commit-detail-head">
+        <strong>Version {row.version}</strong>
+        <span className="muted small">
+          {' '}
+          · {formatTimestamp(row.timestampMs)} · {formatBytes(row.commitSizeBytes)} commit file · {row.actionCounts.add} add, {row.actionCounts.remove} remove, {row.actionCounts.cdc} cdc
+        </span>{' '}
+        {row.version !== current ? (
+          <button type="button" onClick={() => onTravel(row.version)} data-testid="detail-travel">
+            Travel to version {row.version}
+          </button>
+        ) : (
+          <span className="badge">shown</span>
+        )}
+      </p>
+      <div className="commit-detail-grid">
+        <JsonBlock label="Parameters" value={row.operationParameters ?? {}} testId="detail-parameters" />
+        <JsonBlock label="Metrics" value={row.operationMetrics ?? {}} testId="detail-metrics" />
+      </div>
+      {row.userMetadata && (
+        <p className="small">
+          User metadata: <span className="wrap">{row.userMetadata}</span>
+        </p>
+      )}
+      <div className="json-block">
+        <div className="json-head">
+          <strong className="small">Raw actions</strong>{' '}
+          {actions.kind === 'ready' && (
+            <>
+              <span className="muted small" data-testid="detail-action-counts">
+                {Object.entries(actions.actions.counts)
+                  .map(([k, n]) => `${n} ${k}`)
+                  .join(' · ')}
+                {actions.actions.truncated > 0 ? ` · first ${actions.actions.lines.length} of ${actions.actions.totalLines} lines shown` : ''}
+              </span>{' '}
+              <CopyButton text={raw} label="Copy JSON" />
+            </>
+          )}
+        </div>
+        {actions.kind === 'loading' && (
+          <p className="progress-line small">
+            <span className="spinner" aria-hidden="true" /> Reading the commit file…{' '}
+            <button type="button" className="link" onClick={() => ctl.current?.abort()} data-testid="cancel">
+              Cancel
+            </button>
+          </p>
+        )}
+        {actions.kind === 'error' && <ErrorPanel error={actions.error} />}
+        {actions.kind === 'ready' && (
+          <pre className="raw-actions" data-testid="detail-actions">
+            {actions.actions.lines.map((l) => prettyLine(l)).join('\n')}
+          </pre>
+        )}
+      </div>
+    </div>
+  );
+}
+
+/** A raw action line, indented when it parses (kept as written otherwise). */
+function prettyLine(line: string): string {
+  try {
+    return JSON.stringify(JSON.parse(line), null, 2);
+  } catch {
+    return line;
+  }
 }

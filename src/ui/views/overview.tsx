@@ -1,10 +1,13 @@
 /**
- * Overview of one snapshot: identity, version, protocol and features, partitioning, and the counts
- * of active files. Numbers carry their raw value in `data-value` (the text is formatted).
+ * Overview of one snapshot, in the spirit of `DESCRIBE DETAIL`: identity, location, times, size,
+ * partitioning and clustering, protocol and features (each with a one-line explanation), table
+ * properties, and the health hints the worker computed. Numbers carry their raw value in
+ * `data-value` (the text is formatted). Every table-provided string is rendered as text.
  */
 import type { ReactNode } from 'react';
-import type { OpenedTable, SnapshotSummary } from '../../workers/api.ts';
-import { formatBytes, formatCount, formatDuration, formatTimestamp, plural } from '../format.ts';
+import type { HistoryRow, OpenedTable, SnapshotSummary } from '../../workers/api.ts';
+import { CopyButton } from '../components/copy-button.tsx';
+import { formatBytes, formatCount, formatDuration, formatWhen, plural } from '../format.ts';
 
 function Fact({ label, testId, value, children }: { label: string; testId: string; value?: string | number | null; children: ReactNode }) {
   return (
@@ -17,24 +20,56 @@ function Fact({ label, testId, value, children }: { label: string; testId: strin
   );
 }
 
-export function Overview({ table, summary }: { table: OpenedTable; summary: SnapshotSummary }) {
+/** Clustering columns from the `delta.clustering` domain (`{"clusteringColumns":[["a"],["b","c"]]}`), or null. */
+export function clusteringColumns(summary: SnapshotSummary): string[] | null {
+  const d = summary.domainMetadata.find((x) => x.domain === 'delta.clustering' && !x.removed);
+  if (!d) return null;
+  try {
+    const cols = (JSON.parse(d.configuration) as { clusteringColumns?: unknown }).clusteringColumns;
+    if (!Array.isArray(cols)) return null;
+    return cols.map((c) => (Array.isArray(c) ? c.map(String).join('.') : String(c)));
+  } catch {
+    return null;
+  }
+}
+
+/** Where the table lives, as the user would name it. */
+export function tableLocation(table: OpenedTable): string {
+  return `${table.url ?? table.label}${table.root ? `/${table.root}` : ''}`;
+}
+
+export interface OverviewProps {
+  table: OpenedTable;
+  summary: SnapshotSummary;
+  /** The history (newest first) for the commit time of the version shown; null while loading. */
+  history?: HistoryRow[] | null;
+}
+
+export function Overview({ table, summary, history }: OverviewProps) {
   const s = summary;
   const t = s.totals;
   const name = s.metadata.name || (table.root ? table.root.split('/').pop() : table.label);
   const cp = s.checkpoint;
+  const location = tableLocation(table);
+  const commit = history?.find((r) => r.version === s.version) ?? null;
+  const clustering = clusteringColumns(s);
+  const properties = Object.entries(s.metadata.configuration).sort(([a], [b]) => a.localeCompare(b));
+  const health = s.health;
   return (
     <section className="panel overview" data-testid="overview">
       <header className="overview-head">
         <h2 data-testid="overview-name">{name}</h2>
-        <p className="muted small">
-          <span data-testid="overview-source">
-            {table.url ?? table.label}
-            {table.root ? `/${table.root}` : ''}
+        <p className="muted small location-line">
+          <span data-testid="overview-source" className="break">
+            {location}
           </span>
-          {' · id '}
-          <code data-testid="overview-id">{s.metadata.id}</code>
+          <CopyButton text={location} label="Copy location" testId="copy-location" />
         </p>
-        {s.metadata.description && <p>{s.metadata.description}</p>}
+        <p className="muted small">
+          {'id '}
+          <code data-testid="overview-id">{s.metadata.id}</code> <CopyButton text={s.metadata.id} label="Copy id" testId="copy-id" />
+        </p>
+        {s.metadata.description && <p data-testid="overview-description">{s.metadata.description}</p>}
       </header>
 
       {s.readSupportProblems.length > 0 && (
@@ -47,14 +82,22 @@ export function Overview({ table, summary }: { table: OpenedTable; summary: Snap
           </ul>
         </div>
       )}
-      {table.logOnly && (
-        <div className="notice">Only the _delta_log folder was opened: metadata is shown, data files are not available.</div>
-      )}
+      {table.logOnly && <div className="notice">Only the _delta_log folder was opened: metadata is shown, data files are not available.</div>}
 
       <dl className="facts">
         <Fact label="Version" testId="overview-version" value={s.version}>
           {s.version}
           {s.latestVersion !== s.version && <span className="muted"> (latest {s.latestVersion})</span>}
+        </Fact>
+        <Fact label="Last modified" testId="overview-last-modified" value={commit?.timestampMs ?? null}>
+          {commit ? (
+            <span title={commit.timestampSource === 'inCommitTimestamp' ? 'in-commit timestamp' : 'commit file modification time'}>{formatWhen(commit.timestampMs)}</span>
+          ) : (
+            <span className="muted">{history ? 'commit not retained' : 'loading…'}</span>
+          )}
+        </Fact>
+        <Fact label="Created" testId="overview-created" value={s.metadata.createdTime}>
+          {formatWhen(s.metadata.createdTime)}
         </Fact>
         <Fact label="Files" testId="overview-num-files" value={t.numFiles}>
           {formatCount(t.numFiles)}
@@ -70,9 +113,7 @@ export function Overview({ table, summary }: { table: OpenedTable; summary: Snap
           ) : (
             formatCount(t.numRecords)
           )}
-          {t.numDeletedRecords > 0 && (
-            <span className="muted small"> after {formatCount(t.numDeletedRecords)} deleted by deletion vectors</span>
-          )}
+          {t.numDeletedRecords > 0 && <span className="muted small"> after {formatCount(t.numDeletedRecords)} deleted by deletion vectors</span>}
         </Fact>
         <Fact label="Protocol" testId="overview-protocol" value={`${s.protocol.minReaderVersion}/${s.protocol.minWriterVersion}`}>
           reader {s.protocol.minReaderVersion} · writer {s.protocol.minWriterVersion}
@@ -80,11 +121,16 @@ export function Overview({ table, summary }: { table: OpenedTable; summary: Snap
         <Fact label="Partition columns" testId="overview-partition-columns" value={s.metadata.partitionColumns.join(',')}>
           {s.metadata.partitionColumns.length ? s.metadata.partitionColumns.map((c) => <code key={c}>{c}</code>) : <span className="muted">none</span>}
         </Fact>
+        {clustering && (
+          <Fact label="Clustering columns" testId="overview-clustering-columns" value={clustering.join(',')}>
+            {clustering.length ? clustering.map((c) => <code key={c}>{c}</code>) : <span className="muted">none</span>}
+          </Fact>
+        )}
         <Fact label="Columns" testId="overview-num-columns" value={s.numColumns}>
           {s.numColumns ?? '—'}
         </Fact>
-        <Fact label="Created" testId="overview-created" value={s.metadata.createdTime}>
-          {formatTimestamp(s.metadata.createdTime)}
+        <Fact label="Format" testId="overview-format" value={s.metadata.provider}>
+          {s.metadata.provider}
         </Fact>
         <Fact label="Checkpoint" testId="overview-checkpoint" value={cp ? cp.version : null}>
           {cp ? (
@@ -103,19 +149,70 @@ export function Overview({ table, summary }: { table: OpenedTable; summary: Snap
         </Fact>
       </dl>
 
+      <h3>Health</h3>
+      <ul className="health" data-testid="overview-health">
+        {health.hints.map((h) => (
+          <li key={h.id} className={`health-hint ${h.status}`} data-testid="health-hint" data-hint={h.id} data-status={h.status}>
+            <span className={`status-pill ${h.status}`}>{h.status === 'ok' ? 'ok' : 'warn'}</span>
+            <span className="health-text">
+              <strong>{h.label}</strong> <span className="muted">· {h.value}</span>
+              <br />
+              <span className="small">{h.advice}</span>
+            </span>
+          </li>
+        ))}
+      </ul>
+
       <h3>Features</h3>
       {s.features.length ? (
-        <ul className="features" data-testid="overview-features">
+        <ul className="features-list" data-testid="overview-features">
           {s.features.map((f) => (
-            <li key={f.name} className={f.supported ? '' : 'unsupported'} title={f.description} data-feature={f.name}>
+            <li key={f.name} className={f.supported ? '' : 'unsupported'} data-feature={f.name}>
               <code>{f.name}</code>
-              <span className="muted small">{f.kind === 'writer' ? ' writer' : f.kind ? ' reader+writer' : ' unknown'}</span>
+              <span className="muted small">{f.kind === 'writer' ? ' writer' : f.kind ? ' reader + writer' : ' unknown'}</span>
               {!f.supported && <strong> not supported</strong>}
+              <span className="small feature-desc"> — {f.description}</span>
             </li>
           ))}
         </ul>
       ) : (
         <p className="muted" data-testid="overview-features">
+          none
+        </p>
+      )}
+
+      <h3>
+        Properties <span className="muted small">({properties.length})</span>
+        {properties.length > 0 && (
+          <>
+            {' '}
+            <CopyButton text={JSON.stringify(s.metadata.configuration, null, 2)} label="Copy as JSON" testId="copy-properties" />
+          </>
+        )}
+      </h3>
+      {properties.length ? (
+        <div className="table-scroll">
+          <table className="grid properties" data-testid="overview-properties">
+            <thead>
+              <tr>
+                <th>Key</th>
+                <th>Value</th>
+              </tr>
+            </thead>
+            <tbody>
+              {properties.map(([k, v]) => (
+                <tr key={k} data-testid="property-row" data-key={k}>
+                  <td>
+                    <code>{k}</code>
+                  </td>
+                  <td className="wrap">{v}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : (
+        <p className="muted" data-testid="overview-properties">
           none
         </p>
       )}

@@ -1,6 +1,399 @@
-/** The Schema view (being built). */
+/**
+ * The Schema view: the selected version's schema as a tree (expand/collapse nested structs, arrays
+ * and maps) with Spark type strings, nullability, comments, column mapping physical names and ids,
+ * generated/identity/default columns, invariants, type changes, collations; the table's CHECK
+ * constraints and clustering columns; and the timeline of schema changes (computed in the worker
+ * from every commit's `metaData`), up to the selected version. Every table-provided string is text.
+ */
+import { Fragment, useEffect, useMemo, useState } from 'react';
+import {
+  checkConstraints,
+  clusteringColumns,
+  columnMappingMode,
+  fieldInfo,
+  formatType,
+  parseSchema,
+  type ClusteringColumn,
+  type DataType,
+  type StructField,
+  type StructType,
+} from '../../delta/schema.ts';
+import type { SchemaTimeline } from '../../workers/api.ts';
+import type { SchemaChange } from '../../workers/table-views.ts';
+import { formatTimestamp, plural } from '../format.ts';
+import { errorInfoOf } from '../worker-client.ts';
 import type { ViewProps } from './view-props.ts';
+import './views.css';
+
+/** One row of the flattened tree. */
+interface TreeRow {
+  /** Dotted path, with `element`, `key`, `value` segments inside arrays and maps (as the timeline names them). */
+  path: string;
+  depth: number;
+  name: string;
+  /** The field, or null for the element/key/value of an array or map. */
+  field: StructField | null;
+  type: DataType;
+  nullable: boolean;
+  /** True when the row has children (a struct somewhere inside). */
+  expandable: boolean;
+}
+
+function childrenOf(t: DataType, path: string, depth: number, out: TreeRow[], open: (p: string) => boolean): void {
+  if (t.type === 'struct') {
+    for (const f of t.fields) addField(f, path ? `${path}.${f.name}` : f.name, depth, out, open);
+  } else if (t.type === 'array') {
+    addPseudo('element', t.elementType, t.containsNull, path, depth, out, open);
+  } else if (t.type === 'map') {
+    addPseudo('key', t.keyType, false, path, depth, out, open);
+    addPseudo('value', t.valueType, t.valueContainsNull, path, depth, out, open);
+  }
+}
+
+function hasNested(t: DataType): boolean {
+  if (t.type === 'struct') return t.fields.length > 0;
+  if (t.type === 'array') return hasNested(t.elementType);
+  if (t.type === 'map') return hasNested(t.keyType) || hasNested(t.valueType);
+  return false;
+}
+
+function addField(f: StructField, path: string, depth: number, out: TreeRow[], open: (p: string) => boolean): void {
+  const expandable = hasNested(f.type);
+  out.push({ path, depth, name: f.name, field: f, type: f.type, nullable: f.nullable, expandable });
+  if (expandable && open(path)) childrenOf(f.type, path, depth + 1, out, open);
+}
+
+function addPseudo(name: string, t: DataType, nullable: boolean, parent: string, depth: number, out: TreeRow[], open: (p: string) => boolean): void {
+  // Only worth a row when something nested is inside (array<int> says it all in the type).
+  if (!hasNested(t)) return;
+  const path = `${parent}.${name}`;
+  out.push({ path, depth, name, field: null, type: t, nullable, expandable: true });
+  if (open(path)) childrenOf(t, path, depth + 1, out, open);
+}
+
+/** Every expandable path of a schema. */
+function expandablePaths(schema: StructType): string[] {
+  const all: TreeRow[] = [];
+  childrenOf(schema, '', 0, all, () => true);
+  return all.filter((r) => r.expandable).map((r) => r.path);
+}
+
+/** What the timeline says about one column up to the selected version. */
+interface ColumnHistory {
+  added?: number;
+  changed: number[];
+}
+
+function columnHistories(timeline: SchemaTimeline | null, version: number): Map<string, ColumnHistory> {
+  const out = new Map<string, ColumnHistory>();
+  if (!timeline) return out;
+  for (const e of timeline.entries) {
+    if (e.version > version) break;
+    for (const c of e.changes) {
+      if (c.kind === 'dropped') {
+        out.delete(c.column);
+        continue;
+      }
+      if (c.kind === 'renamed' && c.previousColumn) {
+        const prev = out.get(c.previousColumn);
+        out.delete(c.previousColumn);
+        out.set(c.column, { added: prev?.added, changed: [...(prev?.changed ?? []), e.version] });
+        continue;
+      }
+      const h = out.get(c.column) ?? { changed: [] };
+      if (c.kind === 'added') {
+        if (!e.initial) h.added = e.version;
+      } else if (!h.changed.includes(e.version)) h.changed.push(e.version);
+      out.set(c.column, h);
+    }
+  }
+  return out;
+}
+
+function FieldDetails({ field, partition, clustering }: { field: StructField; partition: boolean; clustering: boolean }) {
+  const info = fieldInfo(field);
+  const items: { label: string; value: string; code?: boolean }[] = [];
+  if (info.comment !== undefined) items.push({ label: 'comment', value: info.comment });
+  if (info.physicalName !== undefined) items.push({ label: 'physical', value: info.physicalName, code: true });
+  if (info.columnMappingId !== undefined) items.push({ label: 'id', value: String(info.columnMappingId) });
+  if (info.generationExpression !== undefined) items.push({ label: 'generated as', value: info.generationExpression, code: true });
+  if (info.identity) {
+    const i = info.identity;
+    const parts = [`start ${i.start ?? '?'}`, `step ${i.step ?? '?'}`];
+    if (i.highWaterMark !== undefined) parts.push(`high water mark ${i.highWaterMark}`);
+    if (i.allowExplicitInsert !== undefined) parts.push(i.allowExplicitInsert ? 'explicit inserts allowed' : 'generated always');
+    items.push({ label: 'identity', value: parts.join(', ') });
+  }
+  if (info.defaultExpression !== undefined) items.push({ label: 'default', value: info.defaultExpression, code: true });
+  if (info.invariants !== undefined) items.push({ label: 'invariant', value: info.invariants, code: true });
+  for (const tc of info.typeChanges ?? []) {
+    items.push({
+      label: 'type change',
+      value: `${tc.fieldPath ? `${tc.fieldPath}: ` : ''}${tc.fromType} → ${tc.toType}${tc.tableVersion !== undefined ? ` (v${tc.tableVersion})` : ''}`,
+    });
+  }
+  for (const [k, v] of Object.entries(info.collations ?? {})) items.push({ label: 'collation', value: `${k}: ${v}` });
+  return (
+    <span className="schema-details">
+      {partition && <span className="badge badge-partition">partition</span>}
+      {clustering && <span className="badge badge-cluster">clustering</span>}
+      {items.map((it, i) => (
+        <span key={i} className="detail" data-detail={it.label}>
+          <span className="muted">{it.label}</span> {it.code ? <code>{it.value}</code> : <span>{it.value}</span>}
+        </span>
+      ))}
+    </span>
+  );
+}
+
+function changeText(c: SchemaChange): string {
+  switch (c.kind) {
+    case 'added':
+      return `added ${c.column}${c.to ? ` (${c.to})` : ''}`;
+    case 'dropped':
+      return `dropped ${c.column}`;
+    case 'renamed':
+      return `renamed ${c.previousColumn ?? c.from} → ${c.column}`;
+    case 'type':
+      return `${c.column}: ${c.from} → ${c.to}`;
+    case 'nullability':
+      return `${c.column}: ${c.from} → ${c.to}`;
+    case 'comment':
+      return `${c.column}: comment ${c.from === undefined ? 'set' : c.to === undefined ? 'removed' : 'changed'}${c.to !== undefined ? ` to “${c.to}”` : ''}`;
+    default:
+      return c.column;
+  }
+}
+
+function Timeline({ timeline, version, onTravel }: { timeline: SchemaTimeline; version: number; onTravel: (v: number) => void }) {
+  const entries = timeline.entries.filter((e) => e.version <= version);
+  const later = timeline.entries.length - entries.length;
+  return (
+    <div className="schema-timeline" data-testid="schema-timeline">
+      {timeline.firstVersion > 0 && <p className="muted small">The retained history starts at version {timeline.firstVersion}.</p>}
+      <ol>
+        {entries.map((e) => {
+          const shown = e.initial && e.changes.length > 12 ? e.changes.slice(0, 12) : e.changes;
+          return (
+            <li key={e.version} data-version={e.version} className={e.version === version ? 'current' : ''}>
+              <div className="timeline-head">
+                <button type="button" className="link" onClick={() => onTravel(e.version)} title="Travel to this version">
+                  v{e.version}
+                </button>
+                <span className="muted small">
+                  {formatTimestamp(e.timestampMs)}
+                  {e.operation ? ` · ${e.operation}` : ''}
+                  {` · ${plural(e.numColumns, 'column')}`}
+                </span>
+              </div>
+              {e.initial ? (
+                <div className="small">
+                  {e.version === 0 ? 'Created' : 'Schema as of the oldest retained commit'} with {plural(e.changes.filter((c) => c.kind === 'added').length, 'column')}
+                  {shown.length < e.changes.length && <span className="muted"> (first {shown.length} shown)</span>}:{' '}
+                  <span className="muted">{shown.map((c) => c.column).join(', ')}</span>
+                </div>
+              ) : (
+                <ul className="changes">
+                  {e.changes.map((c, i) => (
+                    <li key={i} className={`change change-${c.kind}`} data-kind={c.kind} data-column={c.column}>
+                      <span className="badge">{c.kind}</span> {changeText(c)}
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </li>
+          );
+        })}
+      </ol>
+      {later > 0 && <p className="muted small">{plural(later, 'later schema change')} after version {version}.</p>}
+      {timeline.warnings.map((w, i) => (
+        <p key={i} className="notice warn">{w}</p>
+      ))}
+    </div>
+  );
+}
 
 export function SchemaView(props: ViewProps) {
-  return <section className="panel" data-testid="view-schema">Schema of version {props.summary.version}</section>;
+  const { summary, client, table } = props;
+  const parsed = useMemo((): { schema: StructType; error: null } | { schema: null; error: string } => {
+    try {
+      return { schema: parseSchema(summary.schemaString || '{"type":"struct","fields":[]}', { version: summary.version }), error: null };
+    } catch (e) {
+      return { schema: null, error: e instanceof Error ? e.message : String(e) };
+    }
+  }, [summary.schemaString, summary.version]);
+  const schema = parsed.schema;
+
+  const mode = useMemo(() => {
+    try {
+      return columnMappingMode(summary.metadata.configuration, summary.protocol);
+    } catch {
+      return 'none' as const;
+    }
+  }, [summary.metadata.configuration, summary.protocol]);
+
+  const clustering = useMemo((): { columns: ClusteringColumn[]; error: string | null } => {
+    const d = summary.domainMetadata.find((x) => x.domain === 'delta.clustering');
+    if (!d) return { columns: [], error: null };
+    try {
+      return { columns: clusteringColumns(d.configuration, schema ?? undefined, mode), error: null };
+    } catch (e) {
+      return { columns: [], error: e instanceof Error ? e.message : String(e) };
+    }
+  }, [summary.domainMetadata, schema, mode]);
+  const clusterPaths = useMemo(() => new Set(clustering.columns.map((c) => c.logicalPath.join('.'))), [clustering]);
+  const partitionSet = useMemo(() => new Set(summary.metadata.partitionColumns), [summary.metadata.partitionColumns]);
+  const constraints = useMemo(() => checkConstraints(summary.metadata.configuration), [summary.metadata.configuration]);
+
+  // Expanded paths: everything when the schema is small, else the top level only.
+  const allPaths = useMemo(() => (schema ? expandablePaths(schema) : []), [schema]);
+  const [expanded, setExpanded] = useState<Set<string>>(() => new Set(allPaths.length <= 40 ? allPaths : []));
+  useEffect(() => {
+    setExpanded((prev) => (prev.size === 0 && allPaths.length <= 40 ? new Set(allPaths) : prev));
+  }, [allPaths]);
+  const rows = useMemo(() => {
+    const out: TreeRow[] = [];
+    if (schema) childrenOf(schema, '', 0, out, (p) => expanded.has(p));
+    return out;
+  }, [schema, expanded]);
+  const toggle = (p: string) =>
+    setExpanded((prev) => {
+      const next = new Set(prev);
+      if (next.has(p)) next.delete(p);
+      else next.add(p);
+      return next;
+    });
+
+  // The timeline: once per table (it covers every version; the view filters to the selected one).
+  const [timeline, setTimeline] = useState<{ tableId: string; value: SchemaTimeline | null; error: string | null } | null>(null);
+  useEffect(() => {
+    const controller = new AbortController();
+    let live = true;
+    setTimeline((t) => (t?.tableId === table.tableId && t.value && t.value.latestVersion >= summary.latestVersion ? t : null));
+    client.schemaHistory(table.tableId, { signal: controller.signal }).then(
+      (value) => live && setTimeline({ tableId: table.tableId, value, error: null }),
+      (e) => live && setTimeline({ tableId: table.tableId, value: null, error: errorInfoOf(e).message }),
+    );
+    return () => {
+      live = false;
+      controller.abort();
+    };
+  }, [client, table.tableId, summary.latestVersion]);
+  const histories = useMemo(() => columnHistories(timeline?.value ?? null, summary.version), [timeline, summary.version]);
+
+  return (
+    <section className="panel view-schema" data-testid="view-schema" data-version={summary.version}>
+      <header className="view-head">
+        <h2>Schema</h2>
+        <span className="muted small">
+          version {summary.version}
+          {schema && ` · ${plural(schema.fields.length, 'column')}`}
+          {mode !== 'none' && ` · column mapping: ${mode}`}
+        </span>
+        {allPaths.length > 0 && (
+          <span className="view-actions">
+            <button type="button" onClick={() => setExpanded(new Set(allPaths))}>Expand all</button>
+            <button type="button" onClick={() => setExpanded(new Set())}>Collapse all</button>
+          </span>
+        )}
+      </header>
+      {parsed.error !== null && <div className="notice warn">The schema cannot be parsed: {parsed.error}</div>}
+      {schema && schema.fields.length === 0 && <p className="muted">This version has no columns.</p>}
+      {rows.length > 0 && (
+        <div className="table-scroll">
+          <table className="schema-tree" data-testid="schema-tree">
+            <thead>
+              <tr>
+                <th>Column</th>
+                <th>Type</th>
+                <th>Null</th>
+                <th>Details</th>
+                <th>History</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((r) => {
+                const h = histories.get(r.path);
+                return (
+                  <tr key={r.path} data-column={r.path} data-type={formatType(r.type)}>
+                    <td className="schema-name" style={{ paddingLeft: `${0.5 + r.depth * 1.25}rem` }}>
+                      {r.expandable ? (
+                        <button type="button" className="tree-toggle" aria-expanded={expanded.has(r.path)} aria-label={`${expanded.has(r.path) ? 'Collapse' : 'Expand'} ${r.path}`} onClick={() => toggle(r.path)}>
+                          {expanded.has(r.path) ? '▾' : '▸'}
+                        </button>
+                      ) : (
+                        <span className="tree-spacer" />
+                      )}
+                      <span className={r.field ? 'col-name' : 'col-name muted'}>{r.name}</span>
+                    </td>
+                    <td className="schema-type">
+                      <code>{r.expandable && (r.type.type === 'struct') ? 'struct' : formatType(r.type)}</code>
+                    </td>
+                    <td className={r.nullable ? 'muted small' : 'small'}>{r.nullable ? 'nullable' : 'not null'}</td>
+                    <td>{r.field && <FieldDetails field={r.field} partition={r.depth === 0 && partitionSet.has(r.name)} clustering={clusterPaths.has(r.path)} />}</td>
+                    <td className="small">
+                      {h?.added !== undefined && (
+                        <button type="button" className="link" onClick={() => props.onTravel(h.added!)}>
+                          added v{h.added}
+                        </button>
+                      )}
+                      {h && h.changed.length > 0 && (
+                        <span className="muted">
+                          {h.added !== undefined ? ' · ' : ''}changed{' '}
+                          {h.changed.map((v, i) => (
+                            <Fragment key={v}>
+                              {i > 0 && ', '}
+                              <button type="button" className="link" onClick={() => props.onTravel(v)}>
+                                v{v}
+                              </button>
+                            </Fragment>
+                          ))}
+                        </span>
+                      )}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+
+      {(constraints.length > 0 || clustering.columns.length > 0 || clustering.error) && (
+        <div className="schema-extras">
+          {constraints.length > 0 && (
+            <div data-testid="schema-constraints">
+              <h3>CHECK constraints</h3>
+              <ul>
+                {constraints.map((c) => (
+                  <li key={c.name}>
+                    <span>{c.name}</span>: <code>{c.expression}</code>
+                  </li>
+                ))}
+              </ul>
+            </div>
+          )}
+          {(clustering.columns.length > 0 || clustering.error) && (
+            <div data-testid="schema-clustering">
+              <h3>Clustering columns</h3>
+              {clustering.error && <p className="notice warn">{clustering.error}</p>}
+              <ul>
+                {clustering.columns.map((c, i) => (
+                  <li key={i}>
+                    <code>{c.logicalPath.join('.')}</code>
+                    {!c.resolved && <span className="muted small"> (not found in the schema)</span>}
+                  </li>
+                ))}
+              </ul>
+            </div>
+          )}
+        </div>
+      )}
+
+      <h3>Schema changes</h3>
+      {timeline === null && <p className="muted small">Reading the schema of every commit…</p>}
+      {timeline?.error && <p className="notice warn">The schema history cannot be read: {timeline.error}</p>}
+      {timeline?.value && <Timeline timeline={timeline.value} version={summary.version} onTravel={props.onTravel} />}
+    </section>
+  );
 }

@@ -16,13 +16,15 @@ export interface VersionPickerProps {
   pending?: number;
   /** Called with the version picked; `undefined` means "latest". */
   onChange: (version: number | undefined) => void;
+  /** Stops loading the pending version. */
+  onCancel?: () => void;
 }
 
 /** How long the slider must rest before its value is loaded, ms. */
 const SLIDER_SETTLE_MS = 250;
 
 /** The version bar above the overview. */
-export function VersionPicker({ version, minVersion, latestVersion, pending, onChange }: VersionPickerProps) {
+export function VersionPicker({ version, minVersion, latestVersion, pending, onChange, onCancel }: VersionPickerProps) {
   const [draft, setDraft] = useState(String(version));
   const [slider, setSlider] = useState(version);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
@@ -89,8 +91,57 @@ export function VersionPicker({ version, minVersion, latestVersion, pending, onC
       {pending !== undefined && (
         <span className="progress-line small" role="status" data-testid="version-loading">
           <span className="spinner" aria-hidden="true" /> loading version {pending}…
+          {onCancel && (
+            <button type="button" className="link" onClick={onCancel} data-testid="version-cancel">
+              Cancel
+            </button>
+          )}
         </span>
       )}
     </section>
+  );
+}
+
+/** `ms` as the value of a `datetime-local` input, in UTC (`2024-05-01T12:00:00.250`; whole seconds without `.000`). */
+export function toUtcInputValue(ms: number): string {
+  const iso = new Date(ms).toISOString();
+  return iso.endsWith('.000Z') ? iso.slice(0, 19) : iso.slice(0, 23);
+}
+
+/** A `datetime-local` value read as UTC → ms since the epoch, or null when empty or invalid. */
+export function fromUtcInputValue(value: string): number | null {
+  if (!value) return null;
+  const ms = Date.parse(`${value.length === 16 ? `${value}:00` : value}Z`);
+  return Number.isFinite(ms) ? ms : null;
+}
+
+/**
+ * Travel by time: a `datetime-local` input read as UTC; "Go" asks for the version current at that
+ * time (the worker follows the protocol's timestamp rules). Shows the commit time of the version shown.
+ */
+export function TimestampPicker({ timestampMs, onPick }: { timestampMs: number | null; onPick: (timestampMs: number) => void }) {
+  const [draft, setDraft] = useState(timestampMs === null ? '' : toUtcInputValue(timestampMs));
+  useEffect(() => {
+    if (timestampMs !== null) setDraft(toUtcInputValue(timestampMs));
+  }, [timestampMs]);
+  const ms = fromUtcInputValue(draft);
+  return (
+    <form
+      className="panel timestamp-picker"
+      data-testid="timestamp-picker"
+      aria-label="Travel to a time"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (ms !== null) onPick(ms);
+      }}
+    >
+      <label className="small">
+        At time <span className="muted">(UTC)</span>{' '}
+        <input type="datetime-local" step={0.001} value={draft} onChange={(e) => setDraft(e.currentTarget.value)} data-testid="timestamp-input" />
+      </label>
+      <button type="submit" disabled={ms === null} data-testid="timestamp-go">
+        Go
+      </button>
+    </form>
   );
 }
