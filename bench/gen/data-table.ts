@@ -23,10 +23,37 @@ export const DATA_TABLE_SCHEMA = {
   ],
 };
 
-/** Loads `@duckdb/node-api`, or returns the reason it cannot be used. */
-export async function loadNativeDuckDb(): Promise<{ mod?: typeof import('@duckdb/node-api'); reason?: string }> {
+/** The part of `@duckdb/node-api` the benchmarks use. */
+export interface NativeConnection {
+  run(sql: string): Promise<unknown>;
+  runAndReadAll(sql: string): Promise<{ getRows(): unknown[][] }>;
+  closeSync(): void;
+}
+export interface NativeDuckDb {
+  DuckDBInstance: { create(path: string): Promise<{ connect(): Promise<NativeConnection> }> };
+}
+
+/** Pinned version of native DuckDB for the data-plane comparison. */
+const NATIVE_DUCKDB = '@duckdb/node-api@1.5.6-r.1';
+
+/**
+ * Loads `@duckdb/node-api` (native DuckDB), installing it on first use with `npm install --no-save`:
+ * it is not a declared dependency because its lock entries name per-platform binaries that not every
+ * registry mirror has, which would break `npm ci` for everyone. Returns the reason when unusable.
+ */
+export async function loadNativeDuckDb(): Promise<{ mod?: NativeDuckDb; reason?: string }> {
+  const name = '@duckdb/node-api';
+  const load = async () => (await import(/* @vite-ignore */ name)) as NativeDuckDb;
   try {
-    const mod = await import('@duckdb/node-api');
+    let mod: NativeDuckDb;
+    try {
+      mod = await load();
+    } catch {
+      const { execFileSync } = await import('node:child_process');
+      console.error(`bench: installing ${NATIVE_DUCKDB} (not saved to package.json) for the native comparison…`);
+      execFileSync('npm', ['install', '--no-save', '--no-audit', '--no-fund', NATIVE_DUCKDB], { stdio: 'inherit', cwd: join(import.meta.dirname, '..', '..') });
+      mod = await load();
+    }
     const db = await mod.DuckDBInstance.create(':memory:');
     const c = await db.connect();
     await c.run('SELECT 1');
