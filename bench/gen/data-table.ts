@@ -4,7 +4,7 @@
  * by native DuckDB (`@duckdb/node-api`, a dev dependency) as parquet, plus one commit that adds
  * every file with `numRecords` stats.
  */
-import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 export interface DataTableSpec {
@@ -43,17 +43,15 @@ const NATIVE_DUCKDB = '@duckdb/node-api@1.5.6-r.1';
  */
 export async function loadNativeDuckDb(): Promise<{ mod?: NativeDuckDb; reason?: string }> {
   const name = '@duckdb/node-api';
-  const load = async () => (await import(/* @vite-ignore */ name)) as NativeDuckDb;
+  const root = join(import.meta.dirname, '..', '..');
   try {
-    let mod: NativeDuckDb;
-    try {
-      mod = await load();
-    } catch {
+    // Install before the first import: a failed resolution would be remembered by this process.
+    if (!existsSync(join(root, 'node_modules', '@duckdb', 'node-api', 'package.json'))) {
       const { execFileSync } = await import('node:child_process');
       console.error(`bench: installing ${NATIVE_DUCKDB} (not saved to package.json) for the native comparison…`);
-      execFileSync('npm', ['install', '--no-save', '--no-audit', '--no-fund', NATIVE_DUCKDB], { stdio: 'inherit', cwd: join(import.meta.dirname, '..', '..') });
-      mod = await load();
+      execFileSync('npm', ['install', '--no-save', '--no-audit', '--no-fund', NATIVE_DUCKDB], { stdio: 'inherit', cwd: root });
     }
+    const mod = (await import(/* @vite-ignore */ name)) as NativeDuckDb;
     const db = await mod.DuckDBInstance.create(':memory:');
     const c = await db.connect();
     await c.run('SELECT 1');
