@@ -9,6 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { referenceReplay } from '../test/fixtures.ts';
+import { BASIC_CDF, CDF_WITH_DV } from '../test/expected/kernel-cdf.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const TABLES = join(ROOT, 'test/fixtures/tables');
@@ -47,60 +48,7 @@ function countsOf(table: string): Map<number, Counts> {
   return out;
 }
 
-// kernel/tests/cdf.rs `basic_cdf` (cdf-table, 0..latest), as in src/query/changes.test.ts BASIC_CDF.
-const BASIC_CDF = `
-| id | name   | birthday   | _change_type     | _commit_version |
-| 1  | Steve  | 2023-12-22 | insert           | 0               |
-| 2  | Bob    | 2023-12-23 | insert           | 0               |
-| 3  | Dave   | 2023-12-23 | insert           | 0               |
-| 4  | Kate   | 2023-12-23 | insert           | 0               |
-| 5  | Emily  | 2023-12-24 | insert           | 0               |
-| 6  | Carl   | 2023-12-24 | insert           | 0               |
-| 7  | Dennis | 2023-12-24 | insert           | 0               |
-| 8  | Claire | 2023-12-25 | insert           | 0               |
-| 9  | Ada    | 2023-12-25 | insert           | 0               |
-| 10 | Borb   | 2023-12-25 | insert           | 0               |
-| 3  | Dave   | 2023-12-22 | update_postimage | 1               |
-| 3  | Dave   | 2023-12-23 | update_preimage  | 1               |
-| 4  | Kate   | 2023-12-22 | update_postimage | 1               |
-| 4  | Kate   | 2023-12-23 | update_preimage  | 1               |
-| 2  | Bob    | 2023-12-22 | update_postimage | 1               |
-| 2  | Bob    | 2023-12-23 | update_preimage  | 1               |
-| 7  | Dennis | 2023-12-24 | update_preimage  | 2               |
-| 7  | Dennis | 2023-12-29 | update_postimage | 2               |
-| 5  | Emily  | 2023-12-24 | update_preimage  | 2               |
-| 5  | Emily  | 2023-12-29 | update_postimage | 2               |
-| 6  | Carl   | 2023-12-24 | update_preimage  | 2               |
-| 6  | Carl   | 2023-12-29 | update_postimage | 2               |
-| 7  | Dennis | 2023-12-29 | delete           | 3               |`;
-
-// kernel/tests/cdf.rs `cdf_with_deletion_vector` (cdf-table-with-dv, 0..latest), as in src/query/changes.test.ts CDF_WITH_DV.
-const CDF_WITH_DV = `
-| value | _change_type | _commit_version |
-| 0 | insert | 0 |
-| 1 | insert | 0 |
-| 2 | insert | 0 |
-| 3 | insert | 0 |
-| 4 | insert | 0 |
-| 5 | insert | 0 |
-| 6 | insert | 0 |
-| 7 | insert | 0 |
-| 8 | insert | 0 |
-| 9 | insert | 0 |
-| 0 | delete | 1 |
-| 9 | delete | 1 |
-| 0 | insert | 2 |
-| 9 | insert | 2 |
-| 0 | delete | 3 |
-| 1 | delete | 3 |
-| 4 | delete | 3 |
-| 5 | delete | 3 |
-| 1 | insert | 4 |
-| 4 | insert | 4 |
-| 3 | delete | 5 |
-| 0 | insert | 5 |
-| 5 | insert | 5 |
-| 3 | insert | 6 |`;
+// Upstream expectations: delta-kernel-rs kernel/tests/cdf.rs `basic_cdf` and `cdf_with_deletion_vector`.
 
 /** Checks the counts table (per version, per type, and totals), the chart and the grid against the expectation. */
 async function expectFeed(page: Page, expected: Map<number, Counts>, from: number, to: number) {

@@ -17,6 +17,7 @@ import { planChanges } from '../delta/changes.ts';
 import { NodeFsStore } from '../delta/storage/node-fs.ts';
 import { createNodeEngine, type SqlEngine } from '../query/engine.ts';
 import { main, type CliIO } from './main.ts';
+import { BASIC_CDF, CDF_WITH_DV } from '../../test/expected/kernel-cdf.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const BIN = join('bin', 'delta-explorer.mjs');
@@ -136,45 +137,15 @@ async function readParquet(bytes: Uint8Array): Promise<{ types: Record<string, s
   }
 }
 
-// Upstream expectations (delta-kernel-rs kernel/tests/cdf.rs `basic_cdf`, as in src/query/changes.test.ts),
-// without `_commit_timestamp` (kernel projects it out: file modification times change with each checkout).
-const BASIC_CDF = `
-| 1  | Steve  | 2023-12-22 | insert           | 0 |
-| 2  | Bob    | 2023-12-23 | insert           | 0 |
-| 3  | Dave   | 2023-12-23 | insert           | 0 |
-| 4  | Kate   | 2023-12-23 | insert           | 0 |
-| 5  | Emily  | 2023-12-24 | insert           | 0 |
-| 6  | Carl   | 2023-12-24 | insert           | 0 |
-| 7  | Dennis | 2023-12-24 | insert           | 0 |
-| 8  | Claire | 2023-12-25 | insert           | 0 |
-| 9  | Ada    | 2023-12-25 | insert           | 0 |
-| 10 | Borb   | 2023-12-25 | insert           | 0 |
-| 3  | Dave   | 2023-12-22 | update_postimage | 1 |
-| 3  | Dave   | 2023-12-23 | update_preimage  | 1 |
-| 4  | Kate   | 2023-12-22 | update_postimage | 1 |
-| 4  | Kate   | 2023-12-23 | update_preimage  | 1 |
-| 2  | Bob    | 2023-12-22 | update_postimage | 1 |
-| 2  | Bob    | 2023-12-23 | update_preimage  | 1 |
-| 7  | Dennis | 2023-12-24 | update_preimage  | 2 |
-| 7  | Dennis | 2023-12-29 | update_postimage | 2 |
-| 5  | Emily  | 2023-12-24 | update_preimage  | 2 |
-| 5  | Emily  | 2023-12-29 | update_postimage | 2 |
-| 6  | Carl   | 2023-12-24 | update_preimage  | 2 |
-| 6  | Carl   | 2023-12-29 | update_postimage | 2 |
-| 7  | Dennis | 2023-12-29 | delete           | 3 |`;
-
-// kernel/tests/cdf.rs `cdf_with_deletion_vector` (cdf-table-with-dv, 0..latest): value, _change_type, _commit_version.
-const CDF_WITH_DV = [
-  ...range(0, 9).map((v) => `${v} insert 0`),
-  '0 delete 1', '9 delete 1', '0 insert 2', '9 insert 2',
-  '0 delete 3', '1 delete 3', '4 delete 3', '5 delete 3',
-  '1 insert 4', '4 insert 4', '3 delete 5', '0 insert 5', '5 insert 5', '3 insert 6',
-];
-
+// Upstream expectations: delta-kernel-rs kernel/tests/cdf.rs `basic_cdf` and `cdf_with_deletion_vector`
+// (test/expected/kernel-cdf.ts), compared without `_commit_timestamp` (kernel projects it out: file
+// modification times change with each checkout).
+/** The rows of an expectation table (header row dropped), each as its cells joined by spaces, sorted. */
 const upstreamRows = (table: string) =>
   table
     .split('\n')
     .filter((l) => l.startsWith('|'))
+    .slice(1)
     .map((l) => l.slice(1, -1).split('|').map((c) => c.trim()).join(' '))
     .sort();
 
@@ -333,7 +304,7 @@ describe.concurrent('delta-explorer data commands', { timeout: 600_000 }, () => 
     it('cdf-table-with-dv from version 0 equals kernel cdf.rs cdf_with_deletion_vector (JSON Lines)', async ({ expect }) => {
       const objs = jsonl(await ok('changes', fixture('cdf-table-with-dv'), '--from', '0', '--format', 'jsonl'));
       expect(Object.keys(objs[0])).toEqual(['value', '_change_type', '_commit_version', '_commit_timestamp']);
-      expect(objs.map((o) => `${o.value} ${o._change_type} ${o._commit_version}`).sort()).toEqual([...CDF_WITH_DV].sort());
+      expect(objs.map((o) => `${o.value} ${o._change_type} ${o._commit_version}`).sort()).toEqual(upstreamRows(CDF_WITH_DV));
     });
 
     it('--to and timestamp bounds select versions (cdf-table-kernel)', async ({ expect }) => {
