@@ -71,6 +71,8 @@ export interface ReferenceState {
   protocol: any;
   metaData: any;
   paths: string[];
+  /** Distinct `partitionValues` of the active files (as sorted-key JSON). */
+  partitions: string[];
 }
 
 /** Naive forward replay of JSON commits 0..version (see file comment). */
@@ -113,6 +115,7 @@ export function referenceReplay(dir: string, version: number): ReferenceState {
     protocol,
     metaData,
     paths: [...files.values()].map((f) => f.path).sort(),
+    partitions: [...new Set([...files.values()].map((f) => JSON.stringify(Object.entries(f.partitionValues ?? {}).sort())))].sort(),
   };
 }
 
