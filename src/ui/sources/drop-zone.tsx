@@ -1,8 +1,10 @@
 /**
- * Where a local table comes in: drop a folder on the zone, or pick one with "Open folder" (a hidden
+ * Where a local table comes in: drop a folder on the zone, or pick one with "Open folder" (the File
+ * System Access API's `showDirectoryPicker` where the browser has it, else a hidden
  * `<input type="file" webkitdirectory>`). Reports the folder's files; does not open anything itself.
  */
 import { useRef, useState, type DragEvent } from 'react';
+import { filesFromDirectoryHandle } from '../../delta/storage/browser-files.ts';
 import type { ErrorInfo } from '../../workers/api.ts';
 import { captureDrop, picked, readDrop, type PickedFolder } from './folder-walk.ts';
 
@@ -42,6 +44,33 @@ export function DropZone({ onFolder, onError, compact, disabled }: DropZoneProps
       .finally(() => setReading(false));
   };
 
+  /** "Open folder…": the directory picker where there is one (no upload, no file list limit), else the input. */
+  const pickFolder = async () => {
+    const picker = (window as unknown as { showDirectoryPicker?: (o?: { mode?: string }) => Promise<FileSystemDirectoryHandle> }).showDirectoryPicker;
+    if (typeof picker !== 'function') {
+      input.current?.click();
+      return;
+    }
+    let handle: FileSystemDirectoryHandle;
+    try {
+      handle = await picker.call(window, { mode: 'read' });
+    } catch (err) {
+      if ((err as Error)?.name === 'AbortError') return; // the user closed the picker
+      input.current?.click(); // e.g. not allowed in this context: the input still works
+      return;
+    }
+    setReading(true);
+    try {
+      const files = await filesFromDirectoryHandle(handle);
+      if (files.length) onFolder({ label: handle.name, files });
+      else onError({ code: 'NOT_A_TABLE', message: 'The selected folder is empty.', hint: 'Pick the folder that holds _delta_log.' });
+    } catch (err) {
+      onError({ code: 'STORAGE_ERROR', message: `The folder could not be read: ${err instanceof Error ? err.message : String(err)}`, hint: 'Try dropping the folder instead.' });
+    } finally {
+      setReading(false);
+    }
+  };
+
   return (
     <div
       className={`drop-zone${compact ? ' compact' : ''}${over ? ' over' : ''}`}
@@ -57,7 +86,7 @@ export function DropZone({ onFolder, onError, compact, disabled }: DropZoneProps
       <p className="drop-text">
         {reading ? 'Reading the dropped folder…' : compact ? 'Drop another table folder here, or' : 'Drop a Delta table folder here (the folder that holds _delta_log), or'}
       </p>
-      <button type="button" className="primary" disabled={disabled} onClick={() => input.current?.click()} data-testid="open-folder">
+      <button type="button" className="primary" disabled={disabled} onClick={() => void pickFolder()} data-testid="open-folder">
         Open folder…
       </button>
       <input
