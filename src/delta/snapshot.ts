@@ -18,6 +18,7 @@ import { buildLogSegment, type CommitFile, type CompactionFile, type LogSegment 
 import { columnMappingMode, parsePartitionValues, parseSchema, partitionColumnInfo, type ColumnMappingMode, type PartitionColumn, type PartitionValue, type StructType } from './schema.ts';
 import { statsFromParsed, statsNumRecords, parseStats, type FileStats } from './stats.ts';
 import type { ObjectStore } from './storage/object-store.ts';
+import { mapLimit } from './concurrency.ts';
 
 /** A phase of snapshot loading, for progress bars. */
 export type LoadPhase = 'listing' | 'commits' | 'checkpoint' | 'replay';
@@ -287,19 +288,7 @@ export function safeDecode(path: string): string {
   }
 }
 
-/** Runs `fn` over `items` with at most `limit` in flight; results in input order. */
-export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i], i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
+export { mapLimit };
 
 /** Reads and parses one commit or compaction file. */
 export async function readDelta(store: ObjectStore, file: CommitFile | CompactionFile, signal?: AbortSignal): Promise<ActionSet> {

@@ -14,6 +14,7 @@ import type { ObjectMeta, ObjectStore } from '../storage/object-store.ts';
 import { fileActionsFromArrow, validAt, type ArrowData } from './checkpoint-columns.ts';
 import { parseJsonLog } from './commit-reader.ts';
 import { LOG_DIR, type CheckpointFiles } from './listing.ts';
+import { mapLimit } from '../concurrency.ts';
 
 /** Which optional parts of a checkpoint to read. */
 export interface CheckpointReadOptions {
@@ -322,11 +323,11 @@ export async function readCheckpoint(
   };
   // Parts and sidecars are read a few at a time: reads overlap, and only a few files' decoded
   // batches are in memory at once.
-  const sets = (await limited(checkpoint.parts, PART_CONCURRENCY, (p, i) => readPart(p, checkpoint.parts.length > 1 ? `Part ${i + 1}` : 'File'))).flat();
+  const sets = (await mapLimit(checkpoint.parts, PART_CONCURRENCY, (p, i) => readPart(p, checkpoint.parts.length > 1 ? `Part ${i + 1}` : 'File'))).flat();
   const sidecars = sets.flatMap((s) => s.sidecars);
   if (sidecars.length) {
     total += sidecars.length;
-    const sidecarSets = await limited(sidecars, PART_CONCURRENCY, (s) =>
+    const sidecarSets = await mapLimit(sidecars, PART_CONCURRENCY, (s) =>
       readPart({ path: sidecarPath(s.path), sizeBytes: s.sizeInBytes, lastModifiedMs: s.modificationTime }, 'Sidecar'),
     );
     sets.push(...sidecarSets.flat());
@@ -337,19 +338,6 @@ export async function readCheckpoint(
 /** How many checkpoint parts / sidecars are read at once. */
 const PART_CONCURRENCY = 3;
 
-/** Runs `fn` over `items` with at most `limit` in flight; results in input order. */
-async function limited<T, R>(items: T[], limit: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i], i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
 
 /**
  * Decodes one parquet checkpoint part or sidecar as a stream of record batches (see
