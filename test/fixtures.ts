@@ -8,6 +8,7 @@
 import { readdirSync, readFileSync, existsSync, mkdtempSync, cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
+import { DeltaError } from '../src/delta/errors.ts';
 
 export const FIXTURES = join(import.meta.dirname, 'fixtures', 'tables');
 
@@ -128,4 +129,25 @@ export function readCrc(dir: string, version: number): any | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Path of commit `v` of the table in `dir`. */
+export const commitPath = (dir: string, v: number) => join(dir, '_delta_log', `${String(v).padStart(20, '0')}.json`);
+
+/** The actions of commit `v` of the table in `dir`, parsed line by line. */
+export const logLines = (dir: string, v: number): any[] =>
+  readFileSync(commitPath(dir, v), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l));
+
+/** The DeltaError a promise rejects with; fails when it resolves or rejects with anything else. */
+export async function thrown(p: Promise<unknown>): Promise<DeltaError> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof DeltaError) return e;
+    throw new Error(`expected a DeltaError, got ${(e as Error)?.stack ?? e}`);
+  }
+  throw new Error('expected a DeltaError, nothing was thrown');
 }

@@ -22,7 +22,7 @@ import { loadHistory } from './history.ts';
 import { parquetWasm } from './parquet.ts';
 import { NodeFsStore } from './storage/node-fs.ts';
 import type { ObjectStore } from './storage/object-store.ts';
-import { copyFixture, fixture } from '../../test/fixtures.ts';
+import { copyFixture, fixture, commitPath, logLines, thrown } from '../../test/fixtures.ts';
 import { CDF_WITH_DV, BASIC_CDF, NON_PARTITIONED, CDC_AND_DVS, TEN_INSERTS_V0, TEN_DELETES_V1, SIMPLE_V2, ID_HEADER, CM_NAME, CM_ID } from '../../test/expected/kernel-cdf.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -117,22 +117,6 @@ async function expectFeed(table: string, options: PlanChangesOptions, expected: 
   return plan;
 }
 
-async function thrown(p: Promise<unknown>): Promise<DeltaError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(DeltaError);
-    return e as DeltaError;
-  }
-  throw new Error('expected a DeltaError, nothing was thrown');
-}
-
-const commitPath = (dir: string, v: number) => join(dir, '_delta_log', `${String(v).padStart(20, '0')}.json`);
-const logLines = (dir: string, v: number) =>
-  readFileSync(commitPath(dir, v), 'utf8')
-    .split('\n')
-    .filter((l) => l.trim())
-    .map((l) => JSON.parse(l));
 
 // Upstream expectations (delta-kernel-rs kernel/tests/cdf.rs): test/expected/kernel-cdf.ts
 

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import * as arrow from 'apache-arrow';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DeltaError } from '../delta/errors.ts';
-import { copyFixture, fixture } from '../../test/fixtures.ts';
+import { copyFixture, fixture, commitPath, logLines, thrown } from '../../test/fixtures.ts';
 import { openSession, testEngine } from '../../test/query-helpers.ts';
 import { quoteIdent } from './engine.ts';
 import type { QuerySession } from './session.ts';
@@ -70,22 +70,6 @@ async function expectFeed(table: string, args: string, expected: string): Promis
   });
 }
 
-async function thrown(p: Promise<unknown>): Promise<DeltaError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(DeltaError);
-    return e as DeltaError;
-  }
-  throw new Error('expected a DeltaError, nothing was thrown');
-}
-
-const commitPath = (dir: string, v: number) => join(dir, '_delta_log', `${String(v).padStart(20, '0')}.json`);
-const logLines = (dir: string, v: number) =>
-  readFileSync(commitPath(dir, v), 'utf8')
-    .split('\n')
-    .filter((l) => l.trim())
-    .map((l) => JSON.parse(l));
 const writeCommit = (dir: string, v: number, actions: unknown[]) => writeFileSync(commitPath(dir, v), actions.map((a) => JSON.stringify(a)).join('\n') + '\n');
 
 async function withCopy<T>(name: string, fn: (dir: string) => Promise<T>): Promise<T> {
