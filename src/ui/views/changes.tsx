@@ -8,13 +8,13 @@
  * Recharts, apache-arrow and the grid load lazily with the first result. A range where the feed was
  * off shows `CDF_NOT_ENABLED` in place, with its hint and the versions involved.
  */
-import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
-import type { ChangesResult, ErrorInfo, HistoryRow, WorkerProgress } from '../../workers/api.ts';
+import { lazy, Suspense, useMemo } from 'react';
+import type { ChangesResult, ErrorInfo, HistoryRow } from '../../workers/api.ts';
 import { ProgressLine } from '../components/progress-line.tsx';
+import { useWorkerLoad } from '../components/use-worker-load.ts';
 import type { TextRows } from '../data/decode.ts';
 import { describeError } from '../errors.ts';
 import { formatCount, formatDuration, formatTimestamp, plural } from '../format.ts';
-import { errorInfoOf } from '../worker-client.ts';
 import './changes-compare.css';
 import type { ViewProps } from './view-props.ts';
 
@@ -57,37 +57,12 @@ interface Shown {
 export function ChangesView({ client, table, summary, history, param, setParam }: ViewProps) {
   const versions = useMemo(() => retainedVersions(history, summary.latestVersion), [history, summary.latestVersion]);
   const { from, to } = changeRange(versions, summary.version, param('from'), param('to'));
-  const [shown, setShown] = useState<Shown | null>(null);
-  const [error, setError] = useState<ErrorInfo | null>(null);
-  const [progress, setProgress] = useState<WorkerProgress | null>(null);
-  const [busy, setBusy] = useState<AbortController | null>(null);
-
-  useEffect(() => {
-    const controller = new AbortController();
-    setBusy(controller);
-    setError(null);
-    setProgress(null);
-    let live = true;
-    (async () => {
-      try {
-        const r = await client.changes(table.tableId, { from, to }, { maxRows: GRID_ROWS }, { signal: controller.signal, onProgress: (p) => live && setProgress(p) });
-        const { decodeRows } = await import('../data/decode.ts');
-        const rows = decodeRows(r.ipc);
-        if (!live) return;
-        const { ipc: _bytes, ...meta } = r;
-        setShown({ meta, rows });
-      } catch (e) {
-        if (!live) return;
-        setShown(null);
-        setError(errorInfoOf(e));
-      } finally {
-        if (live) setBusy(null);
-      }
-    })();
-    return () => {
-      live = false;
-      controller.abort();
-    };
+  const { value: shown, error, progress, busy } = useWorkerLoad<Shown>(async (signal, onProgress) => {
+    const r = await client.changes(table.tableId, { from, to }, { maxRows: GRID_ROWS }, { signal, onProgress });
+    const { decodeRows } = await import('../data/decode.ts');
+    const rows = decodeRows(r.ipc);
+    const { ipc: _bytes, ...meta } = r;
+    return { meta, rows };
   }, [client, table.tableId, from, to]);
 
   // Versions offered: the retained ones, plus the range itself (a URL may name one outside them).

@@ -5,12 +5,12 @@
  * paths), the record delta, schema changes (columns matched by column mapping identity when
  * present), property changes and protocol changes. Every table-provided string is rendered as text.
  */
-import { useEffect, useMemo, useState, type ReactNode } from 'react';
-import type { CompareFiles, CompareResult, ErrorInfo, ProtocolInfo, CompareColumnChange, WorkerProgress } from '../../workers/api.ts';
+import { useMemo, type ReactNode } from 'react';
+import type { CompareFiles, CompareResult, ErrorInfo, ProtocolInfo, CompareColumnChange } from '../../workers/api.ts';
 import { ProgressLine } from '../components/progress-line.tsx';
+import { useWorkerLoad } from '../components/use-worker-load.ts';
 import { describeError } from '../errors.ts';
 import { formatBytes, formatCount, plural } from '../format.ts';
-import { errorInfoOf } from '../worker-client.ts';
 import { retainedVersions } from './changes.tsx';
 import './changes-compare.css';
 import type { ViewProps } from './view-props.ts';
@@ -26,33 +26,10 @@ export function CompareView({ client, table, summary, history, onTravel, param, 
   const versions = useMemo(() => retainedVersions(history, summary.latestVersion), [history, summary.latestVersion]);
   const a = compareBase(versions, summary.version, param('compare'));
   const b = summary.version;
-  const [result, setResult] = useState<CompareResult | null>(null);
-  const [error, setError] = useState<ErrorInfo | null>(null);
-  const [progress, setProgress] = useState<WorkerProgress | null>(null);
-  const [busy, setBusy] = useState<AbortController | null>(null);
-
-  useEffect(() => {
-    const controller = new AbortController();
-    let live = true;
-    setBusy(controller);
-    setError(null);
-    setProgress(null);
-    client
-      .compare(table.tableId, a, b, { signal: controller.signal, onProgress: (p) => live && setProgress(p) })
-      .then(
-        (r) => live && setResult(r),
-        (e: unknown) => {
-          if (!live) return;
-          setResult(null);
-          setError(errorInfoOf(e));
-        },
-      )
-      .finally(() => live && setBusy(null));
-    return () => {
-      live = false;
-      controller.abort();
-    };
-  }, [client, table.tableId, a, b]);
+  const { value: result, error, progress, busy } = useWorkerLoad<CompareResult>(
+    (signal, onProgress) => client.compare(table.tableId, a, b, { signal, onProgress }),
+    [client, table.tableId, a, b],
+  );
 
   const options = useMemo(() => [...new Set([...versions, a])].sort((x, y) => x - y), [versions, a]);
   const r = result && result.versionA === a && result.versionB === b ? result : null;
