@@ -119,6 +119,18 @@ describe('HttpStore', () => {
     expect(gets.every((v) => v > 10)).toBe(true);
   });
 
+  it('a probed listing is reused while a table opens (snapshot, then history)', async () => {
+    const t = new DeltaTable(new HttpStore(`${base}/plain/simple_table`));
+    requests.length = 0;
+    await t.snapshot();
+    const heads = () => requests.filter((r) => r.method === 'HEAD' && /\d{20}\.json$/.test(r.url)).length;
+    const first = heads();
+    expect(first).toBeGreaterThan(0);
+    await t.history();
+    await t.snapshot();
+    expect(heads()).toBe(first);
+  });
+
   it('ranged reads ask for exactly the range', async () => {
     const store = new HttpStore(`${base}/plain/simple_table`);
     const whole = await store.get('_delta_log/00000000000000000000.json');

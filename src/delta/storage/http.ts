@@ -26,6 +26,9 @@ export interface HttpStoreOptions {
 
 const pad = (v: number) => String(v).padStart(20, '0');
 
+/** How long a probed listing is reused, ms (long enough for one open; short enough to see new commits). */
+export const PROBE_REUSE_MS = 5_000;
+
 /** Removes query strings and credentials from a URL for messages (never show signatures). */
 export function redactUrl(url: string): string {
   try {
@@ -46,6 +49,8 @@ export class HttpStore implements ObjectStore {
   private readonly base: string;
   private readonly doFetch: typeof fetch;
   private s3Listing: boolean | undefined;
+  /** Recent probe results by `startAfter`: opening a table lists the log several times in a row. */
+  private readonly probes = new Map<string, { atMs: number; result: Promise<ObjectMeta[]> }>();
 
   constructor(baseUrl: string, private readonly options: HttpStoreOptions = {}) {
     this.base = baseUrl.replace(/\/+$/, '');
@@ -133,7 +138,7 @@ export class HttpStore implements ObjectStore {
       this.s3Listing = true;
     } else {
       this.s3Listing = false;
-      all = await this.probeLog(prefix, options);
+      all = await this.cachedProbe(prefix, options);
     }
     return all
       .filter((m) => m.path.startsWith(prefix))
@@ -167,6 +172,20 @@ export class HttpStore implements ObjectStore {
       token = xmlText(text, 'IsTruncated') === 'true' ? xmlText(text, 'NextContinuationToken') : undefined;
     } while (token);
     return out;
+  }
+
+  /**
+   * {@link probeLog}, reusing a probe made less than {@link PROBE_REUSE_MS} ago with the same
+   * `startAfter` (a snapshot, its history and the timestamp lookup each list the log).
+   */
+  private cachedProbe(prefix: string, options: ListOptions): Promise<ObjectMeta[]> {
+    const key = `${prefix}\u0000${options.startAfter ?? ''}`;
+    const hit = this.probes.get(key);
+    if (hit && Date.now() - hit.atMs < PROBE_REUSE_MS) return hit.result;
+    const result = this.probeLog(prefix, options);
+    this.probes.set(key, { atMs: Date.now(), result });
+    result.catch(() => this.probes.delete(key));
+    return result;
   }
 
   /** Emulates a listing of `_delta_log/` by `_last_checkpoint` and parallel HEAD probes of commits. */
