@@ -177,6 +177,8 @@ export class Snapshot {
     readonly commitInfos: Map<number, CommitInfo>,
     /** Reader features the table needs that this reader lacks (empty when fully readable). */
     readonly readSupportProblems: string[],
+    /** The log file the snapshot's `protocol` action was read from, when known (named in errors). */
+    readonly protocolPath?: string,
   ) {}
 
   /**
@@ -266,7 +268,7 @@ export class Snapshot {
 
   /** Throws `UNSUPPORTED_READER_FEATURE` when data of this snapshot cannot be read correctly. */
   assertReadable(): void {
-    checkReadSupport(this.protocol, { version: this.version });
+    checkReadSupport(this.protocol, { version: this.version, path: this.protocolPath });
   }
 }
 
@@ -394,7 +396,10 @@ export async function snapshotFromSegment(store: ObjectStore, segment: LogSegmen
     if (ci && f.version !== undefined && !('endVersion' in f)) commitInfos.set(f.version, ci);
   });
 
-  const nonFile = (s: ActionSet) => {
+  // The file the protocol in force came from, for errors that name it.
+  let protocolPath: string | undefined;
+  const nonFile = (s: ActionSet, path: string | undefined) => {
+    if (!protocol && s.protocol) protocolPath = path;
     protocol ??= s.protocol;
     metadata ??= s.metaData;
     for (const t of s.txns) if (!txns.has(t.appId)) txns.set(t.appId, t);
@@ -404,18 +409,24 @@ export async function snapshotFromSegment(store: ObjectStore, segment: LogSegmen
       if (!d.removed) domains.set(d.domain, d);
     }
   };
-  for (const s of newestFirst) nonFile(s);
-  for (const s of checkpointSets) nonFile(s);
+  // A multi-part checkpoint's rows are spread over its parts: only a one-file checkpoint (classic,
+  // or a V2 top-level file, which holds protocol and metaData) names the file for sure.
+  const checkpointPath = segment.checkpoint?.parts.length === 1 ? segment.checkpoint.parts[0].path : undefined;
+  newestFirst.forEach((s, i) => nonFile(s, segment.deltas[segment.deltas.length - 1 - i]?.path));
+  for (const s of checkpointSets) nonFile(s, checkpointPath);
 
   if (!protocol || !metadata) {
+    const files = [segment.checkpoint?.parts[0]?.path ?? segment.deltas[0]?.path, segment.deltas[segment.deltas.length - 1]?.path].filter(
+      (p, i, all): p is string => !!p && all.indexOf(p) === i,
+    );
     throw new DeltaError(
       'INVALID_LOG',
-      `The log has no ${!protocol ? 'protocol' : 'metaData'} action at or before version ${segment.version}.`,
+      `The log has no ${!protocol ? 'protocol' : 'metaData'} action at or before version ${segment.version} (log files read: ${files.join(' to ')}).`,
       { version: segment.version, path: segment.deltas[0]?.path ?? segment.checkpoint?.parts[0]?.path, hint: 'The table log is incomplete or was not written by a Delta writer.' },
     );
   }
   const problems = readerFeatureProblems(protocol);
-  if (problems.length && !options.allowUnsupported) checkReadSupport(protocol, { version: segment.version });
+  if (problems.length && !options.allowUnsupported) checkReadSupport(protocol, { version: segment.version, path: protocolPath });
 
   // File actions. `seen` holds the key of every file action newer than the log file at hand; one
   // `add` to it both records a key and tells whether it was there already.
@@ -483,6 +494,7 @@ export async function snapshotFromSegment(store: ObjectStore, segment: LogSegmen
     segment,
     commitInfos,
     problems,
+    protocolPath,
   );
 }
 

@@ -35,7 +35,8 @@ import type { ObjectStore } from '../delta/storage/object-store.ts';
 import { DeltaTable } from '../delta/table.ts';
 import { buildChangesSql, changeRangeOptions, readChanges, summarizeChanges, type ChangeRange, type ChangeVersionSummary } from './changes.ts';
 import { quoteIdent, quoteString, withEngineLock, type SqlEngine } from './engine.ts';
-import { buildScanSql, FileRegistry, nextId, planScan, type FileAccess, type ScanOptions, type ScanPlan } from './scan.ts';
+import { NamingFileRegistry } from './file-errors.ts';
+import { buildScanSql, nextId, planScan, type FileAccess, type ScanOptions, type ScanPlan } from './scan.ts';
 import { analyzeSimpleQuery, isKeyword, tokenize, type Token } from './sql-text.ts';
 import { canonicalValue, castCanonical } from './types.ts';
 import { decodeVariantColumns } from './variant.ts';
@@ -102,7 +103,7 @@ let sessionCounter = 0;
 export class QuerySession {
   /** The DuckDB schema holding this session's views (`t`, `"t@v3"`, …) and helper tables. */
   readonly schemaName: string;
-  private readonly registry: FileRegistry;
+  private readonly registry: NamingFileRegistry;
   private readonly snapshots = new Map<number, Snapshot>();
   private readonly views = new Map<string, ViewState>();
   private readonly metaDone = new Set<string>();
@@ -126,7 +127,7 @@ export class QuerySession {
   ) {
     const id = ++sessionCounter;
     this.schemaName = `dx_s${id}`;
-    this.registry = new FileRegistry(engine, table.store, `dx${id}`, options.fileAccess ?? 'buffer', options.concurrency ?? 8);
+    this.registry = new NamingFileRegistry(engine, table.store, `dx${id}`, options.fileAccess ?? 'buffer', options.concurrency ?? 8);
     this.snapshots.set(snapshot.version, snapshot);
   }
 
@@ -179,7 +180,7 @@ export class QuerySession {
       await this.engine.query(`SET search_path = ${quoteString(`${this.schemaName},main`)}`);
       const result = await this.engine.query(sql);
       return decodeVariantColumns(result);
-    });
+    }).catch(this.nameFile);
   }
 
   /**
@@ -209,7 +210,7 @@ export class QuerySession {
       } finally {
         await this.dropTables(built.helperTables);
       }
-    });
+    }).catch(this.nameFile);
   }
 
   /**
@@ -229,7 +230,7 @@ export class QuerySession {
       const plan = await this.planChanges(range, options.signal);
       this.lastChangePlans = [plan];
       return readChanges(plan, this.sqlContext(options.signal));
-    });
+    }).catch(this.nameFile);
   }
 
   /**
@@ -243,7 +244,7 @@ export class QuerySession {
       const plan = await this.planChanges(range, options.signal);
       this.lastChangePlans = [plan];
       return summarizeChanges(plan, this.sqlContext(options.signal));
-    });
+    }).catch(this.nameFile);
   }
 
   /** Plans a change feed range on this table (history reused for timestamp bounds). */
@@ -269,6 +270,11 @@ export class QuerySession {
     }
     return s;
   }
+
+  /** Rethrows an error with the data file and version named where DuckDB named only its registered file. */
+  private readonly nameFile = (e: unknown): never => {
+    throw this.registry.explain(e);
+  };
 
   /** Drops the session's views, helper tables and registered files. Idempotent. */
   async close(): Promise<void> {

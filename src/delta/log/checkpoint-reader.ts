@@ -316,7 +316,7 @@ export async function readCheckpoint(
       throw e;
     }
     const sets = isJson
-      ? [parseJsonLog(source as Uint8Array, { path: meta.path, version })]
+      ? [parseJsonCheckpoint(source as Uint8Array, { path: meta.path, version })]
       : await decodeParquetCheckpointParts(source, { path: meta.path, version }, options);
     options.onProgress?.(++done, total);
     return sets;
@@ -333,6 +333,28 @@ export async function readCheckpoint(
     sets.push(...sidecarSets.flat());
   }
   return sets;
+}
+
+/**
+ * Parses a JSON (V2) checkpoint file: NDJSON like a commit, but a line that cannot be read is a
+ * damaged checkpoint, reported as such.
+ *
+ * @throws DeltaError `CORRUPT_CHECKPOINT` naming the file, version and line.
+ */
+export function parseJsonCheckpoint(bytes: Uint8Array, ctx: { path: string; version: number }): ActionSet {
+  try {
+    return parseJsonLog(bytes, ctx);
+  } catch (e) {
+    if (e instanceof DeltaError && e.code === 'CORRUPT_COMMIT') {
+      throw new DeltaError('CORRUPT_CHECKPOINT', `Cannot decode checkpoint file ${e.message}`, {
+        path: ctx.path,
+        version: ctx.version,
+        cause: e,
+        hint: 'The checkpoint is damaged. Delete it (the commits it summarises are used instead) or open a later version.',
+      });
+    }
+    throw e;
+  }
 }
 
 /** How many checkpoint parts / sidecars are read at once. */
