@@ -44,7 +44,13 @@ export type DeltaErrorCode =
   /** A query failed in the data plane. */
   | 'QUERY_ERROR'
   /** A Change Data Feed range spans a schema change the feed cannot be read across. */
-  | 'CDF_INCOMPATIBLE_SCHEMA';
+  | 'CDF_INCOMPATIBLE_SCHEMA'
+  /** The store does not know the access key, or the secret does not match it (S3 `InvalidAccessKeyId`, `SignatureDoesNotMatch`; HTTP 401). */
+  | 'WRONG_CREDENTIALS'
+  /** The browser blocked a cross-origin request: the server sent no (or no matching) CORS headers. */
+  | 'CORS_REFUSED'
+  /** A presigned URL, temporary credentials or a share link have expired. */
+  | 'EXPIRED';
 
 /** Where and why: the extra facts a {@link DeltaError} carries. */
 export interface DeltaErrorDetails {

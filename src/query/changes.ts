@@ -129,7 +129,7 @@ export async function buildChangesSql(plan: ChangePlan, ctx: ScanSqlContext): Pr
   // Register every file (cdc files labelled as such for FILE_NOT_FOUND), in plan order.
   const paths = reads.map((r) => storePath(r.storePath, ctx.store));
   const names = await ctx.registry.ensureFiles(
-    reads.map((r, k) => ({ path: paths[k], version: r.version, what: r.source === 'cdc' ? 'Change data file' : 'Data file' })),
+    reads.map((r, k) => ({ path: paths[k], version: r.version, what: r.source === 'cdc' ? 'Change data file' : 'Data file', sizeBytes: r.sizeBytes })),
     ctx.signal,
   );
   throwIfAborted(ctx.signal);

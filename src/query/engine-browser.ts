@@ -1,10 +1,10 @@
 /**
- * Browser entry point of the SQL engine: the Vite `?url` imports of the DuckDB-WASM `eh` bundle
- * (wasm module and worker script), kept out of `engine.ts` so Node never sees a `?url` import.
- * Only the URLs are imported here; the 18 MB module is fetched when {@link openBrowserEngine} runs.
+ * Browser entry point of the SQL engine: the Vite `?url` import of the DuckDB-WASM `eh` wasm module
+ * and DuckDB's worker script wrapped with sized HTTP reads (`duckdb-sized.worker.ts`: ranged reads of
+ * URLs presigned for GET, no `HEAD`), kept out of `engine.ts` so Node never sees a Vite-only import.
+ * Only URLs are resolved here; the 18 MB module is fetched when {@link openBrowserEngine} runs.
  */
 import wasmUrl from '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm?url';
-import workerUrl from '@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js?url';
 import { createBrowserEngine, type SqlEngine } from './engine.ts';
 
 /**
@@ -12,5 +12,9 @@ import { createBrowserEngine, type SqlEngine } from './engine.ts';
  * @throws DeltaError `QUERY_ERROR` when the worker or the wasm module cannot be loaded.
  */
 export function openBrowserEngine(): Promise<SqlEngine> {
-  return createBrowserEngine({ wasmUrl, workerUrl });
+  return createBrowserEngine({
+    wasmUrl,
+    createWorker: () => new Worker(new URL('./duckdb-sized.worker.ts', import.meta.url), { type: 'module' }),
+    sizedUrls: true,
+  });
 }

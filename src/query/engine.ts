@@ -19,6 +19,7 @@
  */
 import * as arrow from 'apache-arrow';
 import { DeltaError } from '../delta/errors.ts';
+import { withSizeFragment } from './sized-http.ts';
 
 /** The DuckDB-WASM package version this module was written and tested against. */
 export const DUCKDB_WASM_VERSION = '1.28.0';
@@ -31,6 +32,11 @@ export interface SqlEngineCapabilities {
   fileHandles: boolean;
   /** `registerUrl` works (HTTP(S) with ranged reads). */
   urls: boolean;
+  /**
+   * `registerUrl` with a size reads by range without a `HEAD` request (see `sized-http.ts`), so URLs
+   * presigned for `GET` only work. False: DuckDB sends `HEAD` first and, refused, reads whole files.
+   */
+  sizedUrls?: boolean;
 }
 
 /**
@@ -50,8 +56,11 @@ export interface SqlEngine {
   registerBuffer(name: string, bytes: Uint8Array): Promise<void>;
   /** Makes a browser `File`/`Blob` readable as `name`, read lazily by range. Browser only. */
   registerFile(name: string, file: Blob): Promise<void>;
-  /** Makes an HTTP(S) URL readable as `name`, read with HEAD then ranged GETs. */
-  registerUrl(name: string, url: string): Promise<void>;
+  /**
+   * Makes an HTTP(S) URL readable as `name`, read with ranged GETs. With `sizeBytes` (the size the
+   * Delta log states) and `capabilities.sizedUrls`, no `HEAD` is sent; otherwise DuckDB sends one first.
+   */
+  registerUrl(name: string, url: string, sizeBytes?: number): Promise<void>;
   /** Makes a local file (absolute path) readable as `name`, read lazily. Node only. */
   registerLocalPath(name: string, absPath: string): Promise<void>;
   /** Creates (or appends to) table `name` (optionally `schema.name`) from an Arrow table. */
@@ -236,8 +245,12 @@ export async function createNodeEngine(): Promise<SqlEngine> {
 export interface BrowserEngineUrls {
   /** `duckdb-eh.wasm` (or `duckdb-mvp.wasm` with the mvp worker). */
   wasmUrl: string;
-  /** `duckdb-browser-eh.worker.js` (or the mvp worker). */
-  workerUrl: string;
+  /** `duckdb-browser-eh.worker.js` (or the mvp worker); used when `createWorker` is not given. */
+  workerUrl?: string;
+  /** Starts DuckDB's worker (e.g. `duckdb-sized.worker.ts`, DuckDB's script with sized HTTP reads). */
+  createWorker?: () => Worker;
+  /** The worker answers `HEAD` of size-tagged URLs itself (see `sized-http.ts`). */
+  sizedUrls?: boolean;
 }
 
 /** Minimal shape of `AsyncDuckDB` that we use. */
@@ -267,7 +280,7 @@ export async function createBrowserEngine(urls: BrowserEngineUrls): Promise<SqlE
   let connId: number;
   try {
     const duck = await import('@duckdb/duckdb-wasm');
-    const worker = new Worker(urls.workerUrl);
+    const worker = urls.createWorker ? urls.createWorker() : new Worker(urls.workerUrl!);
     db = new duck.AsyncDuckDB(new duck.VoidLogger(), worker) as unknown as AsyncBindings;
     await db.instantiate(urls.wasmUrl, null);
     await db.open(OPEN_CONFIG);
@@ -290,14 +303,15 @@ export async function createBrowserEngine(urls: BrowserEngineUrls): Promise<SqlE
   };
   return {
     kind: 'browser',
-    capabilities: { localPaths: false, fileHandles: true, urls: true },
+    capabilities: { localPaths: false, fileHandles: true, urls: true, sizedUrls: !!urls.sizedUrls },
     query: (sql) => wrap(async () => decode(await db.runQuery(connId, sql)), sql),
     // The worker takes ownership of transferred buffers; give it a copy so callers keep theirs.
     registerBuffer: (name, bytes) => wrap(() => db.registerFileBuffer(name, bytes.slice())),
     // directIO=false: reads go through DuckDB-WASM's bounded page buffer. With true, every small
     // Parquet read became its own FileReaderSync call: 1.5 s instead of 20 ms for 9 tiny files.
     registerFile: (name, file) => wrap(() => db.registerFileHandle(name, file, PROTOCOL.BROWSER_FILEREADER, false)),
-    registerUrl: (name, url) => wrap(() => db.registerFileURL(name, url, PROTOCOL.HTTP, false)),
+    registerUrl: (name, url, sizeBytes) =>
+      wrap(() => db.registerFileURL(name, urls.sizedUrls && sizeBytes !== undefined ? withSizeFragment(url, sizeBytes) : url, PROTOCOL.HTTP, false)),
     async registerLocalPath() {
       throw new DeltaError('QUERY_ERROR', 'registerLocalPath is only available in Node.');
     },

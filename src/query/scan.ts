@@ -8,8 +8,9 @@
  *   included, and renamed to logical names. Files written by an id-mode writer that relies on Parquet
  *   field ids alone (no physical names) are NOT supported: DuckDB 0.9.1 has no field-id mapping.
  * - "Partition Value Serialization": partition columns come from `add.partitionValues` (typed per the
- *   schema, nulls included), never from `key=value/` folders (`hive_partitioning=false`), and a copy
- *   of the partition column inside the file (materialized partition columns) is ignored.
+ *   schema, nulls included; constants in the SQL, one `read_parquet` per distinct value), never from
+ *   `key=value/` folders (`hive_partitioning=false`), and a copy of the partition column inside the
+ *   file (materialized partition columns) is ignored.
  * - "Deletion Vectors": rows whose `file_row_number` is in the file's DV (inline or on disk) are
  *   removed with an anti-join against a small table of (file, row index).
  * - Schema evolution: a column missing from a file (added later) reads as NULL; "Type Widening": a
@@ -588,13 +589,13 @@ export class FileRegistry {
    * registered once (the first entry names it).
    * @throws DeltaError `FILE_NOT_FOUND` naming the file, its kind and version; store errors; `CANCELLED`.
    */
-  async ensureFiles(files: { path: string; version: number; what?: string }[], signal?: AbortSignal): Promise<Map<string, string>> {
-    const todo = new Map<string, { version: number; what?: string }>();
+  async ensureFiles(files: { path: string; version: number; what?: string; sizeBytes?: number | null }[], signal?: AbortSignal): Promise<Map<string, string>> {
+    const todo = new Map<string, { version: number; what?: string; sizeBytes?: number | null }>();
     for (const f of files) if (!this.names.has(f.path) && !todo.has(f.path)) todo.set(f.path, f);
     await mapLimit([...todo], this.concurrency, async ([path, f]) => {
       throwIfAborted(signal);
       const name = `${this.prefix}_${++this.counter}.parquet`;
-      await this.register(path, name, f.version, signal, f.what);
+      await this.register(path, name, f.version, signal, f.what, f.sizeBytes ?? undefined);
       this.names.set(path, name);
     });
     const out = new Map<string, string>();
@@ -602,7 +603,7 @@ export class FileRegistry {
     return out;
   }
 
-  private async register(path: string, name: string, version: number, signal?: AbortSignal, what = 'Data file'): Promise<void> {
+  private async register(path: string, name: string, version: number, signal?: AbortSignal, what = 'Data file', sizeBytes?: number): Promise<void> {
     const notFound = (e: unknown): never => {
       if (e instanceof DeltaError && e.code === 'FILE_NOT_FOUND') {
         throw new DeltaError('FILE_NOT_FOUND', `${what} ${path} of table version ${version} not found.`, {
@@ -624,8 +625,15 @@ export class FileRegistry {
       }
       const url = await this.store.url?.(path);
       if (url && /^https?:\/\//i.test(url) && this.engine.capabilities.urls) {
-        await this.engine.registerUrl(name, url);
-        return;
+        // With the size from the log, DuckDB reads by range without a HEAD (which presigned URLs refuse).
+        if (sizeBytes !== undefined && this.engine.capabilities.sizedUrls) {
+          await this.engine.registerUrl(name, url, sizeBytes);
+          return;
+        }
+        if (!this.store.capabilities.getOnlyUrls) {
+          await this.engine.registerUrl(name, url);
+          return;
+        }
       }
       if (url && (url.startsWith('/') || /^[A-Za-z]:[\\/]/.test(url)) && this.engine.capabilities.localPaths) {
         await this.store.head(path, signal).catch(notFound);
@@ -659,6 +667,12 @@ export interface ScanSqlContext {
   signal?: AbortSignal;
   /** Parallel DV loads (default 8). */
   concurrency?: number;
+  /**
+   * Most `read_parquet` branches with partition values written as constants (default
+   * {@link MAX_CONSTANT_BRANCHES}); beyond it, or with 0, partition values are joined per row from
+   * a helper table (same rows, slower).
+   */
+  maxConstantBranches?: number;
 }
 
 /** SQL for a plan plus the helper tables it needs. */
@@ -674,7 +688,13 @@ type SchemaRow = string;
 
 /**
  * Registers the plan's files (and DVs) with the engine and returns SQL that reads them as the
- * table's logical rows. Files with the same Parquet schema are read by one `read_parquet` call.
+ * table's logical rows: a UNION ALL with one `read_parquet` call per group of files with the same
+ * Parquet schema and, when partition columns are selected, the same partition values, which the
+ * branch selects as typed constants (DuckDB folds filters on them and never joins per row). With
+ * more than {@link ScanSqlContext.maxConstantBranches} such groups, or a partition value longer than
+ * {@link MAX_CONSTANT_CHARS}, files are grouped by schema only and partition values are joined
+ * from a helper table by file name. Rows of files with deletion vectors are removed with an anti
+ * join on (file name, `file_row_number`).
  *
  * @throws DeltaError `FILE_NOT_FOUND` (data file or DV file, named), `CORRUPT_DELETION_VECTOR`,
  *   `QUERY_ERROR` (a file DuckDB cannot read), `CANCELLED`.
@@ -687,9 +707,8 @@ export async function buildScanSql(plan: ScanPlan, ctx: ScanSqlContext): Promise
     const sel = cols.length ? cols.map((c) => `${nullOf(c.field.type)} AS ${quoteIdent(c.name)}`).join(', ') : 'NULL AS __row';
     return { sql: `SELECT ${sel} WHERE false`, helperTables };
   }
-  const names = await ctx.registry.ensure(
-    plan.files.map((f) => f.path),
-    plan.version,
+  const names = await ctx.registry.ensureFiles(
+    plan.files.map((f) => ({ path: f.path, version: plan.version, sizeBytes: f.sizeBytes })),
     ctx.signal,
   );
   throwIfAborted(ctx.signal);
@@ -719,10 +738,18 @@ export async function buildScanSql(plan: ScanPlan, ctx: ScanSqlContext): Promise
     helperTables.push(dvTable);
   }
 
-  // Partition values of the chosen files, typed.
+  // Group files by physical schema, then (with partition columns selected) by partition values.
   const partCols = cols.filter((c) => c.partition);
+  const byName = new Map(plan.files.map((f) => [names.get(f.path)!, f]));
+  const groups = (await groupByPhysicalSchema(engine, [...byName.keys()])).map((g) => g.map((n) => byName.get(n)!));
+  const branches = groups.map((files) => (partCols.length ? groupByPartitionValues(files, partCols) : [files]));
+  const constants =
+    branches.reduce((s, b) => s + b.length, 0) <= (ctx.maxConstantBranches ?? MAX_CONSTANT_BRANCHES) &&
+    branches.every((b) => b.every((files) => partCols.every((c) => (canonicalValue(files[0].partitionValues[c.name] ?? null)?.length ?? 0) <= MAX_CONSTANT_CHARS)));
+
+  // Many distinct partition values: one helper table of typed values per file, joined per row.
   let filesTable: string | undefined;
-  if (partCols.length) {
+  if (partCols.length && !constants) {
     const raw: Record<string, arrow.Vector> = {
       __fname: arrow.vectorFromArray(plan.files.map((f) => names.get(f.path)!), new arrow.Utf8()),
     };
@@ -737,21 +764,72 @@ export async function buildScanSql(plan: ScanPlan, ctx: ScanSqlContext): Promise
     helperTables.push(filesTable);
   }
 
-  // Group files by physical schema.
-  const byName = new Map(plan.files.map((f) => [names.get(f.path)!, f]));
-  const groups = (await groupByPhysicalSchema(engine, [...byName.keys()])).map((g) => g.map((n) => byName.get(n)!));
-
   const selects: string[] = [];
-  for (const files of groups) {
-    const list = `[${files.map((f) => quoteString(names.get(f.path)!)).join(', ')}]`;
-    const hasDv = dvTable !== undefined && files.some((f) => f.deletionVector);
+  for (const [g, files] of groups.entries()) {
     const { exprs } = await logicalColumnSql(engine, names.get(files[0].path)!, cols, plan.mode, 'f');
-    let from = `read_parquet(${list}, hive_partitioning=false, filename=true${hasDv ? ', file_row_number=true' : ''}) AS d`;
-    if (filesTable) from += ` JOIN ${filesTable} AS f ON f.__fname = d.filename`;
-    if (hasDv) from += ` ANTI JOIN ${dvTable} AS x ON x.__fname = d.filename AND x.__row = d.file_row_number`;
-    selects.push(`SELECT ${exprs.length ? exprs.join(', ') : 'NULL AS __row'} FROM ${from}`);
+    for (const part of constants ? branches[g] : [files]) {
+      const list = `[${part.map((f) => quoteString(names.get(f.path)!)).join(', ')}]`;
+      const hasDv = dvTable !== undefined && part.some((f) => f.deletionVector);
+      const needName = hasDv || filesTable !== undefined;
+      let from = `read_parquet(${list}, hive_partitioning=false${needName ? ', filename=true' : ''}${hasDv ? ', file_row_number=true' : ''}) AS d`;
+      if (filesTable) from += ` JOIN ${filesTable} AS f ON f.__fname = d.filename`;
+      if (hasDv) from += ` ANTI JOIN ${dvTable} AS x ON x.__fname = d.filename AND x.__row = d.file_row_number`;
+      // Partition values as typed constants of this branch: DuckDB folds filters and casts on them.
+      const sel = constants ? cols.map((c, k) => (c.partition ? `${partitionLiteral(part[0].partitionValues[c.name] ?? null, c.field.type)} AS ${quoteIdent(c.name)}` : exprs[k])) : exprs;
+      selects.push(`SELECT ${sel.length ? sel.join(', ') : 'NULL AS __row'} FROM ${from}`);
+    }
   }
-  return { sql: selects.join('\nUNION ALL\n'), helperTables };
+  return { sql: unionAll(selects), helperTables };
+}
+
+/**
+ * Most `read_parquet` branches a scan's UNION ALL may have before partition values are joined
+ * from a helper table instead of written as constants. Each branch costs DuckDB a pipeline
+ * (about 1 ms of planning and start-up in DuckDB-WASM), and DuckDB-WASM 1.28 runs out of stack
+ * near 100 left-nested UNION ALL branches (hence also the balanced nesting of {@link unionAll}).
+ */
+export const MAX_CONSTANT_BRANCHES = 32;
+
+/**
+ * Longest partition value (characters of its canonical text) written into SQL as a constant; a
+ * longer one (values of megabytes are legal) makes the scan join the helper table instead, since
+ * DuckDB-WASM 1.28 fails on SQL literals of a few MB ("memory access out of bounds").
+ */
+export const MAX_CONSTANT_CHARS = 4096;
+
+/**
+ * Splits files (one physical schema) into runs with equal values of the partition columns `cols`
+ * (compared by canonical text, NULL distinct from every value), in order of first appearance.
+ */
+function groupByPartitionValues(files: PlannedFile[], cols: ScanColumn[]): PlannedFile[][] {
+  const out = new Map<string, PlannedFile[]>();
+  for (const f of files) {
+    const key = JSON.stringify(cols.map((c) => canonicalValue(f.partitionValues[c.name] ?? null)));
+    let g = out.get(key);
+    if (!g) out.set(key, (g = []));
+    g.push(f);
+  }
+  return [...out.values()];
+}
+
+/**
+ * A partition value as a SQL constant of its column's DuckDB type: the same {@link castCanonical}
+ * conversion the helper table applies, over a string literal (a typed NULL for null).
+ */
+export function partitionLiteral(v: PartitionValue, t: DataType): string {
+  const text = canonicalValue(v);
+  return text === null ? nullOf(t) : castCanonical(quoteString(text), t);
+}
+
+/**
+ * Combines SELECTs with UNION ALL, nested as a balanced tree (`(a UNION ALL b) UNION ALL (c UNION
+ * ALL d)`) so the plan's depth grows with log2 of the branch count. Empty input is not allowed.
+ */
+export function unionAll(selects: string[]): string {
+  if (selects.length === 1) return selects[0];
+  const mid = selects.length >> 1;
+  const side = (s: string[]) => (s.length === 1 ? `(${s[0]})` : `(${unionAll(s)})`);
+  return `${side(selects.slice(0, mid))}\nUNION ALL\n${side(selects.slice(mid))}`;
 }
 
 /**

@@ -87,6 +87,10 @@ export interface OpenedTable {
   root: string;
   /** Id of the opened folder (for {@link ExplorerApi.closeSource}, or to pick another table of it). */
   sourceId: string;
+  /** Where a remote table lives (no credentials); absent for a local folder. */
+  remote?: RemoteLocation;
+  /** The table can be shared by a link: remote tables whose store can presign URLs, or public URLs. */
+  shareable?: boolean;
   /**
    * Number of files under the table root (log and data files) of a local folder; for a URL, the
    * number of `_delta_log/` entries listed (or probed) when opening.
@@ -126,6 +130,128 @@ export interface TableCandidates {
  * opens that table (`root` says where it is).
  */
 export type OpenResult = OpenedTable | TableCandidates;
+
+/**
+ * Where a remote table lives, without any credential: enough to show it, to pin it in a share
+ * link, and to reconnect (after the user gives credentials again).
+ */
+export type RemoteLocation =
+  | { kind: 'http'; url: string }
+  | {
+      kind: 's3';
+      /** Endpoint of an S3-compatible store (e.g. `http://127.0.0.1:9000`); absent for AWS S3. */
+      endpoint?: string;
+      region: string;
+      bucket: string;
+      /** Key prefix of the opened folder, no leading or trailing `/` (`''` for the bucket root). */
+      prefix: string;
+    }
+  | {
+      kind: 'lakefs';
+      /** The lakeFS server (e.g. `https://lakefs.example.com`), no `/api/v1`. */
+      endpoint: string;
+      repository: string;
+      /** Branch, tag or commit id as the user picked it. */
+      ref: string;
+      /** The commit id the ref pointed at when opened (share links pin it). */
+      commitId?: string;
+      /** Path of the opened folder inside the ref, no leading or trailing `/`. */
+      path: string;
+    }
+  | {
+      kind: 'share';
+      /** When the link's presigned URLs stop working, ms since the epoch. */
+      expiresAtMs: number;
+      /** Where the shared table lives (no credentials). */
+      origin: RemoteLocation;
+    };
+
+/**
+ * Settings of an S3 or S3-compatible store. The secret key and session token stay in the worker's
+ * memory; they are never put in a URL, a share link, a log line or an error message.
+ */
+export interface S3ConnectionConfig {
+  /** Endpoint URL of an S3-compatible store (MinIO, R2, Ceph ...); empty or absent for AWS S3. */
+  endpoint?: string;
+  /** e.g. `us-east-1`. */
+  region: string;
+  bucket: string;
+  /** Folder inside the bucket to start browsing at, no leading `/` (`''`: the bucket root). */
+  prefix?: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  /** For temporary (STS) credentials. */
+  sessionToken?: string;
+}
+
+/** A live connection to a remote store (S3 or lakeFS), as the UI sees it: no secrets. */
+export interface RemoteConnection {
+  connectionId: string;
+  kind: 's3' | 'lakefs';
+  /** e.g. `s3://bucket/prefix` or `lakefs://endpoint`. */
+  label: string;
+  /** The endpoint requests go to (AWS S3: the regional endpoint). */
+  endpoint: string;
+}
+
+/** A place inside a connection: S3 uses `prefix` only; lakeFS also `repository` and `ref`. */
+export interface RemoteBrowsePlace {
+  repository?: string;
+  ref?: string;
+  /** Folder path, no leading `/`; `''` for the top. */
+  prefix: string;
+}
+
+/** One sub-folder of a browsed folder. */
+export interface RemoteFolder {
+  /** Full path of the folder (relative to the bucket, or to the ref for lakeFS), no trailing `/`. */
+  path: string;
+  /** Last path segment. */
+  name: string;
+  /** The folder holds a `_delta_log/` (it is a Delta table root). */
+  isTable: boolean;
+}
+
+/** The answer of {@link ExplorerApi.browseRemote}. */
+export interface RemoteListing {
+  place: RemoteBrowsePlace;
+  /** The browsed folder itself is a table root. */
+  isTable: boolean;
+  /** Sub-folders, sorted by name. */
+  folders: RemoteFolder[];
+  /** Number of plain objects directly in the folder (not listed one by one). */
+  objectCount: number;
+  /** The store had more entries than were listed (first 1,000 shown). */
+  truncated: boolean;
+}
+
+/** Options of {@link ExplorerApi.createShareLink}. */
+export interface ShareOptions {
+  /** The version to share (default: the latest loaded). */
+  version?: number;
+  /** How long the link works, seconds (1 ... 604,800 = 7 days; S3 caps presigned URLs at 7 days). */
+  expiresInSeconds: number;
+  /**
+   * Where the manifest of presigned URLs goes: in the link's fragment (`'fragment'`, refused when too
+   * big), or an object written beside the table (`'object'`, needs write access), or `'auto'`:
+   * the fragment when it fits, else an error asking to allow the write.
+   */
+  storage: 'fragment' | 'object' | 'auto';
+}
+
+/** A share link's payload, to put after `#` in the app URL (with the view state in the query string). */
+export interface ShareLink {
+  /** Fragment text, e.g. `share=<base64url>` or `share-url=<encoded URL>`. */
+  fragment: string;
+  /** When the link stops working, ms since the epoch. */
+  expiresAtMs: number;
+  /** Files the manifest names (log and data files). */
+  files: number;
+  /** Where the manifest is: in the fragment, or in an object beside the table. */
+  storage: 'fragment' | 'object';
+  /** Length of the fragment in characters. */
+  length: number;
+}
 
 /** Which snapshot to load: latest (both absent), a version, or the version current at a timestamp. */
 export interface SnapshotRequest {
@@ -618,4 +744,44 @@ export interface ExplorerApi {
 
   /** Forgets an opened folder and every table opened from it. */
   closeSource(sourceId: string): Promise<void>;
+
+  // ---- Remote stores (S3, lakeFS), share links ----
+
+  /**
+   * Connects to an S3 bucket (AWS or S3-compatible) and checks the credentials with one listing of
+   * the prefix. The credentials stay in the worker's memory until {@link closeConnection}.
+   * Errors: `WRONG_CREDENTIALS`, `ACCESS_DENIED`, `EXPIRED` (temporary credentials), `CORS_REFUSED`
+   * (with the bucket CORS configuration to apply in `hint`), `STORAGE_ERROR` (unreachable, no such bucket).
+   */
+  connectS3(config: S3ConnectionConfig, requestId?: string): Promise<Result<RemoteConnection>>;
+
+  /**
+   * Lists the sub-folders of a folder of a connection and tells which are Delta tables (hold `_delta_log/`).
+   * Errors: as {@link connectS3}, `INVALID_ARGUMENT` for an unknown connection.
+   */
+  browseRemote(connectionId: string, place: RemoteBrowsePlace, requestId?: string): Promise<Result<RemoteListing>>;
+
+  /**
+   * Opens the table (or the folder of tables) at a place of a connection; then call {@link snapshot}.
+   * Errors: `NOT_A_TABLE`, store errors as {@link connectS3}.
+   */
+  openRemote(connectionId: string, place: RemoteBrowsePlace, requestId?: string): Promise<Result<OpenResult>>;
+
+  /** Forgets a connection and its credentials (tables opened from it stay open until closed). */
+  closeConnection(connectionId: string): Promise<void>;
+
+  /**
+   * Makes a read-only share link of an open remote table at a version: a manifest of presigned GET
+   * URLs of the log files that version needs and of its data and deletion vector files.
+   * Errors: `INVALID_ARGUMENT` (not shareable, bad expiry, manifest too big for the fragment with
+   * `storage: 'fragment'`), `ACCESS_DENIED` (writing the manifest object refused), store errors.
+   */
+  createShareLink(tableId: string, options: ShareOptions, requestId?: string): Promise<Result<ShareLink>>;
+
+  /**
+   * Opens a share link's table from its fragment (`share=...` or `share-url=...`), with no credentials.
+   * Errors: `EXPIRED` (the link's time is over, or a URL in it was refused as expired),
+   * `INVALID_ARGUMENT` (not a share link), store errors.
+   */
+  openShare(fragment: string, requestId?: string): Promise<Result<OpenResult>>;
 }

@@ -17,7 +17,7 @@ import { DeltaError, throwIfAborted, toErrorInfo } from '../delta/errors.ts';
 import type { Snapshot } from '../delta/snapshot.ts';
 import { FileListStore, filesFromDirectoryHandle, type RelativeFile } from '../delta/storage/browser-files.ts';
 import { HttpStore } from '../delta/storage/http.ts';
-import { subStore, type ObjectMeta } from '../delta/storage/object-store.ts';
+import { subStore, type ObjectMeta, type ObjectStore } from '../delta/storage/object-store.ts';
 import { DeltaTable } from '../delta/table.ts';
 import type { ChangePlan } from '../delta/changes.ts';
 import type { ChangeRange } from '../query/changes.ts';
@@ -46,8 +46,16 @@ import {
   type SnapshotSummary,
   type TableCandidate,
   type WorkerProgress,
+  type RemoteBrowsePlace,
+  type RemoteConnection,
+  type RemoteListing,
+  type RemoteLocation,
+  type S3ConnectionConfig,
+  type ShareLink,
+  type ShareOptions,
 } from './api.ts';
 import { compareSnapshots } from './compare.ts';
+import { browseFolder, cleanPrefix, requireConnection, type RemoteConnectionImpl } from './remote.ts';
 import { encodeRows, resultColumns } from './results.ts';
 import { fileRows, summarizeSnapshot } from './summary.ts';
 import { MAX_COMMIT_LINES, type CommitActions } from './api.ts';
@@ -62,7 +70,7 @@ const SESSIONS_PER_TABLE = 3;
 /** Minimum time between two progress reports of one call, ms. */
 const PROGRESS_INTERVAL_MS = 50;
 
-/** An opened folder: local files, or an HTTP(S) URL. */
+/** An opened folder: local files, or a remote store (an HTTP(S) URL, S3, lakeFS, a share link). */
 type Source = {
   label: string;
   /** Tables opened from this source. */
@@ -73,9 +81,11 @@ type Source = {
   | { kind: 'files'; files: RelativeFile[] }
   | {
       kind: 'url';
-      /** The folder's URL, no trailing slash. */
-      url: string;
-      store: HttpStore;
+      /** The folder's URL (no trailing slash, no credentials), when it has a public one. */
+      url?: string;
+      store: ObjectStore;
+      /** Where the store is (for share links): a public URL, an S3 or lakeFS location, a share. */
+      remote?: RemoteLocation;
       /** Tables found under the URL when it is not one itself. */
       candidates: TableCandidate[];
       /** Entries of `_delta_log/` listed when the URL was opened (when it is the table). */
@@ -138,6 +148,8 @@ function progressReporter(cb: ProgressCallback | undefined): (p: WorkerProgress)
 
 export class ExplorerService implements ExplorerApi {
   private readonly sources = new Map<string, Source>();
+  /** Live S3 / lakeFS connections (they hold credentials, in memory only). */
+  private readonly connections = new Map<string, RemoteConnectionImpl>();
   private readonly tables = new Map<string, OpenTable>();
   private readonly requests = new Map<string, AbortController>();
   private nextId = 1;
@@ -268,7 +280,7 @@ export class ExplorerService implements ExplorerApi {
       if (!source) throw new DeltaError('INVALID_ARGUMENT', `Unknown source ${sourceId}: open the folder again.`);
       if (source.kind === 'url') {
         if (!source.candidates.some((c) => c.path === path)) {
-          throw new DeltaError('INVALID_ARGUMENT', `"${path}" is not a table under ${source.url}.`);
+          throw new DeltaError('INVALID_ARGUMENT', `"${path}" is not a table under ${source.label}.`);
         }
         return this.openUrlTable(sourceId, path);
       }
@@ -289,13 +301,16 @@ export class ExplorerService implements ExplorerApi {
     if (source.kind !== 'url') throw new Error('not a URL source');
     const tableId = this.id('t');
     const numFiles = root ? (source.candidates.find((c) => c.path === root)?.numLogFiles ?? 0) : source.logEntries;
-    const info: OpenedTable = { kind: 'table', tableId, sourceId, label: source.label, url: source.url, root, numFiles, logOnly: false };
+    const remote = source.remote ? locationAt(source.remote, root) : undefined;
+    const shareable = remote?.kind === 'http' || (remote !== undefined && remote.kind !== 'share' && !!source.store.presign);
+    const info: OpenedTable = { kind: 'table', tableId, sourceId, label: source.label, url: source.url, remote, shareable, root, numFiles, logOnly: false };
     this.tables.set(tableId, {
       info,
       sourceId,
       table: new DeltaTable(root ? subStore(source.store, root) : source.store),
       snapshots: new Map(),
-      fileAccess: 'buffer',
+      // Ranged reads of URLs, sizes from the log (no HEAD): see sized-http.ts.
+      fileAccess: 'direct',
       sessions: new Map(),
     });
     source.tables.add(tableId);
@@ -306,41 +321,55 @@ export class ExplorerService implements ExplorerApi {
   openUrl(url: string, requestId?: string): Promise<Result<OpenResult>> {
     return this.run(requestId, undefined, async (signal) => {
       const base = parseTableUrl(url);
-      const label = urlLabel(base);
       const store = new HttpStore(base, this.fetchFn ? { fetch: this.fetchFn } : {});
-      const log = await withUrlHints(base, () => store.list('_delta_log/', { signal }));
-      throwIfAborted(signal);
-      const register = (candidates: TableCandidate[], logEntries: number): string => {
-        const sourceId = this.id('s');
-        this.sources.set(sourceId, { kind: 'url', label, url: base, store, candidates, logEntries, tables: new Set(), multi: candidates.length > 1 });
-        return sourceId;
-      };
-      if (log.length) return this.openUrlTable(register([], log.length), '');
+      return withUrlHints(base, () => this.openStoreSource(store, { label: urlLabel(base), url: base, remote: { kind: 'http', url: base } }, signal));
+    });
+  }
 
-      // Not a table root: a folder of tables? Only a server that lists can tell.
-      let all: ObjectMeta[] | undefined;
-      try {
-        all = await withUrlHints(base, () => store.list('', { signal }));
-      } catch (e) {
-        // Only a refused listing is expected here; anything else (access, network) is the answer.
-        if (!(e instanceof DeltaError) || e.code !== 'STORAGE_ERROR' || !/Cannot list/.test(e.message)) throw e;
-      }
-      throwIfAborted(signal);
-      const layout = all ? detectTableLayout(all.map((m) => m.path), label) : { kind: 'none' as const };
-      if (layout.kind === 'nested') {
-        const sourceId = register(layout.candidates, 0);
-        if (layout.candidates.length === 1) return this.openUrlTable(sourceId, layout.candidates[0].path);
-        return { kind: 'candidates', sourceId, label, url: base, candidates: layout.candidates };
-      }
-      // A server without a listing answers list('') by probing _delta_log/ again: only a listing
-      // gives files outside it, so "nor in its sub-folders" is said only when files were listed.
-      const listedFiles = !!all?.length;
-      throw new DeltaError('NOT_A_TABLE', `No Delta table at ${base}: there is no _delta_log/ folder under it${listedFiles ? ', nor in its sub-folders' : ''}.`, {
-        path: '_delta_log/',
-        hint: listedFiles
-          ? 'Give the URL of the table root: the folder that holds _delta_log/ (e.g. https://host/warehouse/my_table/).'
-          : 'Give the URL of the table root: the folder that holds _delta_log/ (e.g. https://host/warehouse/my_table/). A folder of several tables can be opened only from a server that lists folders (S3 ListObjectsV2, delta-explorer serve).',
-      });
+  /**
+   * Opens a remote store as a source: the table at its root, or the tables under it (when the store
+   * lists). Used by every remote kind (HTTP(S), S3, lakeFS, share links).
+   * @throws DeltaError `NOT_A_TABLE` when neither the root nor (for listing stores) a sub-folder holds `_delta_log/`; store errors.
+   */
+  async openStoreSource(
+    store: ObjectStore,
+    where: { label: string; url?: string; remote?: RemoteLocation },
+    signal: AbortSignal,
+  ): Promise<OpenResult> {
+    const { label, url: base } = where;
+    const shown = base ?? label;
+    const log = await store.list('_delta_log/', { signal });
+    throwIfAborted(signal);
+    const register = (candidates: TableCandidate[], logEntries: number): string => {
+      const sourceId = this.id('s');
+      this.sources.set(sourceId, { kind: 'url', label, url: base, store, remote: where.remote, candidates, logEntries, tables: new Set(), multi: candidates.length > 1 });
+      return sourceId;
+    };
+    if (log.length) return this.openUrlTable(register([], log.length), '');
+
+    // Not a table root: a folder of tables? Only a store that lists can tell.
+    let all: ObjectMeta[] | undefined;
+    try {
+      all = await store.list('', { signal });
+    } catch (e) {
+      // Only a refused listing is expected here; anything else (access, network) is the answer.
+      if (!(e instanceof DeltaError) || e.code !== 'STORAGE_ERROR' || !/Cannot list/.test(e.message)) throw e;
+    }
+    throwIfAborted(signal);
+    const layout = all ? detectTableLayout(all.map((m) => m.path), label) : { kind: 'none' as const };
+    if (layout.kind === 'nested') {
+      const sourceId = register(layout.candidates, 0);
+      if (layout.candidates.length === 1) return this.openUrlTable(sourceId, layout.candidates[0].path);
+      return { kind: 'candidates', sourceId, label, url: base, candidates: layout.candidates };
+    }
+    // A server without a listing answers list('') by probing _delta_log/ again: only a listing
+    // gives files outside it, so "nor in its sub-folders" is said only when files were listed.
+    const listedFiles = !!all?.length;
+    throw new DeltaError('NOT_A_TABLE', `No Delta table at ${shown}: there is no _delta_log/ folder under it${listedFiles ? ', nor in its sub-folders' : ''}.`, {
+      path: '_delta_log/',
+      hint: listedFiles
+        ? 'Give the table root: the folder that holds _delta_log/ (e.g. https://host/warehouse/my_table/).'
+        : 'Give the table root: the folder that holds _delta_log/ (e.g. https://host/warehouse/my_table/). A folder of several tables can be opened only from a server that lists folders (S3 ListObjectsV2, delta-explorer serve).',
     });
   }
 
@@ -728,8 +757,82 @@ export class ExplorerService implements ExplorerApi {
     }
     this.sources.delete(sourceId);
   }
+
+  // ---- Remote stores and share links ----
+
+  /** Registers a live connection and returns what the UI may see of it. */
+  addConnection(conn: RemoteConnectionImpl): RemoteConnection {
+    this.connections.set(conn.info.connectionId, conn);
+    return conn.info;
+  }
+
+  /** A new connection id (`c1`, `c2` ...). */
+  connectionId(): string {
+    return this.id('c');
+  }
+
+  connectS3(config: S3ConnectionConfig, requestId?: string): Promise<Result<RemoteConnection>> {
+    return this.run(requestId, undefined, async (signal) => {
+      const { connectS3 } = await import('./s3-connection.ts');
+      const conn = await connectS3(this.connectionId(), config, { fetch: this.fetchFn, signal });
+      return this.addConnection(conn);
+    });
+  }
+
+  browseRemote(connectionId: string, place: RemoteBrowsePlace, requestId?: string): Promise<Result<RemoteListing>> {
+    return this.run(requestId, undefined, async (signal) => browseFolder(requireConnection(this.connections, connectionId), place, signal));
+  }
+
+  openRemote(connectionId: string, place: RemoteBrowsePlace, requestId?: string): Promise<Result<OpenResult>> {
+    return this.run(requestId, undefined, async (signal) => {
+      const conn = requireConnection(this.connections, connectionId);
+      const placed = await conn.storeAt({ ...place, prefix: cleanPrefix(place.prefix) }, signal);
+      return this.openStoreSource(placed.store, { label: placed.label, remote: placed.location }, signal);
+    });
+  }
+
+  async closeConnection(connectionId: string): Promise<void> {
+    this.connections.get(connectionId)?.close?.();
+    this.connections.delete(connectionId);
+  }
+
+  createShareLink(tableId: string, options: ShareOptions, requestId?: string): Promise<Result<ShareLink>> {
+    return this.run(requestId, undefined, async (signal, progress) => {
+      const t = this.table(tableId);
+      const { snapshot } = await this.loadSnapshot(t, options.version !== undefined ? { version: options.version } : {}, signal, progress);
+      const source = this.sources.get(t.sourceId);
+      const location = source?.kind === 'url' ? source.remote : undefined;
+      if (!location) throw new DeltaError('INVALID_ARGUMENT', 'Only tables opened from S3, lakeFS or a public URL can be shared by link.');
+      const { createShareLink } = await import('./share.ts');
+      return createShareLink(t.table.store, snapshot, location, options, signal);
+    });
+  }
+
+  openShare(fragment: string, requestId?: string): Promise<Result<OpenResult>> {
+    return this.run(requestId, undefined, async (signal) => {
+      const { openShareStore } = await import('./share.ts');
+      const { store, location, label } = await openShareStore(fragment, { fetch: this.fetchFn, now: Date.now, signal });
+      return this.openStoreSource(store, { label, remote: location }, signal);
+    });
+  }
 }
 
+
+/** The location of a sub-folder `root` of a remote location. */
+function locationAt(loc: RemoteLocation, root: string): RemoteLocation {
+  if (!root) return loc;
+  const join = (a: string) => (a ? `${a}/${root}` : root);
+  switch (loc.kind) {
+    case 'http':
+      return { ...loc, url: `${loc.url}/${root}` };
+    case 's3':
+      return { ...loc, prefix: join(loc.prefix) };
+    case 'lakefs':
+      return { ...loc, path: join(loc.path) };
+    case 'share':
+      return { ...loc, origin: locationAt(loc.origin, root) };
+  }
+}
 
 /** Marks a session retired, and closes it when no call is using it. */
 function retire(entry: SessionEntry): void {

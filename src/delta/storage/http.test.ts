@@ -149,9 +149,10 @@ describe('HttpStore', () => {
     expect(err.message).not.toContain('SECRET');
   });
 
-  it('an unreachable server is a STORAGE_ERROR with a CORS/network hint', async () => {
+  it('an unreachable server is a STORAGE_ERROR naming the file, with a network hint (Node has no CORS to blame)', async () => {
     const err = await new HttpStore('http://127.0.0.1:9/t').get('_delta_log/_last_checkpoint').catch((e) => e);
     expect(err.code).toBe('STORAGE_ERROR');
-    expect(err.hint).toMatch(/CORS/);
+    expect(err.message).toContain('_delta_log/_last_checkpoint');
+    expect(err.hint).toMatch(/endpoint|network/);
   });
 });

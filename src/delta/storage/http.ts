@@ -10,7 +10,8 @@
  * version 0) with parallel HEAD requests until one is missing. Sizes in bytes, times in ms.
  */
 import { DeltaError, throwIfAborted } from '../errors.ts';
-import { compareBytes, type ByteRange, type ListOptions, type ObjectMeta, type ObjectStore } from './object-store.ts';
+import { compareBytes, type ByteRange, type ListOptions, type ObjectMeta, type ObjectStore, type StoreCapabilities } from './object-store.ts';
+import { networkFailure, redactUrl, storeAnswerError } from './remote-errors.ts';
 
 /** Options of {@link HttpStore}. */
 export interface HttpStoreOptions {
@@ -22,6 +23,27 @@ export interface HttpStoreOptions {
   probeConcurrency?: number;
   /** Maps a store path to the URL to fetch (e.g. a presigned URL); default `baseUrl + '/' + path`. */
   resolveUrl?: (path: string) => string | undefined;
+  /** The bucket, when the base URL is an S3 bucket (named in the CORS explanation). */
+  bucket?: string;
+  /** URLs are valid for GET only (presigned): see {@link StoreCapabilities.getOnlyUrls}. */
+  getOnlyUrls?: boolean;
+  /** Store description for messages (default: the base URL without query). */
+  description?: string;
+}
+
+/** The origin of a URL, or undefined. */
+function originOf(url: string): string | undefined {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return undefined;
+  }
+}
+
+/** This app's origin when running in a browser (page or worker). */
+function appOrigin(): string | undefined {
+  const loc = (globalThis as { location?: { origin?: string } }).location;
+  return loc?.origin && loc.origin !== 'null' ? loc.origin : undefined;
 }
 
 const pad = (v: number) => String(v).padStart(20, '0');
@@ -29,23 +51,12 @@ const pad = (v: number) => String(v).padStart(20, '0');
 /** How long a probed listing is reused, ms (long enough for one open; short enough to see new commits). */
 export const PROBE_REUSE_MS = 5_000;
 
-/** Removes query strings and credentials from a URL for messages (never show signatures). */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    u.username = '';
-    u.password = '';
-    u.search = u.search ? '?…' : '';
-    return u.toString();
-  } catch {
-    return url.replace(/\?.*$/, '?…');
-  }
-}
+export { redactUrl };
 
 /** A read-only store over an HTTP(S) base URL (the table root). */
 export class HttpStore implements ObjectStore {
   readonly description: string;
-  readonly capabilities = { list: true, rangedReads: true };
+  readonly capabilities: StoreCapabilities;
   private readonly base: string;
   private readonly doFetch: typeof fetch;
   private s3Listing: boolean | undefined;
@@ -54,7 +65,8 @@ export class HttpStore implements ObjectStore {
 
   constructor(baseUrl: string, private readonly options: HttpStoreOptions = {}) {
     this.base = baseUrl.replace(/\/+$/, '');
-    this.description = redactUrl(this.base);
+    this.description = options.description ?? redactUrl(this.base);
+    this.capabilities = { list: true, rangedReads: true, getOnlyUrls: !!options.getOnlyUrls };
     this.doFetch = options.fetch ?? ((...a) => fetch(...a));
   }
 
@@ -77,23 +89,14 @@ export class HttpStore implements ObjectStore {
       res = await this.doFetch(url, { ...init, signal });
     } catch (e) {
       if ((e as Error)?.name === 'AbortError') throw new DeltaError('CANCELLED', 'Cancelled.');
-      throw new DeltaError('STORAGE_ERROR', `Cannot reach ${redactUrl(url)}: the request failed before any answer (${(e as Error)?.message ?? e}).`, {
-        path,
-        cause: e,
-        hint: 'The server may be down, or it refused the browser by CORS: it must send Access-Control-Allow-Origin for this app (and expose Content-Range, Content-Length, Last-Modified).',
-      });
+      throw await networkFailure(e, { where: this.description, path, endpointOrigin: originOf(url), appOrigin: appOrigin(), bucket: this.options.bucket }, this.doFetch);
     }
     if (res.status === 404 || res.status === 410) {
       throw new DeltaError('FILE_NOT_FOUND', `File not found: ${path} (HTTP ${res.status} from ${redactUrl(url)})`, { path });
     }
     if (res.status === 401 || res.status === 403) {
       const body = await res.text().catch(() => '');
-      const expired = /expired/i.test(body);
-      throw new DeltaError(
-        'ACCESS_DENIED',
-        expired ? `The link for ${path} has expired (HTTP ${res.status}).` : `Access denied to ${path} (HTTP ${res.status}).`,
-        { path, hint: expired ? 'Ask for a new link, or sign in again.' : 'Check the credentials or the bucket policy.' },
-      );
+      throw storeAnswerError(res.status, xmlText(body, 'Code'), xmlText(body, 'Message'), { where: this.description, path });
     }
     if (!res.ok) {
       throw new DeltaError('STORAGE_ERROR', `HTTP ${res.status} ${res.statusText} reading ${path} from ${redactUrl(url)}.`, { path });

@@ -45,6 +45,11 @@ export interface StoreCapabilities {
   list: boolean;
   /** Ranged reads are cheap (true for every backend but a plain in-memory blob). */
   rangedReads: boolean;
+  /**
+   * `url()` gives URLs valid for `GET` only (presigned S3 / lakeFS URLs, share links): a `HEAD` is
+   * refused, so readers must take sizes from the log.
+   */
+  getOnlyUrls?: boolean;
 }
 
 /**
@@ -75,6 +80,18 @@ export interface ObjectStore {
    * being read whole into memory. Throws `FILE_NOT_FOUND` when it does not exist.
    */
   blob?(path: string, signal?: AbortSignal): Promise<Blob>;
+  /**
+   * A URL anyone can `GET` the object from, without credentials, for `expiresInSeconds` (S3 SigV4
+   * presigning; lakeFS `presign=true`). Only remote backends holding credentials have it.
+   * @returns the URL and when it expires (ms since the epoch; may be earlier than asked when the
+   *   backend caps it). Throws store errors.
+   */
+  presign?(path: string, expiresInSeconds: number, signal?: AbortSignal): Promise<{ url: string; expiresAtMs: number }>;
+  /**
+   * Writes an object (the only write the app ever does: a share link's manifest, when the user allows it).
+   * Throws `ACCESS_DENIED` when refused, other store errors.
+   */
+  put?(path: string, bytes: Uint8Array, contentType: string, signal?: AbortSignal): Promise<void>;
 }
 
 /** Joins path segments with `/`, dropping empty segments and duplicate separators. */
@@ -121,5 +138,7 @@ export function subStore(store: ObjectStore, prefix: string): ObjectStore {
     head: async (path, signal) => strip(await store.head(full(path), signal)),
     url: store.url ? (path) => store.url!(full(path)) : undefined,
     blob: store.blob ? (path, signal) => store.blob!(full(path), signal) : undefined,
+    presign: store.presign ? (path, expiresInSeconds, signal) => store.presign!(full(path), expiresInSeconds, signal) : undefined,
+    put: store.put ? (path, bytes, contentType, signal) => store.put!(full(path), bytes, contentType, signal) : undefined,
   };
 }
