@@ -16,17 +16,9 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createNodeEngine, quoteIdent, quoteString } from '../../src/query/engine.ts';
+import { HOSTILE_DIR, PAYLOADS } from './hostile-payloads.ts';
 
-/** The payloads; each would set `window.__pwned` if a view ever rendered it as HTML or followed it as a link. */
-export const PAYLOADS = {
-  img: '<img src=x onerror="window.__pwned=1">',
-  script: '<script>window.__pwned=1</script>',
-  svg: '"><svg onload=window.__pwned=1>',
-  js: 'javascript:window.__pwned=1',
-} as const;
-
-/** Default output folder (checked in; not part of the corpus MANIFEST). */
-export const HOSTILE_DIR = join(import.meta.dirname, '..', 'fixtures', 'tables-generated', 'hostile');
+export { HOSTILE_DIR, PAYLOADS };
 
 const T0 = Date.UTC(2024, 0, 1, 12, 0, 0);
 const HOUR = 3600_000;
