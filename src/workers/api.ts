@@ -184,6 +184,63 @@ export interface S3ConnectionConfig {
   sessionToken?: string;
 }
 
+/**
+ * Settings of a lakeFS server. The secret stays in the worker's memory (an HTTP basic auth header
+ * on each API call); it is never put in a URL, a share link, a log line or an error message.
+ */
+export interface LakeFsConnectionConfig {
+  /**
+   * The lakeFS server, e.g. `https://lakefs.example.com`, or `/lakefs` (resolved against the app)
+   * behind `delta-explorer serve --lakefs`. lakeFS sends no CORS headers: it must be reachable from
+   * the app's own origin. A trailing `/api/v1` is dropped.
+   */
+  endpoint: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+}
+
+/** A lakeFS repository (`GET /repositories`). */
+export interface LakeFsRepositoryInfo {
+  id: string;
+  defaultBranch: string;
+  /** e.g. `s3://bucket/prefix`. */
+  storageNamespace: string;
+  /** ms since the epoch. */
+  createdMs: number;
+}
+
+/** A lakeFS branch or tag and the commit it points at. */
+export interface LakeFsRefInfo {
+  name: string;
+  commitId: string;
+}
+
+/** A lakeFS commit (`GET /repositories/{repository}/refs/{ref}/commits`). */
+export interface LakeFsCommitInfo {
+  id: string;
+  message: string;
+  committer: string;
+  /** ms since the epoch. */
+  createdMs: number;
+  parents: string[];
+}
+
+/** The refs of a lakeFS repository: branches, tags and the recent commits of its default branch. */
+export interface LakeFsRefs {
+  repository: string;
+  defaultBranch: string;
+  /** Sorted by name (at most 1,000). */
+  branches: LakeFsRefInfo[];
+  /** Sorted by name (at most 1,000). */
+  tags: LakeFsRefInfo[];
+  /** The newest commits (at most 50) reachable from the default branch, newest first. */
+  commits: LakeFsCommitInfo[];
+  /** More branches or tags exist than listed. */
+  truncated: boolean;
+  /** The repository's storage presigns URLs (data files are then read from the storage directly). */
+  presign: boolean;
+}
+
 /** A live connection to a remote store (S3 or lakeFS), as the UI sees it: no secrets. */
 export interface RemoteConnection {
   connectionId: string;
@@ -766,6 +823,45 @@ export interface ExplorerApi {
    * Errors: `NOT_A_TABLE`, store errors as {@link connectS3}.
    */
   openRemote(connectionId: string, place: RemoteBrowsePlace, requestId?: string): Promise<Result<OpenResult>>;
+
+  /**
+   * Connects to a lakeFS server with an access key (HTTP basic auth on every call from the worker)
+   * and checks it with one `GET /repositories`. Browse it with {@link browseRemote} and open tables
+   * with {@link openRemote}, giving `repository` and `ref` in the place (a table opens at the commit
+   * the ref points at then; its location pins that commit id).
+   * Errors: `INVALID_ARGUMENT` (missing field, bad endpoint), `WRONG_CREDENTIALS`, `CORS_REFUSED`
+   * (lakeFS sends no CORS headers: serve the app from its origin, or use `serve --lakefs`),
+   * `STORAGE_ERROR` (unreachable, not a lakeFS API).
+   */
+  connectLakeFs(config: LakeFsConnectionConfig, requestId?: string): Promise<Result<RemoteConnection>>;
+
+  /**
+   * The repositories the key can see (`GET /repositories`, every page, at most 10,000), by id.
+   * Errors: `INVALID_ARGUMENT` (unknown or not a lakeFS connection), errors as {@link connectLakeFs}.
+   */
+  lakeFsRepositories(connectionId: string, requestId?: string): Promise<Result<LakeFsRepositoryInfo[]>>;
+
+  /**
+   * Branches, tags and recent commits of a repository (`GET .../branches`, `.../tags`,
+   * `.../refs/{default branch}/commits`, `GET /config` for presigning).
+   * Errors: `STORAGE_ERROR` (no such repository), `ACCESS_DENIED`, errors as {@link lakeFsRepositories}.
+   */
+  lakeFsRefs(connectionId: string, repository: string, requestId?: string): Promise<Result<LakeFsRefs>>;
+
+  /**
+   * Compares two open tables (e.g. one table opened at two lakeFS refs): the snapshot of `tableIdA`
+   * at `versionA` with that of `tableIdB` at `versionB` (`undefined`: the latest), as {@link compare}
+   * does for two versions of one table (`versionA`/`versionB` of the result are each table's version).
+   * Errors: as {@link snapshot}.
+   */
+  compareTables(
+    tableIdA: string,
+    versionA: number | undefined,
+    tableIdB: string,
+    versionB: number | undefined,
+    onProgress?: ProgressCallback,
+    requestId?: string,
+  ): Promise<Result<CompareResult>>;
 
   /** Forgets a connection and its credentials (tables opened from it stay open until closed). */
   closeConnection(connectionId: string): Promise<void>;

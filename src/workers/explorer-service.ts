@@ -51,6 +51,9 @@ import {
   type RemoteListing,
   type RemoteLocation,
   type S3ConnectionConfig,
+  type LakeFsConnectionConfig,
+  type LakeFsRefs,
+  type LakeFsRepositoryInfo,
   type ShareLink,
   type ShareOptions,
 } from './api.ts';
@@ -776,6 +779,47 @@ export class ExplorerService implements ExplorerApi {
       const { connectS3 } = await import('./s3-connection.ts');
       const conn = await connectS3(this.connectionId(), config, { fetch: this.fetchFn, signal });
       return this.addConnection(conn);
+    });
+  }
+
+  /** See {@link ExplorerApi.connectLakeFs}: `lakefs-connection.ts`, registered like every connection. */
+  connectLakeFs(config: LakeFsConnectionConfig, requestId?: string): Promise<Result<RemoteConnection>> {
+    return this.run(requestId, undefined, async (signal) => {
+      const { connectLakeFs } = await import('./lakefs-connection.ts');
+      return this.addConnection(await connectLakeFs(this.connectionId(), config, { fetch: this.fetchFn, signal }));
+    });
+  }
+
+  lakeFsRepositories(connectionId: string, requestId?: string): Promise<Result<LakeFsRepositoryInfo[]>> {
+    return this.run(requestId, undefined, async (signal) => {
+      const { asLakeFs } = await import('./lakefs-connection.ts');
+      return asLakeFs(requireConnection(this.connections, connectionId)).repositories(signal);
+    });
+  }
+
+  lakeFsRefs(connectionId: string, repository: string, requestId?: string): Promise<Result<LakeFsRefs>> {
+    return this.run(requestId, undefined, async (signal) => {
+      const { asLakeFs } = await import('./lakefs-connection.ts');
+      return asLakeFs(requireConnection(this.connections, connectionId)).refs(repository, signal);
+    });
+  }
+
+  /** See {@link ExplorerApi.compareTables}: both snapshots through their tables' caches, then {@link compareSnapshots}. */
+  compareTables(
+    tableIdA: string,
+    versionA: number | undefined,
+    tableIdB: string,
+    versionB: number | undefined,
+    onProgress?: ProgressCallback,
+    requestId?: string,
+  ): Promise<Result<CompareResult>> {
+    return this.run(requestId, onProgress, async (signal, progress) => {
+      const ta = this.table(tableIdA);
+      const tb = this.table(tableIdB);
+      const a = await this.loadSnapshot(ta, versionA === undefined ? {} : { version: versionA }, signal, progress);
+      const b = await this.loadSnapshot(tb, versionB === undefined ? {} : { version: versionB }, signal, progress);
+      throwIfAborted(signal);
+      return compareSnapshots(a.snapshot, b.snapshot);
     });
   }
 
