@@ -417,3 +417,46 @@ describe('direct file access', () => {
     }
   });
 });
+
+describe('count(*) from the log', () => {
+  /** The test engine with every SQL text it runs recorded. */
+  async function spyEngine() {
+    const engine = await testEngine();
+    const seen: string[] = [];
+    return { seen, engine: { ...engine, query: (q: string) => (seen.push(q), engine.query(q)) } };
+  }
+  const field = (t: arrow.Table) => t.schema.fields.map((f) => `${f.name}: ${f.type}`);
+
+  it('basic_partitioned: a bare count(*) is the sum of numRecords, with DuckDB\'s column name and type', async () => {
+    const { seen, engine } = await spyEngine();
+    const s = await openSession('basic_partitioned', { engine });
+    try {
+      const slow = await s.sql('SELECT count(*) FROM t WHERE true');
+      expect(seen.at(-1)).toBe('SELECT count(*) FROM t WHERE true');
+      for (const q of ['SELECT count(*) FROM t', 'select COUNT(*) from T;']) {
+        const fast = await s.sql(q);
+        expect(seen.at(-1), q).toMatch(/^SELECT CAST\(\d+ AS BIGINT\) AS "count_star\(\)"$/);
+        expect(field(fast)).toEqual(field(slow));
+        expect(fast.toArray().map((r) => r.toJSON())).toEqual(slow.toArray().map((r) => r.toJSON()));
+      }
+      const aliased = await s.sql('SELECT count(*) AS n FROM "t@v0"');
+      expect(seen.at(-1)).toMatch(/^SELECT CAST\(\d+ AS BIGINT\) AS "n"$/);
+      expect(aliased.toArray()[0].n).toBe((await s.sql('SELECT count(*) AS n FROM "t@v0" WHERE true')).toArray()[0].n);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('deletion vectors or files without stats: counted by DuckDB', async () => {
+    for (const [name, n] of [['table-with-dv-small-kernel', 8n], ['delta-0.2.0', 6n]] as const) {
+      const { seen, engine } = await spyEngine();
+      const s = await openSession(name, { engine });
+      try {
+        expect((await s.sql('SELECT count(*) AS n FROM t')).toArray()[0].n, name).toBe(n);
+        expect(seen.at(-1), name).toBe('SELECT count(*) AS n FROM t');
+      } finally {
+        await s.close();
+      }
+    }
+  });
+});

@@ -37,7 +37,7 @@ import { buildChangesSql, changeRangeOptions, readChanges, summarizeChanges, typ
 import { quoteIdent, quoteString, withEngineLock, type SqlEngine } from './engine.ts';
 import { NamingFileRegistry } from './file-errors.ts';
 import { buildScanSql, nextId, planScan, type FileAccess, type ScanOptions, type ScanPlan } from './scan.ts';
-import { analyzeSimpleQuery, isKeyword, tokenize, type Token } from './sql-text.ts';
+import { analyzeCountStar, analyzeSimpleQuery, isKeyword, tokenize, type Token } from './sql-text.ts';
 import { canonicalValue, castCanonical } from './types.ts';
 import { decodeVariantColumns } from './variant.ts';
 
@@ -177,10 +177,32 @@ export class QuerySession {
           await this.ensureDataView(ref, useSimple ? { where: simple.where, limit: simple.limit } : {}, options.signal);
         }
       }
+      const counted = this.countFromLog(sql, refs);
+      if (counted) return this.engine.query(`SELECT CAST(${counted.rows} AS BIGINT) AS ${quoteIdent(counted.column)}`);
       await this.engine.query(`SET search_path = ${quoteString(`${this.schemaName},main`)}`);
       const result = await this.engine.query(sql);
       return decodeVariantColumns(result);
     }).catch(this.nameFile);
+  }
+
+  /**
+   * The answer of a bare `SELECT count(*) [AS n] FROM <data ref>` (see `analyzeCountStar`) from the
+   * log, after its view was built (so the snapshot was checked readable and every data file was
+   * found and registered, as for any read): the sum of `numRecords` of the view's files, when every
+   * file has that statistic and none has a deletion vector (Delta Spark answers such counts from
+   * the same statistic). Undefined otherwise, and the query runs on DuckDB.
+   */
+  private countFromLog(sql: string, refs: TableRef[]): { rows: number; column: string } | undefined {
+    const count = analyzeCountStar(sql);
+    if (!count || refs.length !== 1 || refs[0].meta || refs[0].name.toLowerCase() !== count.table.toLowerCase()) return undefined;
+    const plan = this.lastPlans.length === 1 ? this.lastPlans[0] : undefined;
+    if (!plan || plan.where !== undefined || plan.limit !== undefined || plan.pruning.byPartition + plan.pruning.byStats + plan.pruning.byLimit > 0) return undefined;
+    let rows = 0;
+    for (const f of plan.files) {
+      if (f.numRecords === null || f.deletionVector || f.deletedRows > 0) return undefined;
+      rows += f.numRecords;
+    }
+    return Number.isSafeInteger(rows) ? { rows, column: count.column } : undefined;
   }
 
   /**

@@ -1,6 +1,6 @@
 /** The SQL text readings that drive pruning: conjuncts, simple comparisons, the simple query shape. */
 import { describe, expect, it } from 'vitest';
-import { analyzeSimpleQuery, parseSimpleComparison, splitConjuncts, tokenize } from './sql-text.ts';
+import { analyzeCountStar, analyzeSimpleQuery, parseSimpleComparison, splitConjuncts, tokenize } from './sql-text.ts';
 
 describe('tokenize', () => {
   it('handles quotes, escapes and comments', () => {
@@ -74,6 +74,37 @@ describe('analyzeSimpleQuery', () => {
       'SELECT * FROM read_parquet(\'x\')',
     ]) {
       expect(analyzeSimpleQuery(q), q).toBeUndefined();
+    }
+  });
+});
+
+describe('analyzeCountStar', () => {
+  it('reads a bare count(*) of one table, with DuckDB\'s column name or the alias', () => {
+    expect(analyzeCountStar('SELECT count(*) FROM t')).toEqual({ table: 't', column: 'count_star()' });
+    expect(analyzeCountStar('select COUNT( * ) as n from "t@v3";')).toEqual({ table: 't@v3', column: 'n' });
+    expect(analyzeCountStar('SELECT count(*) "Rows" FROM t AS x -- note')).toEqual({ table: 't', column: 'Rows' });
+    expect(analyzeCountStar('/* c */ SELECT count(*) AS N FROM t x')).toEqual({ table: 't', column: 'N' });
+  });
+  it('refuses anything else', () => {
+    for (const q of [
+      'SELECT count(*) FROM t WHERE a = 1',
+      'SELECT count(1) FROM t',
+      'SELECT count(a) FROM t',
+      'SELECT count(DISTINCT a) FROM t',
+      'SELECT count(*), 1 FROM t',
+      'SELECT count(*) FROM t, u',
+      'SELECT count(*) FROM t JOIN u ON true',
+      'SELECT count(*) FROM t LIMIT 1',
+      'SELECT count(*) FROM t GROUP BY a',
+      'SELECT count(*) FROM s.t',
+      'SELECT count(*) AS FROM t',
+      'SELECT count(*) FROM t AS',
+      'SELECT "count"(*) FROM t',
+      'SELECT count(*) FROM (SELECT 1)',
+      'SELECT count(*) FROM t; SELECT 1',
+      'SELECT count(*) FROM t UNION ALL SELECT 1',
+    ]) {
+      expect(analyzeCountStar(q), q).toBeUndefined();
     }
   });
 });

@@ -344,3 +344,46 @@ export function analyzeSimpleQuery(sql: string): SimpleQuery | undefined {
   if (limitTokenNumber !== undefined && plainList && onlyLimit) limit = Number(limitTokenNumber);
   return { table: tableTok.value, where, limit };
 }
+
+/** The reading of a bare row count; see {@link analyzeCountStar}. */
+export interface CountStarQuery {
+  /** The table name as written (unquoted value), e.g. `t` or `t@v3`. */
+  table: string;
+  /** The result column's name: the alias as written, else DuckDB's own name `count_star()`. */
+  column: string;
+}
+
+/** Words that cannot be a table alias here (they would start a clause, so the SQL continues). */
+const NOT_ALIAS = new Set([...CLAUSE_END, 'WHERE', 'JOIN', 'LEFT', 'RIGHT', 'INNER', 'OUTER', 'FULL', 'CROSS', 'NATURAL', 'ANTI', 'SEMI', 'POSITIONAL', 'ASOF', 'USING', 'ON', 'TABLESAMPLE', 'AS', 'FROM']);
+
+/**
+ * Recognises exactly `SELECT count(*) [[AS] alias] FROM <table> [[AS] alias] [;]` (any letter case,
+ * comments and whitespace anywhere): the number of rows of one table, nothing else. Returns
+ * undefined for any other SQL, including a WHERE clause, `count(1)`, `count(DISTINCT …)`, more
+ * select items or a schema-qualified table.
+ */
+export function analyzeCountStar(sql: string): CountStarQuery | undefined {
+  let tokens = tokenize(sql);
+  while (tokens.length && tokens[tokens.length - 1].value === ';') tokens = tokens.slice(0, -1);
+  const at = (i: number, v: string) => tokens[i]?.kind !== 'string' && tokens[i]?.kind !== 'qident' && tokens[i]?.value.toUpperCase() === v;
+  if (!(at(0, 'SELECT') && at(1, 'COUNT') && tokens[1].kind === 'ident' && at(2, '(') && at(3, '*') && at(4, ')'))) return undefined;
+  let i = 5;
+  let column = 'count_star()';
+  const alias = (k: number) => tokens[k] && (tokens[k].kind === 'qident' || (tokens[k].kind === 'ident' && !NOT_ALIAS.has(tokens[k].value.toUpperCase()) && !RESERVED.has(tokens[k].value.toUpperCase())));
+  if (at(i, 'AS') && tokens[i].kind === 'ident') i++;
+  if (i > 5 || !at(i, 'FROM')) {
+    if (!alias(i)) return undefined;
+    column = tokens[i].value;
+    i++;
+  }
+  if (!at(i, 'FROM') || tokens[i].kind !== 'ident') return undefined;
+  const table = tokens[i + 1];
+  if (!table || (table.kind !== 'ident' && table.kind !== 'qident')) return undefined;
+  i += 2;
+  if (at(i, 'AS') && tokens[i].kind === 'ident') {
+    i++;
+    if (!alias(i)) return undefined;
+    i++;
+  } else if (alias(i)) i++;
+  return i === tokens.length ? { table: table.value, column } : undefined;
+}
