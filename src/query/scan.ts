@@ -776,10 +776,15 @@ export async function buildScanSql(plan: ScanPlan, ctx: ScanSqlContext): Promise
       if (hasDv) from += ` ANTI JOIN ${dvTable} AS x ON x.__fname = d.filename AND x.__row = d.file_row_number`;
       // Partition values as typed constants of this branch: DuckDB folds filters and casts on them.
       const sel = constants ? cols.map((c, k) => (c.partition ? `${partitionLiteral(part[0].partitionValues[c.name] ?? null, c.field.type)} AS ${quoteIdent(c.name)}` : exprs[k])) : exprs;
-      selects.push(`SELECT ${sel.length ? sel.join(', ') : 'NULL AS __row'} FROM ${from}`);
+      selects.push(`${sel.length ? sel.join(', ') : 'NULL AS __row'} FROM ${from}`);
     }
   }
-  return { sql: unionAll(selects), helperTables };
+  if (selects.length === 1) return { sql: `SELECT ${selects[0]}`, helperTables };
+  // Every branch starts with a constant column the outer SELECT drops: a query that needs no
+  // column (count(*)) then reads no column chunk, where DuckDB would otherwise keep (and decode)
+  // the first column of each branch of a UNION ALL.
+  const out = cols.length ? cols.map((c) => quoteIdent(c.name)).join(', ') : '__row';
+  return { sql: `SELECT ${out} FROM (${unionAll(selects.map((s) => `SELECT NULL AS __dx_lead, ${s}`))}) AS __u`, helperTables };
 }
 
 /**
