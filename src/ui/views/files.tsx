@@ -4,9 +4,8 @@
  * `column=value`) and sorted in the worker, with per-column min/max/null counts for the columns
  * picked, and a file-size histogram on log-scale bins (computed in the worker).
  */
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { FileSizeHistogram, FilesQueryPage } from '../../workers/api.ts';
 import type { FileSortKey, FileViewRow } from '../../workers/table-views.ts';
 import { formatBytes, formatCount, formatTimestamp, plural } from '../format.ts';
@@ -25,20 +24,15 @@ interface Query {
   columns: string[] | null;
 }
 
+const SizeHistogramChart = lazy(() => import('./bar-charts.tsx').then((m) => ({ default: m.SizeHistogramChart })));
+
 function SizeHistogram({ data }: { data: FileSizeHistogram }) {
-  const bars = data.bins.map((b) => ({ name: `${formatBytes(b.startBytes)}–${formatBytes(b.endBytes)}`, short: formatBytes(b.startBytes), files: b.count, bytes: b.totalBytes }));
   return (
     <figure className="chart" data-testid="size-histogram" data-files={data.bins.reduce((n, b) => n + b.count, 0) + data.unknown}>
       <figcaption className="muted small">File sizes (bins double in size)</figcaption>
-      <ResponsiveContainer width="100%" height={180}>
-        <BarChart data={bars} margin={{ left: 8, right: 16, top: 4, bottom: 4 }}>
-          <CartesianGrid strokeDasharray="3 3" vertical={false} />
-          <XAxis dataKey="short" fontSize={11} />
-          <YAxis allowDecimals={false} fontSize={11} width={48} tickFormatter={(v: number) => formatCount(v)} />
-          <Tooltip labelFormatter={(_l, p) => String((p?.[0]?.payload as { name?: string } | undefined)?.name ?? '')} formatter={(v) => formatCount(Number(v))} />
-          <Bar dataKey="files" name="Files" fill="#1f6feb" maxBarSize={56} isAnimationActive={false} />
-        </BarChart>
-      </ResponsiveContainer>
+      <Suspense fallback={<div style={{ height: 180 }} />}>
+        <SizeHistogramChart data={data} />
+      </Suspense>
     </figure>
   );
 }

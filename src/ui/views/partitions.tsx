@@ -4,15 +4,16 @@
  * of the largest partitions by bytes. Partition values are typed and formatted by the worker;
  * a null value shows as a styled `null`.
  */
-import { useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { flexRender, getCoreRowModel, getSortedRowModel, useReactTable, type ColumnDef, type SortingState } from '@tanstack/react-table';
-import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { PartitionSummary } from '../../workers/api.ts';
 import type { PartitionRow } from '../../workers/table-views.ts';
 import { formatBytes, formatCount, formatTimestamp, plural } from '../format.ts';
 import { errorInfoOf } from '../worker-client.ts';
 import type { ViewProps } from './view-props.ts';
 import './views.css';
+
+const PartitionBytesChart = lazy(() => import('./bar-charts.tsx').then((m) => ({ default: m.PartitionBytesChart })));
 
 /** Bars in the chart. */
 const TOP_N = 20;
@@ -149,15 +150,9 @@ export function PartitionsView(props: ViewProps) {
       ))}
       <figure className="chart" data-testid="partition-chart">
         <figcaption className="muted small">Largest {Math.min(TOP_N, data.rows.length)} partitions by size</figcaption>
-        <ResponsiveContainer width="100%" height={chartHeight}>
-          <BarChart data={chart} layout="vertical" margin={{ left: 8, right: 24, top: 4, bottom: 4 }}>
-            <CartesianGrid strokeDasharray="3 3" horizontal={false} />
-            <XAxis type="number" tickFormatter={(v: number) => formatBytes(v)} fontSize={11} />
-            <YAxis type="category" dataKey="name" width={180} fontSize={11} interval={0} tickFormatter={(v: string) => (v.length > 28 ? `${v.slice(0, 27)}…` : v)} />
-            <Tooltip formatter={(v) => formatBytes(Number(v))} />
-            <Bar dataKey="bytes" name="Size" fill="#1f6feb" maxBarSize={28} isAnimationActive={false} />
-          </BarChart>
-        </ResponsiveContainer>
+        <Suspense fallback={<div style={{ height: chartHeight }} />}>
+          <PartitionBytesChart data={chart} height={chartHeight} />
+        </Suspense>
       </figure>
       <div className="table-scroll tall">
         <table className="data-table" data-testid="partition-table">

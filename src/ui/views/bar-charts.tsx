@@ -1,0 +1,39 @@
+/**
+ * The Recharts bar charts of the Files and Partitions tabs, in a chunk of their own: loaded with
+ * `React.lazy` when a chart is first shown, so Recharts (and its Redux store, d3) is not parsed
+ * and evaluated at start-up, when the first view of a table never shows a chart.
+ */
+import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import type { FileSizeHistogram } from '../../workers/api.ts';
+import { formatBytes, formatCount } from '../format.ts';
+
+/** Files per size bin (bins double in size), 180 px high. */
+export function SizeHistogramChart({ data }: { data: FileSizeHistogram }) {
+  const bars = data.bins.map((b) => ({ name: `${formatBytes(b.startBytes)}–${formatBytes(b.endBytes)}`, short: formatBytes(b.startBytes), files: b.count, bytes: b.totalBytes }));
+  return (
+    <ResponsiveContainer width="100%" height={180}>
+      <BarChart data={bars} margin={{ left: 8, right: 16, top: 4, bottom: 4 }}>
+        <CartesianGrid strokeDasharray="3 3" vertical={false} />
+        <XAxis dataKey="short" fontSize={11} />
+        <YAxis allowDecimals={false} fontSize={11} width={48} tickFormatter={(v: number) => formatCount(v)} />
+        <Tooltip labelFormatter={(_l, p) => String((p?.[0]?.payload as { name?: string } | undefined)?.name ?? '')} formatter={(v) => formatCount(Number(v))} />
+        <Bar dataKey="files" name="Files" fill="#1f6feb" maxBarSize={56} isAnimationActive={false} />
+      </BarChart>
+    </ResponsiveContainer>
+  );
+}
+
+/** Horizontal bars of `bytes` per partition `name` (labels cut at 28 characters), `height` px high. */
+export function PartitionBytesChart({ data, height }: { data: { name: string; bytes: number }[]; height: number }) {
+  return (
+    <ResponsiveContainer width="100%" height={height}>
+      <BarChart data={data} layout="vertical" margin={{ left: 8, right: 24, top: 4, bottom: 4 }}>
+        <CartesianGrid strokeDasharray="3 3" horizontal={false} />
+        <XAxis type="number" tickFormatter={(v: number) => formatBytes(v)} fontSize={11} />
+        <YAxis type="category" dataKey="name" width={180} fontSize={11} interval={0} tickFormatter={(v: string) => (v.length > 28 ? `${v.slice(0, 27)}…` : v)} />
+        <Tooltip formatter={(v) => formatBytes(Number(v))} />
+        <Bar dataKey="bytes" name="Size" fill="#1f6feb" maxBarSize={28} isAnimationActive={false} />
+      </BarChart>
+    </ResponsiveContainer>
+  );
+}
