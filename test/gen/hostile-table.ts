@@ -13,7 +13,8 @@
  *
  *   npx tsx test/gen/hostile-table.ts [outDir]     (default: test/fixtures/tables-generated/hostile)
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createNodeEngine, quoteIdent, quoteString } from '../../src/query/engine.ts';
 import { HOSTILE_DIR, PAYLOADS } from './hostile-payloads.ts';
@@ -159,11 +160,17 @@ async function parquetOf(engine: Awaited<ReturnType<typeof createNodeEngine>>, f
     )
     .join(', ');
   const cols = [COLUMNS.id, COLUMNS.img, COLUMNS.note, COLUMNS.details].map((c) => quoteIdent(c.physical)).join(', ');
-  const out = `hostile-${f.name}`;
-  await engine.query(`COPY (SELECT * FROM (VALUES ${values}) AS v(${cols})) TO ${quoteString(out)} (FORMAT PARQUET, COMPRESSION SNAPPY)`);
-  const bytes = await engine.copyFileToBuffer(out);
-  await engine.dropFile(out);
-  return bytes;
+  // In Node, DuckDB-WASM writes COPY output to the real file system: write to a temp folder.
+  const tmp = mkdtempSync(join(tmpdir(), 'dx-hostile-gen-'));
+  try {
+    const out = join(tmp, f.name);
+    await engine.query(`COPY (SELECT * FROM (VALUES ${values}) AS v(${cols})) TO ${quoteString(out)} (FORMAT PARQUET, COMPRESSION SNAPPY)`);
+    const bytes = await engine.copyFileToBuffer(out);
+    await engine.dropFile(out);
+    return bytes;
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
 }
 
 /** Writes the hostile table into `dir` (replacing what is there). */
