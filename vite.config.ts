@@ -1,6 +1,7 @@
 import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
 import type { Plugin } from 'vite';
+import { fileURLToPath } from 'node:url';
 
 /**
  * The Content Security Policy of the built app: only the app's own scripts run (no inline or
@@ -29,10 +30,43 @@ function contentSecurityPolicy(): Plugin {
   };
 }
 
+/**
+ * The AWS SDK's XML parser has a browser variant built on `DOMParser`, which Web Workers lack (the
+ * S3 client runs in the explorer worker). Its portable variant is plain JavaScript: use it everywhere.
+ */
+function awsXmlParserForWorkers(): Plugin {
+  return {
+    name: 'delta-explorer-aws-xml-parser',
+    enforce: 'pre',
+    async resolveId(source, importer) {
+      if (importer && /[\\/]@aws-sdk[\\/]xml-builder[\\/]/.test(importer) && /^\.\/xml-parser(\.browser)?(\.js)?$/.test(source)) {
+        return fileURLToPath(new URL('./node_modules/@aws-sdk/xml-builder/dist-es/xml-parser.js', import.meta.url));
+      }
+      return null;
+    },
+  };
+}
+
+/**
+ * `@duckdb/duckdb-wasm` declares `"sideEffects": false`, so the bundler would drop the side-effect
+ * import of its worker script from `duckdb-sized.worker.ts`; the script is all side effects.
+ */
+function duckdbWorkerHasSideEffects(): Plugin {
+  return {
+    name: 'delta-explorer-duckdb-worker-side-effects',
+    enforce: 'pre',
+    async resolveId(source, importer, options) {
+      if (!source.endsWith('duckdb-browser-eh.worker.js') || source.includes('?')) return null;
+      const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
+      return resolved ? { ...resolved, moduleSideEffects: true } : null;
+    },
+  };
+}
+
 // One config for the app build (Vite) and the unit tests (Vitest).
 export default defineConfig({
-  plugins: [react(), contentSecurityPolicy()],
-  worker: { format: 'es' },
+  plugins: [react(), contentSecurityPolicy(), awsXmlParserForWorkers()],
+  worker: { format: 'es', plugins: () => [awsXmlParserForWorkers(), duckdbWorkerHasSideEffects()] },
   build: { target: 'es2022', sourcemap: true, chunkSizeWarningLimit: 4096 },
   test: {
     environment: 'node',

@@ -11,7 +11,7 @@
  * folder cannot be named in a URL: it keeps every parameter but `url=`.
  */
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
-import type { ErrorInfo, HistoryRow, OpenedTable, SnapshotSummary, TableCandidate, TableCandidates, WorkerProgress } from '../workers/api.ts';
+import type { ErrorInfo, HistoryRow, OpenedTable, OpenResult, SnapshotSummary, TableCandidate, TableCandidates, WorkerProgress } from '../workers/api.ts';
 import { ErrorPanel } from './components/error-panel.tsx';
 import { DataPanel } from './data/data-panel.tsx';
 import { ProgressLine } from './components/progress-line.tsx';
@@ -19,6 +19,9 @@ import { DropZone } from './sources/drop-zone.tsx';
 import type { PickedFolder } from './sources/folder-walk.ts';
 import { DEFAULT_SAMPLE, SAMPLES, type Sample } from './sources/samples.ts';
 import { UrlBox } from './sources/url-box.tsx';
+import { S3Panel } from './sources/s3-panel.tsx';
+import { LakeFsForm } from './sources/lakefs-form.tsx';
+import { ShareBanner, SharePanel } from './components/share-panel.tsx';
 import { childTableUrl, DEFAULT_VIEW, hrefWithParams, hrefWithState, readUrlState, resolveTableUrl, sameTableUrl, VIEW_NAMES, type UrlState, type ViewName } from './url-state.ts';
 import { CandidateList } from './views/candidates.tsx';
 import { ChangesView } from './views/changes.tsx';
@@ -63,7 +66,18 @@ interface UrlRef {
  * Where the open table came from: a URL (and, for a table picked among the tables of a folder
  * opened by URL, that folder's), or a local folder.
  */
-type Origin = ({ kind: 'url'; folder?: UrlRef } & UrlRef) | { kind: 'local' };
+type Origin = ({ kind: 'url'; folder?: UrlRef } & UrlRef) | { kind: 'local'; remote?: 'connection' | 'share' };
+
+/** The page URL's share fragment (`share=` or `share-url=`), or null. */
+function shareFragment(): string | null {
+  const h = window.location.hash.replace(/^#/, '');
+  return /^(share|share-url)=/.test(h) ? h : null;
+}
+
+/** Removes a share fragment from the page URL (another table is being opened). */
+function dropShareFragment(): void {
+  if (shareFragment() !== null) window.history.replaceState(window.history.state, '', window.location.pathname + window.location.search);
+}
 
 /** One operation in flight; a newer one aborts it, and late answers of old ones are dropped. */
 interface Operation {
@@ -94,6 +108,11 @@ export function App({ client }: { client: ExplorerClient }) {
   const [error, setError] = useState<ErrorInfo | null>(null);
   const [history, setHistory] = useState<HistoryState>({ kind: 'none' });
   const [urlText, setUrlText] = useState('');
+  /** Which remote source panel is shown. */
+  const [remotePanel, setRemotePanel] = useState<'none' | 's3' | 'lakefs'>('none');
+  const [sharing, setSharing] = useState(false);
+  /** When the open share link expires (ms), for the recipient's banner. */
+  const [shareExpiry, setShareExpiry] = useState<number | null>(null);
   const [tab, setTabState] = useState<ViewName>(() => readUrlState(window.location.search).view ?? DEFAULT_VIEW);
   /** Bumped when a view parameter changes, so views re-read `param()`. */
   const [, setParamsTick] = useState(0);
@@ -217,6 +236,8 @@ export function App({ client }: { client: ExplorerClient }) {
       setError(null);
       setHistory({ kind: 'none' });
       setUrlText(param);
+      dropShareFragment();
+      setShareExpiry(null);
       let absolute: string;
       try {
         absolute = resolveTableUrl(param, document.baseURI);
@@ -250,6 +271,8 @@ export function App({ client }: { client: ExplorerClient }) {
       releaseHeld();
       origin.current = { kind: 'local' };
       setUrlText('');
+      dropShareFragment();
+      setShareExpiry(null);
       writeUrl({}, 'push', true, true);
       setError(null);
       setHistory({ kind: 'none' });
@@ -260,6 +283,52 @@ export function App({ client }: { client: ExplorerClient }) {
         held.current.sourceId = result.sourceId;
         if (result.kind === 'candidates') setView({ kind: 'candidates', result });
         else await loadTable(result);
+      } catch (e) {
+        if (!isCurrent(o)) return;
+        setView({ kind: 'idle' });
+        setError(errorInfoOf(e));
+      }
+    },
+    [client, loadTable],
+  );
+
+  /** Shows what opening a place of an S3 / lakeFS connection gave (the panel made the call). */
+  const openedRemote = useCallback(
+    async (result: OpenResult) => {
+      const o = begin();
+      releaseHeld();
+      origin.current = { kind: 'local', remote: 'connection' };
+      setUrlText('');
+      dropShareFragment();
+      setShareExpiry(null);
+      setRemotePanel('none');
+      writeUrl({}, 'push', true, true);
+      setError(null);
+      setHistory({ kind: 'none' });
+      held.current.sourceId = result.sourceId;
+      if (result.kind === 'candidates') setView({ kind: 'candidates', result });
+      else if (isCurrent(o)) await loadTable(result);
+    },
+    [client, loadTable],
+  );
+
+  /** Opens the share link in the page URL's fragment (no credentials), at the link's version. */
+  const openShareLink = useCallback(
+    async (fragment: string, version: number | undefined) => {
+      const o = begin();
+      releaseHeld();
+      origin.current = { kind: 'local', remote: 'share' };
+      setUrlText('');
+      setError(null);
+      setHistory({ kind: 'none' });
+      setView({ kind: 'opening', label: 'shared link' });
+      try {
+        const result = await client.openShare(fragment, { signal: o.controller.signal });
+        if (!isCurrent(o)) return;
+        held.current.sourceId = result.sourceId;
+        if (result.kind === 'table' && result.remote?.kind === 'share') setShareExpiry(result.remote.expiresAtMs);
+        if (result.kind === 'candidates') setView({ kind: 'candidates', result });
+        else await loadTable(result, { version });
       } catch (e) {
         if (!isCurrent(o)) return;
         setView({ kind: 'idle' });
@@ -346,7 +415,10 @@ export function App({ client }: { client: ExplorerClient }) {
     const v = viewRef.current;
     const from = origin.current;
     if (!state.url) {
-      if (first) {
+      const share = shareFragment();
+      if (first && share) {
+        void openShareLink(share, state.version).then(() => invalid && setError(invalid));
+      } else if (first) {
         // First start with no table named: open the default sample, and say so in the URL.
         void openUrl(DEFAULT_SAMPLE.path, { mode: 'replace' });
       } else if (from?.kind === 'local' && v.kind === 'ready') {
@@ -426,6 +498,22 @@ export function App({ client }: { client: ExplorerClient }) {
             onSample={(s: Sample) => void openUrl(s.path, { mode: 'push' })}
           />
         </div>
+        <div className="remote-sources row" data-testid="remote-sources">
+          <span className="muted small">Object stores:</span>
+          <button type="button" aria-pressed={remotePanel === 's3'} data-testid="source-s3" onClick={() => setRemotePanel((p) => (p === 's3' ? 'none' : 's3'))}>
+            S3…
+          </button>
+          <button type="button" aria-pressed={remotePanel === 'lakefs'} data-testid="source-lakefs" onClick={() => setRemotePanel((p) => (p === 'lakefs' ? 'none' : 'lakefs'))}>
+            lakeFS…
+          </button>
+        </div>
+        {/* Kept mounted while hidden so a connection and its folder stay as they were. */}
+        <div hidden={remotePanel !== 's3'}>
+          <S3Panel client={client} onOpened={(r) => void openedRemote(r)} />
+        </div>
+        <div hidden={remotePanel !== 'lakefs'}>
+          <LakeFsForm client={client} onOpened={(r) => void openedRemote(r)} />
+        </div>
 
         {view.kind === 'opening' && <ProgressLine label={view.label} progress={null} onCancel={cancel} />}
         {view.kind === 'loading' && (
@@ -476,7 +564,16 @@ export function App({ client }: { client: ExplorerClient }) {
                 timestampMs={history.kind === 'ready' ? (history.rows.find((r) => r.version === view.summary.version)?.timestampMs ?? null) : null}
                 onPick={(timestampMs) => void changeVersion({ timestampMs }, 'push')}
               />
+              {view.table.shareable && (
+                <button type="button" data-testid="share-open" onClick={() => setSharing((x) => !x)} aria-expanded={sharing}>
+                  Share…
+                </button>
+              )}
             </div>
+            {shareExpiry !== null && <ShareBanner expiresAtMs={shareExpiry} version={view.summary.version} />}
+            {sharing && view.table.shareable && (
+              <SharePanel client={client} table={view.table} version={view.summary.version} onClose={() => setSharing(false)} />
+            )}
             <nav className="tabs" role="tablist" aria-label="Views" data-testid="tabs">
               {VIEW_NAMES.map((name) => (
                 <button

@@ -24,6 +24,9 @@ const TEXT: Partial<Record<ErrorInfo['code'], { title: string; next: string }>> 
   INVALID_ARGUMENT: { title: 'Invalid request', next: 'Check the version, time or range you entered.' },
   QUERY_ERROR: { title: 'Query failed', next: 'Check the query text.' },
   CDF_INCOMPATIBLE_SCHEMA: { title: 'Schema changed in the range', next: 'Pick a version range that does not cross the schema change.' },
+  WRONG_CREDENTIALS: { title: 'Wrong credentials', next: 'Check the access key id and the secret key, then connect again.' },
+  CORS_REFUSED: { title: 'Blocked by CORS', next: "The server must allow this page's origin (Access-Control-Allow-Origin)." },
+  EXPIRED: { title: 'Expired', next: 'Ask for a new link, or connect again with fresh credentials.' },
   INTERNAL: { title: 'Unexpected error', next: 'This is a bug in Delta Explorer; reloading the page may help.' },
 };
 

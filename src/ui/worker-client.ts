@@ -33,6 +33,15 @@ import type {
   SnapshotRequest,
   SnapshotSummary,
   SqlRequest,
+  RemoteBrowsePlace,
+  RemoteConnection,
+  RemoteListing,
+  S3ConnectionConfig,
+  ShareLink,
+  ShareOptions,
+  LakeFsConnectionConfig,
+  LakeFsRefs,
+  LakeFsRepositoryInfo,
 } from '../workers/api.ts';
 
 /** A failed worker call, with the structured error the worker sent. */
@@ -93,6 +102,25 @@ export interface ExplorerClient {
   compare(tableId: string, versionA: number, versionB: number, options?: CallOptions): Promise<CompareResult>;
   close(tableId: string): Promise<void>;
   closeSource(sourceId: string): Promise<void>;
+  /** Connects to S3 (credentials go to the worker's memory only). */
+  connectS3(config: S3ConnectionConfig, options?: CallOptions): Promise<RemoteConnection>;
+  /** Sub-folders of a folder of a connection, tables marked. */
+  browseRemote(connectionId: string, place: RemoteBrowsePlace, options?: CallOptions): Promise<RemoteListing>;
+  /** Opens the table (or folder of tables) at a place of a connection. */
+  openRemote(connectionId: string, place: RemoteBrowsePlace, options?: CallOptions): Promise<OpenResult>;
+  closeConnection(connectionId: string): Promise<void>;
+  /** A read-only share link of an open remote table. */
+  createShareLink(tableId: string, options: ShareOptions, callOptions?: CallOptions): Promise<ShareLink>;
+  /** Opens a share link's fragment (no credentials). */
+  openShare(fragment: string, options?: CallOptions): Promise<OpenResult>;
+  /** Connects to lakeFS (the secret goes to the worker's memory only). */
+  connectLakeFs(config: LakeFsConnectionConfig, options?: CallOptions): Promise<RemoteConnection>;
+  /** Repositories of a lakeFS connection. */
+  lakeFsRepositories(connectionId: string, options?: CallOptions): Promise<LakeFsRepositoryInfo[]>;
+  /** Branches, tags and recent commits of a lakeFS repository. */
+  lakeFsRefs(connectionId: string, repository: string, options?: CallOptions): Promise<LakeFsRefs>;
+  /** Compares two open tables (`undefined` version: the latest), e.g. one table on two lakeFS refs. */
+  compareTables(tableIdA: string, versionA: number | undefined, tableIdB: string, versionB: number | undefined, options?: CallOptions): Promise<CompareResult>;
   /** Stops the worker; every later call fails. */
   terminate(): void;
 }
@@ -141,6 +169,16 @@ export function wrapExplorer(remote: Comlink.Remote<ExplorerApi>, failed: Promis
     compare: (tableId, versionA, versionB, options) => long(options, (p, id) => remote.compare(tableId, versionA, versionB, p, id)),
     close: (tableId) => Promise.race([remote.close(tableId), failed]),
     closeSource: (sourceId) => Promise.race([remote.closeSource(sourceId), failed]),
+    connectS3: (config, options) => long(options, (_p, id) => remote.connectS3(config, id)),
+    browseRemote: (connectionId, place, options) => long(options, (_p, id) => remote.browseRemote(connectionId, place, id)),
+    openRemote: (connectionId, place, options) => long(options, (_p, id) => remote.openRemote(connectionId, place, id)),
+    closeConnection: (connectionId) => Promise.race([remote.closeConnection(connectionId), failed]),
+    createShareLink: (tableId, shareOptions, options) => long(options, (_p, id) => remote.createShareLink(tableId, shareOptions, id)),
+    openShare: (fragment, options) => long(options, (_p, id) => remote.openShare(fragment, Date.now(), id)),
+    connectLakeFs: (config, options) => long(options, (_p, id) => remote.connectLakeFs(config, id)),
+    lakeFsRepositories: (connectionId, options) => long(options, (_p, id) => remote.lakeFsRepositories(connectionId, id)),
+    lakeFsRefs: (connectionId, repository, options) => long(options, (_p, id) => remote.lakeFsRefs(connectionId, repository, id)),
+    compareTables: (a, va, b, vb, options) => long(options, (p, id) => remote.compareTables(a, va, b, vb, p, id)),
     terminate,
   };
 }

@@ -876,8 +876,9 @@ export interface ExplorerApi {
 
   /**
    * Opens a share link's table from its fragment (`share=...` or `share-url=...`), with no credentials.
+   * `nowMs` is the page's clock (ms since the epoch) for the expiry check (default: the worker's).
    * Errors: `EXPIRED` (the link's time is over, or a URL in it was refused as expired),
    * `INVALID_ARGUMENT` (not a share link), store errors.
    */
-  openShare(fragment: string, requestId?: string): Promise<Result<OpenResult>>;
+  openShare(fragment: string, nowMs?: number, requestId?: string): Promise<Result<OpenResult>>;
 }

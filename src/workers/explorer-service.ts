@@ -852,10 +852,12 @@ export class ExplorerService implements ExplorerApi {
     });
   }
 
-  openShare(fragment: string, requestId?: string): Promise<Result<OpenResult>> {
+  openShare(fragment: string, nowMs?: number, requestId?: string): Promise<Result<OpenResult>> {
     return this.run(requestId, undefined, async (signal) => {
       const { openShareStore } = await import('./share.ts');
-      const { store, location, label } = await openShareStore(fragment, { fetch: this.fetchFn, now: Date.now, signal });
+      // The page's clock decides whether the link has expired; later reads keep time from there.
+      const skew = nowMs !== undefined ? nowMs - Date.now() : 0;
+      const { store, location, label } = await openShareStore(fragment, { fetch: this.fetchFn, now: () => Date.now() + skew, signal });
       return this.openStoreSource(store, { label, remote: location }, signal);
     });
   }

@@ -139,7 +139,7 @@ describe('share links', () => {
     expect(manifest.files.some(([p]) => p === '_delta_log/00000000000000000015.json')).toBe(true);
 
     const recipient = new ExplorerService({ engine: () => createNodeEngine() });
-    const shared = ok(await recipient.openShare('#' + link.fragment)) as OpenedTable;
+    const shared = ok(await recipient.openShare('#' + link.fragment, Date.now())) as OpenedTable;
     expect(shared.remote?.kind).toBe('share');
     expect(shared.shareable).toBe(false);
     const a = ok(await svc.snapshot(opened.tableId, { version: 15 }));

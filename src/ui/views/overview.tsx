@@ -35,7 +35,23 @@ export function clusteringColumns(summary: SnapshotSummary): string[] | null {
 
 /** Where the table lives, as the user would name it. */
 export function tableLocation(table: OpenedTable): string {
+  const r = table.remote;
+  if (r && r.kind !== 'http') return remoteLocationText(r);
   return `${table.url ?? table.label}${table.root ? `/${table.root}` : ''}`;
+}
+
+/** A remote location as people write it: `s3://bucket/prefix`, `lakefs://repo/ref/path`, `shared link of …`. */
+export function remoteLocationText(r: NonNullable<OpenedTable['remote']>): string {
+  switch (r.kind) {
+    case 'http':
+      return r.url;
+    case 's3':
+      return `s3://${r.bucket}${r.prefix ? '/' + r.prefix : ''}`;
+    case 'lakefs':
+      return `lakefs://${r.repository}/${r.ref}${r.path ? '/' + r.path : ''}${r.commitId && r.commitId !== r.ref ? ` (commit ${r.commitId.slice(0, 12)})` : ''}`;
+    case 'share':
+      return `shared link of ${remoteLocationText(r.origin)}`;
+  }
 }
 
 export interface OverviewProps {

@@ -1,0 +1,199 @@
+/**
+ * The S3 source: a connect form (endpoint for S3-compatible stores, region, bucket, prefix, access
+ * key id, secret key, optional session token), then a folder browser that marks Delta tables
+ * (folders holding `_delta_log/`) and opens them. The secret goes to the worker's memory and is
+ * cleared from the form once connected; it is stored on this device only when "Remember" is ticked.
+ */
+import { useEffect, useRef, useState } from 'react';
+import type { ErrorInfo, OpenResult, RemoteConnection, RemoteListing, S3ConnectionConfig } from '../../workers/api.ts';
+import { ErrorPanel } from '../components/error-panel.tsx';
+import { errorInfoOf, type ExplorerClient } from '../worker-client.ts';
+import { recall, remember } from './remember.ts';
+
+/** Props of {@link S3Panel}. */
+export interface S3PanelProps {
+  client: ExplorerClient;
+  /** Called with what opening a table (or folder of tables) gave, and the connection it came from. */
+  onOpened: (result: OpenResult, connection: RemoteConnection) => void;
+}
+
+const EMPTY: S3ConnectionConfig = { endpoint: '', region: 'us-east-1', bucket: '', prefix: '', accessKeyId: '', secretAccessKey: '', sessionToken: '' };
+
+/** The S3 connect form and folder browser. */
+export function S3Panel({ client, onOpened }: S3PanelProps) {
+  const saved = recall<S3ConnectionConfig>('s3');
+  const [form, setForm] = useState<S3ConnectionConfig>(saved ?? EMPTY);
+  const [keep, setKeep] = useState(saved !== null);
+  const [conn, setConn] = useState<RemoteConnection | null>(null);
+  const [listing, setListing] = useState<RemoteListing | null>(null);
+  const [busy, setBusy] = useState<string | null>(null);
+  const [error, setError] = useState<ErrorInfo | null>(null);
+  const op = useRef<AbortController | null>(null);
+
+  useEffect(() => () => op.current?.abort(), []);
+
+  const run = async <T,>(label: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T | undefined> => {
+    op.current?.abort();
+    const c = new AbortController();
+    op.current = c;
+    setBusy(label);
+    setError(null);
+    try {
+      return await fn(c.signal);
+    } catch (e) {
+      if (op.current === c) setError(errorInfoOf(e));
+      return undefined;
+    } finally {
+      if (op.current === c) setBusy(null);
+    }
+  };
+
+  const browse = (connection: RemoteConnection, prefix: string) =>
+    run('Listing…', async (signal) => {
+      const l = await client.browseRemote(connection.connectionId, { prefix }, { signal });
+      setListing(l);
+    });
+
+  const connect = () =>
+    run('Connecting…', async (signal) => {
+      const c = await client.connectS3(form, { signal });
+      if (keep) remember('s3', form);
+      else remember('s3', null);
+      // The secret now lives in the worker; the form forgets it unless the user asked to remember.
+      if (!keep) setForm((f) => ({ ...f, secretAccessKey: '', sessionToken: '' }));
+      setConn(c);
+      const l = await client.browseRemote(c.connectionId, { prefix: form.prefix ?? '' }, { signal });
+      setListing(l);
+    });
+
+  const open = (prefix: string) =>
+    conn &&
+    run('Opening…', async (signal) => {
+      const r = await client.openRemote(conn.connectionId, { prefix }, { signal });
+      onOpened(r, conn);
+    });
+
+  const disconnect = () => {
+    op.current?.abort();
+    if (conn) void client.closeConnection(conn.connectionId).catch(() => {});
+    setConn(null);
+    setListing(null);
+  };
+
+  const field = (name: keyof S3ConnectionConfig, label: string, extra: Partial<React.InputHTMLAttributes<HTMLInputElement>> = {}) => (
+    <label className="field">
+      <span>{label}</span>
+      <input
+        name={name}
+        data-testid={`s3-${name}`}
+        value={form[name] ?? ''}
+        spellCheck={false}
+        autoComplete="off"
+        onChange={(e) => setForm({ ...form, [name]: e.currentTarget.value })}
+        {...extra}
+      />
+    </label>
+  );
+
+  const crumbs = listing ? listing.place.prefix.split('/').filter(Boolean) : [];
+  return (
+    <section className="panel remote-panel" data-testid="s3-panel" aria-label="S3">
+      {!conn ? (
+        <form
+          className="remote-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void connect();
+          }}
+        >
+          {field('endpoint', 'Endpoint (S3-compatible stores; empty for AWS)', { placeholder: 'https://s3.example.com', inputMode: 'url' })}
+          <div className="field-row">
+            {field('region', 'Region')}
+            {field('bucket', 'Bucket', { required: true })}
+          </div>
+          {field('prefix', 'Prefix (optional)', { placeholder: 'warehouse/' })}
+          {field('accessKeyId', 'Access key id', { required: true })}
+          {field('secretAccessKey', 'Secret access key', { type: 'password', required: true, autoComplete: 'new-password' })}
+          {field('sessionToken', 'Session token (temporary credentials)', { type: 'password', autoComplete: 'new-password' })}
+          <label className="check">
+            <input
+              type="checkbox"
+              data-testid="s3-remember"
+              checked={keep}
+              onChange={(e) => {
+                setKeep(e.currentTarget.checked);
+                if (!e.currentTarget.checked) remember('s3', null);
+              }}
+            />
+            Remember these settings and keys on this device (stored unencrypted in this browser)
+          </label>
+          <div className="row">
+            <button type="submit" className="primary" data-testid="s3-connect" disabled={!!busy}>
+              Connect
+            </button>
+            {busy && <span className="muted small">{busy}</span>}
+          </div>
+          <p className="muted small">
+            Keys stay in this tab's memory and go only to the endpoint. The bucket must allow this page's origin by CORS.
+          </p>
+        </form>
+      ) : (
+        <div className="remote-browser" data-testid="s3-browser">
+          <div className="row">
+            <strong>{conn.label}</strong>
+            <button type="button" className="link" onClick={disconnect} data-testid="s3-disconnect">
+              Disconnect
+            </button>
+            {busy && <span className="muted small">{busy}</span>}
+          </div>
+          {listing && (
+            <>
+              <nav className="crumbs" aria-label="Folder" data-testid="s3-crumbs">
+                <button type="button" className="link" onClick={() => void browse(conn, '')}>
+                  {form.bucket || 'bucket'}
+                </button>
+                {crumbs.map((c, i) => (
+                  <span key={i}>
+                    {' / '}
+                    <button type="button" className="link" onClick={() => void browse(conn, crumbs.slice(0, i + 1).join('/'))}>
+                      {c}
+                    </button>
+                  </span>
+                ))}
+              </nav>
+              {listing.isTable && (
+                <p>
+                  This folder is a Delta table.{' '}
+                  <button type="button" className="primary" data-testid="s3-open-here" onClick={() => void open(listing.place.prefix)}>
+                    Open it
+                  </button>
+                </p>
+              )}
+              <ul className="folder-list" data-testid="s3-folders">
+                {listing.folders.map((f) => (
+                  <li key={f.path} data-testid="s3-folder" data-path={f.path} data-table={f.isTable ? 'yes' : 'no'}>
+                    <button type="button" className="link" onClick={() => void browse(conn, f.path)}>
+                      📁 {f.name}
+                    </button>
+                    {f.isTable && (
+                      <>
+                        {' '}
+                        <span className="badge">Delta table</span>{' '}
+                        <button type="button" data-testid="s3-open" onClick={() => void open(f.path)}>
+                          Open
+                        </button>
+                      </>
+                    )}
+                  </li>
+                ))}
+                {!listing.folders.length && <li className="muted">No sub-folders{listing.objectCount ? ` (${listing.objectCount} files)` : ''}.</li>}
+              </ul>
+              {listing.truncated && <p className="muted small">Only the first 1,000 entries are shown.</p>}
+            </>
+          )}
+        </div>
+      )}
+      {error && <ErrorPanel error={error} onDismiss={() => setError(null)} />}
+    </section>
+  );
+}
