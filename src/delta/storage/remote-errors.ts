@@ -118,20 +118,21 @@ export async function networkFailure(cause: unknown, ctx: StoreContext, fetchFn:
 export function storeAnswerError(status: number, code: string | undefined, message: string | undefined, ctx: StoreContext): DeltaError {
   const what = ctx.path ? `${ctx.path} in ${ctx.where}` : ctx.where;
   const text = `${code ?? ''} ${message ?? ''}`;
+  const answer = code ? `${code}, HTTP ${status}` : `HTTP ${status}`;
   if (code === 'InvalidAccessKeyId' || code === 'SignatureDoesNotMatch' || code === 'InvalidClientTokenId' || status === 401 || /invalid.*(access key|token)|signature.*does not match/i.test(text)) {
-    return new DeltaError('WRONG_CREDENTIALS', `${ctx.where} refused the credentials (${code ?? `HTTP ${status}`}): the access key is unknown or the secret does not match.`, {
+    return new DeltaError('WRONG_CREDENTIALS', `${ctx.where} refused the credentials (${answer}): the access key is unknown or the secret does not match.`, {
       path: ctx.path,
       hint: 'Check the access key id and the secret key (and the session token for temporary credentials), then connect again.',
     });
   }
   if (code === 'ExpiredToken' || code === 'TokenRefreshRequired' || /expired/i.test(text)) {
-    return new DeltaError('EXPIRED', `Access to ${what} has expired (${code ?? `HTTP ${status}`}).`, {
+    return new DeltaError('EXPIRED', `Access to ${what} has expired (${answer}).`, {
       path: ctx.path,
       hint: 'A presigned URL, share link or temporary credential is past its time: ask for a new link, or connect again with fresh credentials.',
     });
   }
   if (status === 403 || code === 'AccessDenied' || code === 'AllAccessDisabled') {
-    return new DeltaError('ACCESS_DENIED', `Access denied to ${what} (${code ?? `HTTP ${status}`}): the credentials are valid but not allowed to read it.`, {
+    return new DeltaError('ACCESS_DENIED', `Access denied to ${what} (${answer}): the server refuses to let these credentials (or this link) read it.`, {
       path: ctx.path,
       hint: 'Ask for s3:ListBucket and s3:GetObject on this bucket and prefix (or the lakeFS read permission).',
     });
