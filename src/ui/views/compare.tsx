@@ -66,7 +66,8 @@ export function CompareView({ client, table, summary, history, onTravel, param, 
   );
 }
 
-function CompareBody({ r }: { r: CompareResult }) {
+/** The differences of a comparison (files, records, schema, properties, protocol); also used by the lakeFS ref comparison. */
+export function CompareBody({ r }: { r: CompareResult }) {
   const { added, removed } = r;
   return (
     <div data-testid="compare-result" data-a={r.versionA} data-b={r.versionB}>
