@@ -175,3 +175,17 @@ test('lakeFS: a wrong secret says so, and the secret is not shown', async ({ pag
   await expect(err).not.toContainText('wrong-secret-e2e-77');
   await shot(page, 'lakefs-wrong-secret');
 });
+
+test('lakeFS: a cross-origin lakeFS address is refused by CORS, and the error says how to deploy', async ({ page }) => {
+  await page.goto(`${app.baseUrl}/?url=${encodeURIComponent(`${app.baseUrl}/local/`)}`);
+  await page.getByTestId('source-lakefs').click();
+  const panel = page.getByTestId('lakefs-panel');
+  await panel.getByTestId('lakefs-endpoint').fill(double.url); // lakeFS itself: another origin, no CORS headers
+  await panel.getByTestId('lakefs-accessKeyId').fill(KEY.accessKeyId);
+  await panel.getByTestId('lakefs-secretAccessKey').fill(KEY.secretAccessKey);
+  await panel.getByTestId('lakefs-connect').click();
+  const err = panel.getByTestId('error-panel');
+  await expect(err).toHaveAttribute('data-code', 'CORS_REFUSED');
+  await expect(err.getByTestId('error-hint')).toContainText('--lakefs');
+  await expect(err).not.toContainText(KEY.secretAccessKey);
+});
