@@ -2,8 +2,8 @@
  * The static server the end-to-end tests run (Playwright's `webServer`): the built app (`dist/`) at
  * `/`, with `index.html` for app routes, and the fixture tables (`test/fixtures/tables/`) at
  * `/fixtures/`, both with correct HTTP Range support (see `src/server/static.ts`). `/fixtures/`
- * answers S3 ListObjectsV2 listings (so `HttpStore` lists there); `/` does not (the bundled samples
- * under `/samples/` are found by probing, as on a plain static host).
+ * answers S3 ListObjectsV2 listings (so `HttpStore` lists there); `/` and `/plain-fixtures/` (the
+ * same tables) do not: there the log is found by probing, as on a plain static host.
  *
  *   npx tsx e2e/static-server.ts [--port 4329] [--host 127.0.0.1] [--log]
  */
@@ -36,6 +36,8 @@ const server = await startStaticServer({
   mounts: [
     { urlPrefix: '/', root: dist, fallback: 'index.html' },
     { urlPrefix: '/fixtures/', root: join(root, 'test/fixtures/tables'), dotfiles: true, listing: true },
+    // The same tables on a plain static host: no listing, so the log is found by probing.
+    { urlPrefix: '/plain-fixtures/', root: join(root, 'test/fixtures/tables'), dotfiles: true },
   ],
   onRequest: values.log ? (r) => console.log(`${r.status} ${r.method} ${r.url}${r.range ? ` (${r.range})` : ''}`) : undefined,
 });
