@@ -19,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { serve, type ServeHandle } from '../src/cli/serve.ts';
 import { FIXTURES, manifestEntry, referenceReplay } from '../test/fixtures.ts';
 import { LakeFsDouble, seedDeltaRepositories, type SeededFacts } from '../test/lakefs/double.ts';
+import { expectNoSecret, expectRequestsTo, recordTraffic } from './secrets.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SHOTS = join(ROOT, 'test-results/screenshots');
@@ -87,8 +88,9 @@ async function openTableAtRef(page: Page): Promise<void> {
   await row.getByTestId('lakefs-open').click();
 }
 
-test('lakeFS: connect through serve --lakefs, list repositories and refs, open a table on two branches, SQL, compare the refs', async ({ page }) => {
+test('lakeFS: connect through serve --lakefs, list repositories and refs, open a table on two branches, SQL, compare the refs', async ({ page, context }) => {
   test.setTimeout(360_000);
+  const traffic = recordTraffic(context, page);
   // The same table from local files at main's version: the count the lakeFS read must give.
   await page.goto(`${app.baseUrl}/?url=${encodeURIComponent(`${app.baseUrl}/local/`)}&version=${facts.mainVersion}`);
   await expect(page.getByTestId('overview-version')).toHaveAttribute('data-value', String(facts.mainVersion), { timeout: 30_000 });
@@ -150,9 +152,11 @@ test('lakeFS: connect through serve --lakefs, list repositories and refs, open a
   await expect(compare.getByTestId('compare-schema-none')).toBeVisible();
   await shot(page, 'lakefs-compare');
 
-  // The secret went nowhere but to the worker: not in the URL, not stored, not in the form any more.
-  expect(page.url()).not.toContain(KEY.secretAccessKey);
-  expect(await page.evaluate(() => JSON.stringify({ ...window.localStorage }) + JSON.stringify({ ...window.sessionStorage }))).not.toContain(KEY.secretAccessKey);
+  // The secret went nowhere but to the worker (and, as basic auth, to the endpoint): not in any URL,
+  // request URL, console line, storage, IndexedDB or page text; every request went to the app's
+  // origin (which proxies lakeFS) or to the storage behind the presigned URLs.
+  await expectNoSecret(page, traffic, KEY.secretAccessKey);
+  expectRequestsTo(traffic, [app.baseUrl, new URL(double.url).origin]);
   // The API was called through the proxy with the key; data files came from presigned URLs (CORS, another origin).
   const api = double.requests.filter((r) => r.route !== 'presigned');
   expect(api.length).toBeGreaterThan(10);
@@ -188,4 +192,45 @@ test('lakeFS: a cross-origin lakeFS address is refused by CORS, and the error sa
   await expect(err).toHaveAttribute('data-code', 'CORS_REFUSED');
   await expect(err.getByTestId('error-hint')).toContainText('--lakefs');
   await expect(err).not.toContainText(KEY.secretAccessKey);
+});
+
+test('lakeFS: a share link pins the commit and opens without credentials after the branch moves', async ({ page, context, browser }) => {
+  test.setTimeout(240_000);
+  const traffic = recordTraffic(context, page);
+  await page.goto(`${app.baseUrl}/`);
+  await page.getByTestId('source-lakefs').click();
+  const panel = page.getByTestId('lakefs-panel');
+  await panel.getByTestId('lakefs-accessKeyId').fill(KEY.accessKeyId);
+  await panel.getByTestId('lakefs-secretAccessKey').fill(KEY.secretAccessKey);
+  await panel.getByTestId('lakefs-connect').click();
+  await panel.locator(`[data-testid=lakefs-repo][data-repo="${facts.repository}"]`).click();
+  await panel.locator('[data-testid=lakefs-branch][data-ref="dev"] button').click();
+  await expect(panel.getByTestId('lakefs-browser')).toHaveAttribute('data-ref', 'dev');
+  await openTableAtRef(page);
+  await expectTableAt(page, facts.devVersion);
+  const mine = await sqlCount(page);
+  await page.getByTestId('share-open').click();
+  await page.getByTestId('share-create').click();
+  const link = await page.getByTestId('share-link').inputValue();
+  expect(link).toMatch(/#share=/);
+  await expectNoSecret(page, traffic, KEY.secretAccessKey);
+
+  // The branch moves on: the table's last two commits are gone from dev.
+  double.commit(facts.repository, 'dev', 'drop the last commits', 1_900_000_000, new Map([
+    [`${facts.tablePath}/_delta_log/${String(facts.devVersion).padStart(20, '0')}.json`, null],
+  ]));
+
+  const fresh = await browser.newContext();
+  const other = await fresh.newPage();
+  const theirs = recordTraffic(fresh, other);
+  await other.goto(link);
+  await expect(other.getByTestId('share-banner')).toContainText(`version ${facts.devVersion}`);
+  await other.getByTestId('tab-overview').click();
+  await expect(other.getByTestId('overview-source')).toContainText(`lakefs://${facts.repository}/dev`);
+  await expect(other.getByTestId('overview-version')).toHaveAttribute('data-value', String(facts.devVersion));
+  expect(await sqlCount(other)).toBe(mine);
+  // No credentials and no API call: only the presigned URLs (and the app itself).
+  for (const r of theirs.requests) expect(r.headers.authorization, r.url).toBeUndefined();
+  expect(theirs.requests.some((r) => r.url.includes('/api/v1/'))).toBe(false);
+  await fresh.close();
 });

@@ -11,11 +11,12 @@
  * s3rver does not verify signatures, which is why a made-up secret is accepted (and can be looked
  * for everywhere); an unknown access key is refused.
  */
-import { expect, test, type BrowserContext, type Page } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { S3RVER_KEY, startS3Server, type S3Server } from './s3-server.ts';
+import { expectNoSecret, expectRequestsTo, recordTraffic } from './secrets.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const TABLES = join(ROOT, 'test/fixtures/tables');
@@ -39,19 +40,6 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await s3?.stop();
 });
-
-/** Every request URL and console line of a context, for the secrets checks. */
-interface Recorder {
-  requests: { url: string; headers: Record<string, string> }[];
-  console: string[];
-}
-
-function record(context: BrowserContext, page: Page): Recorder {
-  const rec: Recorder = { requests: [], console: [] };
-  context.on('request', (r) => rec.requests.push({ url: r.url(), headers: r.headers() }));
-  page.on('console', (m) => rec.console.push(m.text()));
-  return rec;
-}
 
 async function connect(page: Page, options: { bucket?: string; key?: string; remember?: boolean } = {}): Promise<void> {
   await page.getByTestId('source-s3').click();
@@ -96,7 +84,7 @@ function dataFileSizes(table: string, prefix: string): Map<string, number> {
 }
 
 test('connect, browse, open, preview by ranged reads only, time travel', async ({ page, context }) => {
-  const rec = record(context, page);
+  const rec = recordTraffic(context, page);
   await page.goto('/');
   await connect(page);
   await expect(page.getByTestId('s3-folder')).toHaveCount(1);
@@ -134,9 +122,8 @@ test('connect, browse, open, preview by ranged reads only, time travel', async (
   expect(Number(atTen[0][0])).toBeGreaterThan(0);
 
   // Every request went to the app or the S3 endpoint, and the secret went nowhere.
-  const allowed = [BASE, s3.endpoint];
-  for (const r of rec.requests) expect(allowed.some((o) => r.url.startsWith(o + '/') || r.url === o), r.url).toBe(true);
-  await expectNoSecret(page, rec);
+  expectRequestsTo(rec, [BASE, s3.endpoint]);
+  await expectNoSecret(page, rec, SECRET);
 });
 
 test('a wrong access key and a missing CORS rule give their own errors', async ({ page }) => {
@@ -160,7 +147,7 @@ test('a wrong access key and a missing CORS rule give their own errors', async (
 });
 
 test('a share link opens in a fresh context with no credentials and the same rows; an expired one says so', async ({ page, context, browser }) => {
-  const rec = record(context, page);
+  const rec = recordTraffic(context, page);
   await page.goto('/');
   await connect(page);
   await openTable(page, 'dv_table');
@@ -174,11 +161,11 @@ test('a share link opens in a fresh context with no credentials and the same row
   expect(link).toContain('view=data');
   expect(link).toMatch(/#share=/);
   expect(link).not.toContain(SECRET);
-  await expectNoSecret(page, rec);
+  await expectNoSecret(page, rec, SECRET);
 
   const fresh = await browser.newContext();
   const other = await fresh.newPage();
-  const rec2 = record(fresh, other);
+  const rec2 = recordTraffic(fresh, other);
   await other.goto(link);
   await expect(other.getByTestId('share-banner')).toContainText('read-only: version 20');
   await expect(other.getByTestId('share-banner')).toContainText('expires');
@@ -202,12 +189,12 @@ test('a share link opens in a fresh context with no credentials and the same row
 });
 
 test('remembering the keys is opt-in, and forgetting removes them', async ({ page, context }) => {
-  const rec = record(context, page);
+  const rec = recordTraffic(context, page);
   await page.goto('/');
   await connect(page);
   await expect(page.getByTestId('s3-browser')).toBeVisible();
   expect(await page.evaluate(() => JSON.stringify({ ...localStorage }))).not.toContain(SECRET);
-  await expectNoSecret(page, rec);
+  await expectNoSecret(page, rec, SECRET);
   await page.getByTestId('s3-disconnect').click();
   await page.getByTestId('s3-secretAccessKey').fill(SECRET);
   await page.getByTestId('s3-remember').check();
@@ -218,25 +205,3 @@ test('remembering the keys is opt-in, and forgetting removes them', async ({ pag
   await page.getByTestId('s3-remember').uncheck();
   expect(await page.evaluate(() => JSON.stringify({ ...localStorage }))).not.toContain(SECRET);
 });
-
-/** The secret is in no page URL, request URL or header, console line, storage, IndexedDB or page text. */
-async function expectNoSecret(page: Page, rec: Recorder): Promise<void> {
-  expect(page.url()).not.toContain(SECRET);
-  for (const r of rec.requests) {
-    expect(r.url).not.toContain(SECRET);
-    expect(JSON.stringify(r.headers)).not.toContain(SECRET);
-  }
-  for (const line of rec.console) expect(line).not.toContain(SECRET);
-  const stores = await page.evaluate(async () => ({
-    local: JSON.stringify({ ...localStorage }),
-    session: JSON.stringify({ ...sessionStorage }),
-    idb: JSON.stringify(await indexedDB.databases()),
-    text: document.body.innerText,
-    inputs: Array.from(document.querySelectorAll('input'), (i) => (i.type === 'password' ? '' : i.value)).join('\n'),
-  }));
-  expect(stores.local).not.toContain(SECRET);
-  expect(stores.session).not.toContain(SECRET);
-  expect(stores.idb).toBe('[]');
-  expect(stores.text).not.toContain(SECRET);
-  expect(stores.inputs).not.toContain(SECRET);
-}
