@@ -10,30 +10,37 @@
  * (`popstate`) restore them. With no `?url=` on first start, the default sample opens. A local
  * folder cannot be named in a URL: it keeps every parameter but `url=`.
  */
-import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import type { ErrorInfo, HistoryRow, OpenedTable, OpenResult, SnapshotSummary, TableCandidate, TableCandidates, WorkerProgress } from '../workers/api.ts';
 import { ErrorPanel } from './components/error-panel.tsx';
-import { DataPanel } from './data/data-panel.tsx';
 import { ProgressLine } from './components/progress-line.tsx';
 import { DropZone } from './sources/drop-zone.tsx';
 import type { PickedFolder } from './sources/folder-walk.ts';
 import { DEFAULT_SAMPLE, SAMPLES, type Sample } from './sources/samples.ts';
 import { UrlBox } from './sources/url-box.tsx';
-import { S3Panel } from './sources/s3-panel.tsx';
-import { LakeFsForm } from './sources/lakefs-form.tsx';
 import { ShareBanner, SharePanel } from './components/share-panel.tsx';
 import { childTableUrl, DEFAULT_VIEW, hrefWithParams, hrefWithState, readUrlState, resolveTableUrl, sameTableUrl, VIEW_NAMES, type UrlState, type ViewName } from './url-state.ts';
 import { CandidateList } from './views/candidates.tsx';
-import { ChangesView } from './views/changes.tsx';
-import { CompareView } from './views/compare.tsx';
-import { FilesView } from './views/files.tsx';
-import { HistoryView } from './views/history.tsx';
 import { Overview } from './views/overview.tsx';
-import { PartitionsView } from './views/partitions.tsx';
-import { SchemaView } from './views/schema.tsx';
 import { TimestampPicker, VersionPicker } from './views/version-picker.tsx';
 import type { ViewProps } from './views/view-props.ts';
 import { errorInfoOf, type ExplorerClient } from './worker-client.ts';
+
+// Only the Overview is shown first: the other tabs and the remote source panels are separate
+// chunks, loaded when first shown, so the first start compiles and renders less (issue #6: no
+// main-thread task over 50 ms).
+const HistoryView = lazy(() => import('./views/history.tsx').then((m) => ({ default: m.HistoryView })));
+const SchemaView = lazy(() => import('./views/schema.tsx').then((m) => ({ default: m.SchemaView })));
+const PartitionsView = lazy(() => import('./views/partitions.tsx').then((m) => ({ default: m.PartitionsView })));
+const FilesView = lazy(() => import('./views/files.tsx').then((m) => ({ default: m.FilesView })));
+const DataPanel = lazy(() => import('./data/data-panel.tsx').then((m) => ({ default: m.DataPanel })));
+const ChangesView = lazy(() => import('./views/changes.tsx').then((m) => ({ default: m.ChangesView })));
+const CompareView = lazy(() => import('./views/compare.tsx').then((m) => ({ default: m.CompareView })));
+const S3Panel = lazy(() => import('./sources/s3-panel.tsx').then((m) => ({ default: m.S3Panel })));
+const LakeFsForm = lazy(() => import('./sources/lakefs-form.tsx').then((m) => ({ default: m.LakeFsForm })));
+
+/** Shown while a lazily loaded view's chunk arrives. */
+const chunkFallback = <p className="muted small" data-testid="view-loading">Loading…</p>;
 
 /** What the main area shows. */
 type View =
@@ -110,6 +117,13 @@ export function App({ client }: { client: ExplorerClient }) {
   const [urlText, setUrlText] = useState('');
   /** Which remote source panel is shown. */
   const [remotePanel, setRemotePanel] = useState<'none' | 's3' | 'lakefs'>('none');
+  /** Remote panels opened at least once (mounted from then on, hidden when not shown). */
+  const [remoteMounted, setRemoteMounted] = useState<{ s3: boolean; lakefs: boolean }>({ s3: false, lakefs: false });
+  /** Shows (or hides, when shown) a remote source panel, mounting it the first time. */
+  const toggleRemote = (panel: 's3' | 'lakefs') => {
+    setRemoteMounted((m) => (m[panel] ? m : { ...m, [panel]: true }));
+    setRemotePanel((p) => (p === panel ? 'none' : panel));
+  };
   const [sharing, setSharing] = useState(false);
   /** When the open share link expires (ms), for the recipient's banner. */
   const [shareExpiry, setShareExpiry] = useState<number | null>(null);
@@ -500,20 +514,28 @@ export function App({ client }: { client: ExplorerClient }) {
         </div>
         <div className="remote-sources row" data-testid="remote-sources">
           <span className="muted small">Object stores:</span>
-          <button type="button" aria-pressed={remotePanel === 's3'} data-testid="source-s3" onClick={() => setRemotePanel((p) => (p === 's3' ? 'none' : 's3'))}>
+          <button type="button" aria-pressed={remotePanel === 's3'} data-testid="source-s3" onClick={() => toggleRemote('s3')}>
             S3…
           </button>
-          <button type="button" aria-pressed={remotePanel === 'lakefs'} data-testid="source-lakefs" onClick={() => setRemotePanel((p) => (p === 'lakefs' ? 'none' : 'lakefs'))}>
+          <button type="button" aria-pressed={remotePanel === 'lakefs'} data-testid="source-lakefs" onClick={() => toggleRemote('lakefs')}>
             lakeFS…
           </button>
         </div>
-        {/* Kept mounted while hidden so a connection and its folder stay as they were. */}
-        <div hidden={remotePanel !== 's3'}>
-          <S3Panel client={client} onOpened={(r) => void openedRemote(r)} />
-        </div>
-        <div hidden={remotePanel !== 'lakefs'}>
-          <LakeFsForm client={client} onOpened={(r) => void openedRemote(r)} />
-        </div>
+        {/* Mounted when first opened, then kept mounted while hidden so a connection and its folder stay as they were. */}
+        {remoteMounted.s3 && (
+          <div hidden={remotePanel !== 's3'}>
+            <Suspense fallback={chunkFallback}>
+              <S3Panel client={client} onOpened={(r) => void openedRemote(r)} />
+            </Suspense>
+          </div>
+        )}
+        {remoteMounted.lakefs && (
+          <div hidden={remotePanel !== 'lakefs'}>
+            <Suspense fallback={chunkFallback}>
+              <LakeFsForm client={client} onOpened={(r) => void openedRemote(r)} />
+            </Suspense>
+          </div>
+        )}
 
         {view.kind === 'opening' && <ProgressLine label={view.label} progress={null} onCancel={cancel} />}
         {view.kind === 'loading' && (
@@ -590,15 +612,17 @@ export function App({ client }: { client: ExplorerClient }) {
               ))}
             </nav>
             <div role="tabpanel" data-testid={`tabpanel-${tab}`} data-view={tab} className="tabpanel">
-              {renderTab(tab, {
-                client,
-                table: view.table,
-                summary: view.summary,
-                history: history.kind === 'ready' ? history.rows : null,
-                onTravel: travel,
-                param,
-                setParam,
-              }, history, cancel)}
+              <Suspense fallback={chunkFallback}>
+                {renderTab(tab, {
+                  client,
+                  table: view.table,
+                  summary: view.summary,
+                  history: history.kind === 'ready' ? history.rows : null,
+                  onTravel: travel,
+                  param,
+                  setParam,
+                }, history, cancel)}
+              </Suspense>
             </div>
           </>
         )}

@@ -12,15 +12,10 @@ import { throwIfAborted } from '../delta/errors.ts';
 import type { ExplorerApi, HistoryRow, OpenedTable, ProgressCallback, Result, WorkerProgress } from '../workers/api.ts';
 import { ExplorerService } from '../workers/explorer-service.ts';
 import { ExplorerError, wrapExplorer, type ExplorerClient } from './worker-client.ts';
+import { folderFiles as folder } from '../../test/fixtures.ts';
 
 const TABLE = join(import.meta.dirname, '../../test/fixtures/tables/table_with_deletion_logs');
 
-function folder(dir: string, prefix = ''): RelativeFile[] {
-  return readdirSync(dir).flatMap((name) => {
-    const abs = join(dir, name);
-    return statSync(abs).isDirectory() ? folder(abs, `${prefix}${name}/`) : [{ path: prefix + name, file: new File([readFileSync(abs)], name) }];
-  });
-}
 
 let channel: MessageChannel | undefined;
 afterEach(() => {
@@ -78,6 +73,32 @@ describe('worker client over a MessageChannel', () => {
     expect((err as ExplorerError).info.message).toMatch(/99/);
     const notTable = await client.openFiles([], 'empty').catch((e: unknown) => e);
     expect((notTable as ExplorerError).info).toMatchObject({ code: 'NOT_A_TABLE', hint: expect.any(String) });
+  });
+
+  it('hands a folder of many files over in slices (staged), and opens all of them', async () => {
+    const service = new ExplorerService();
+    const staged: number[] = [];
+    const stage = service.stageFiles.bind(service);
+    service.stageFiles = (id, files) => {
+      staged.push(files?.length ?? -1);
+      return stage(id, files);
+    };
+    const client = connect(service);
+    const extra = Array.from({ length: 70 }, (_, i) => ({ path: `notes/n${i}.txt`, file: new File(['x'], `n${i}.txt`) }));
+    const files = [...extra, ...folder(TABLE)];
+    const t = (await client.openFiles(files, 'x')) as OpenedTable;
+    expect(staged.length).toBeGreaterThanOrEqual(1);
+    expect(staged[0]).toBe(8);
+    expect(staged.reduce((a, b) => a + b, 0)).toBeLessThan(files.length);
+    // The log files came in the last slices: the table opens at its latest version.
+    expect((await client.snapshot(t.tableId)).version).toBe(20);
+    // Cancelled before the last slice: what was staged is discarded.
+    const controller = new AbortController();
+    controller.abort();
+    await expect(client.openFiles(files, 'x', { signal: controller.signal })).rejects.toMatchObject({ info: { code: 'CANCELLED' } });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(staged.at(-1)).toBe(-1);
+    expect((service as unknown as { staged: Map<string, unknown> }).staged.size).toBe(0);
   });
 
   it('cancels through the AbortSignal', async () => {

@@ -658,7 +658,16 @@ export interface ExplorerApi {
    * @param label the folder's name, shown to the user.
    * Errors: `NOT_A_TABLE` (empty folder, or no `_delta_log/` anywhere), `CANCELLED`.
    */
-  openFiles(files: RelativeFile[], label: string, requestId?: string): Promise<Result<OpenResult>>;
+  openFiles(files: RelativeFile[], label: string, requestId?: string, stageId?: string): Promise<Result<OpenResult>>;
+
+  /**
+   * Hands the worker part of a folder's files ahead of {@link openFiles}, so that a folder of many
+   * files crosses in several messages: cloning a `File` into a message costs the sending thread
+   * about half a millisecond (Chromium), so one message of a hundred files or more is a long task
+   * on the page. The next `openFiles` naming the same `stageId` opens the staged files followed by
+   * its own; `files: null` discards what was staged (an open that was cancelled).
+   */
+  stageFiles(stageId: string, files: RelativeFile[] | null): Promise<void>;
 
   /**
    * Same as {@link openFiles} for a `FileSystemDirectoryHandle` (File System Access API, or a drop's

@@ -151,6 +151,8 @@ function progressReporter(cb: ProgressCallback | undefined): (p: WorkerProgress)
 
 export class ExplorerService implements ExplorerApi {
   private readonly sources = new Map<string, Source>();
+  /** Files handed over by `stageFiles`, by stage id, until `openFiles` takes them. */
+  private readonly staged = new Map<string, RelativeFile[]>();
   /** Live S3 / lakeFS connections (they hold credentials, in memory only). */
   private readonly connections = new Map<string, RemoteConnectionImpl>();
   private readonly tables = new Map<string, OpenTable>();
@@ -257,11 +259,24 @@ export class ExplorerService implements ExplorerApi {
     return { kind: 'candidates', sourceId, label, candidates: layout.candidates };
   }
 
-  openFiles(files: RelativeFile[], label: string, requestId?: string): Promise<Result<OpenResult>> {
+  openFiles(files: RelativeFile[], label: string, requestId?: string, stageId?: string): Promise<Result<OpenResult>> {
+    const staged = stageId === undefined ? undefined : this.staged.get(stageId);
+    if (stageId !== undefined) this.staged.delete(stageId);
+    const all = staged ? staged.concat(files) : files;
     return this.run(requestId, undefined, async (signal) => {
       throwIfAborted(signal);
-      return this.openSource(files, label);
+      return this.openSource(all, label);
     });
+  }
+
+  async stageFiles(stageId: string, files: RelativeFile[] | null): Promise<void> {
+    if (files === null) {
+      this.staged.delete(stageId);
+      return;
+    }
+    const list = this.staged.get(stageId);
+    if (list) list.push(...files);
+    else this.staged.set(stageId, files.slice());
   }
 
   openDirectoryHandle(
