@@ -16,20 +16,14 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fixture, referenceReplay } from '../test/fixtures.ts';
+import { failOnPageErrors } from './page-errors.ts';
 
 /** basic_partitioned's data files of partitions b and c (one row each: numbers 2 and 3). */
 const B_FILE = 'letter=b/part-00000-41954fb0-ef91-47e5-bd41-b75169c41c17.c000.snappy.parquet';
 const C_FILE = 'letter=c/part-00000-27a17b8f-be68-485c-9c49-70c742be30c0.c000.snappy.parquet';
 
 const made: string[] = [];
-let pageErrors: string[] = [];
-test.beforeEach(async ({ page }) => {
-  pageErrors = [];
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-});
-test.afterEach(() => {
-  expect(pageErrors, 'uncaught errors in the page').toEqual([]);
-});
+failOnPageErrors();
 test.afterAll(() => {
   for (const d of made) rmSync(d, { recursive: true, force: true });
 });

@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { referenceReplay } from '../test/fixtures.ts';
 import { BASIC_CDF, CDF_WITH_DV } from '../test/expected/kernel-cdf.ts';
+import { failOnPageErrors } from './page-errors.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const TABLES = join(ROOT, 'test/fixtures/tables');
@@ -21,14 +22,7 @@ async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 }
 
-let pageErrors: string[] = [];
-test.beforeEach(async ({ page }) => {
-  pageErrors = [];
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-});
-test.afterEach(() => {
-  expect(pageErrors, 'uncaught errors in the page').toEqual([]);
-});
+failOnPageErrors();
 
 type Counts = Record<'insert' | 'update_preimage' | 'update_postimage' | 'delete', number>;
 const zero = (): Counts => ({ insert: 0, update_preimage: 0, update_postimage: 0, delete: 0 });

@@ -12,6 +12,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { referenceReplay } from '../test/fixtures.ts';
+import { failOnPageErrors } from './page-errors.ts';
 
 const TABLES = join(import.meta.dirname, '..', 'test', 'fixtures', 'tables');
 const BASE = `http://127.0.0.1:${process.env.E2E_PORT ?? 4329}`;
@@ -52,14 +53,7 @@ async function checkOverview(page: Page, table: string, version: number): Promis
   if (ref.numRecords !== null) expect(await value(page, 'overview-num-records')).toBe(String(ref.numRecords));
 }
 
-let pageErrors: string[] = [];
-test.beforeEach(async ({ page }) => {
-  pageErrors = [];
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-});
-test.afterEach(() => {
-  expect(pageErrors, 'uncaught errors in the page').toEqual([]);
-});
+failOnPageErrors();
 
 for (const { name, what } of CASES) {
   test(`${name} (${what}): dropped folder, every view, time travel, same screen by URL`, async ({ page }) => {

@@ -20,6 +20,7 @@ import { serve, type ServeHandle } from '../src/cli/serve.ts';
 import { FIXTURES, manifestEntry, referenceReplay } from '../test/fixtures.ts';
 import { LakeFsDouble, seedDeltaRepositories, type SeededFacts } from '../test/lakefs/double.ts';
 import { expectNoSecret, expectRequestsTo, recordTraffic } from './secrets.ts';
+import { failOnPageErrors } from './page-errors.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SHOTS = join(ROOT, 'test-results/screenshots');
@@ -41,14 +42,7 @@ test.afterAll(async () => {
   await double?.close();
 });
 
-let pageErrors: string[] = [];
-test.beforeEach(async ({ page }) => {
-  pageErrors = [];
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-});
-test.afterEach(() => {
-  expect(pageErrors, 'uncaught errors in the page').toEqual([]);
-});
+failOnPageErrors();
 
 async function shot(page: Page, name: string): Promise<void> {
   mkdirSync(SHOTS, { recursive: true });

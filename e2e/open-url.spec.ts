@@ -16,6 +16,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startStaticServer, type RunningStaticServer } from '../src/server/static.ts';
 import { referenceReplay } from '../test/fixtures.ts';
+import { failOnPageErrors } from './page-errors.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const TABLES = join(ROOT, 'test/fixtures/tables');
@@ -55,14 +56,7 @@ async function expectHistoryRows(page: Page, count: number, check?: () => Promis
 const factValue = (page: Page, testId: string) => page.getByTestId(testId).getAttribute('data-value');
 const query = (page: Page) => new URL(page.url()).searchParams;
 
-let pageErrors: string[] = [];
-test.beforeEach(async ({ page }) => {
-  pageErrors = [];
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-});
-test.afterEach(() => {
-  expect(pageErrors, 'uncaught errors in the page').toEqual([]);
-});
+failOnPageErrors();
 
 /** Servers of the error cases and of a folder of tables, started in this process. */
 let notFound: http.Server;

@@ -10,6 +10,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { referenceReplay } from '../test/fixtures.ts';
+import { failOnPageErrors } from './page-errors.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const TABLES = join(ROOT, 'test/fixtures/tables');
@@ -41,14 +42,7 @@ function filesPerPartition(table: string, version: number, key: string): Map<str
   return out;
 }
 
-let pageErrors: string[] = [];
-test.beforeEach(async ({ page }) => {
-  pageErrors = [];
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-});
-test.afterEach(() => {
-  expect(pageErrors, 'uncaught errors in the page').toEqual([]);
-});
+failOnPageErrors();
 
 test('schema: column mapping with a rename, physical names and ids, and time travel', async ({ page }) => {
   const table = 'table_with_partitioning_mapping';

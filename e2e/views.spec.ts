@@ -11,6 +11,7 @@ import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { referenceReplay } from '../test/fixtures.ts';
+import { failOnPageErrors } from './page-errors.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const TABLES = join(ROOT, 'test/fixtures/tables');
@@ -58,14 +59,7 @@ async function shot(page: Page, name: string): Promise<void> {
 const query = (page: Page) => new URL(page.url()).searchParams;
 const fact = (page: Page, testId: string) => page.getByTestId(testId).getAttribute('data-value');
 
-let pageErrors: string[] = [];
-test.beforeEach(async ({ page }) => {
-  pageErrors = [];
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-});
-test.afterEach(() => {
-  expect(pageErrors, 'uncaught errors in the page').toEqual([]);
-});
+failOnPageErrors();
 
 const TABLES_UNDER_TEST = [
   { name: 'simple_table_with_checkpoint', what: 'a checkpoint' },
