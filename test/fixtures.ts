@@ -5,10 +5,11 @@
  * replay of the JSON commits (oldest first, a Map keyed by decoded path + DV id, add sets and remove
  * deletes), sharing no code with src/delta, which replays newest-first into columnar batches.
  */
-import { readdirSync, readFileSync, existsSync, mkdtempSync, cpSync } from 'node:fs';
+import { readdirSync, readFileSync, existsSync, mkdtempSync, cpSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { DeltaError } from '../src/delta/errors.ts';
+import type { RelativeFile } from '../src/delta/storage/browser-files.ts';
 
 export const FIXTURES = join(import.meta.dirname, 'fixtures', 'tables');
 
@@ -150,4 +151,19 @@ export async function thrown(p: Promise<unknown>): Promise<DeltaError> {
     throw new Error(`expected a DeltaError, got ${(e as Error)?.stack ?? e}`);
   }
   throw new Error('expected a DeltaError, nothing was thrown');
+}
+
+/**
+ * A folder's files as a dropped folder gives them to the worker: `{ path, file }` with `/`-separated
+ * paths relative to `dir` and each `File` holding the bytes and the modification time (ms).
+ */
+export function folderFiles(dir: string, prefix = ''): RelativeFile[] {
+  const out: RelativeFile[] = [];
+  for (const name of readdirSync(dir)) {
+    const abs = join(dir, name);
+    const st = statSync(abs);
+    if (st.isDirectory()) out.push(...folderFiles(abs, `${prefix}${name}/`));
+    else out.push({ path: prefix + name, file: new File([readFileSync(abs)], name, { lastModified: st.mtimeMs }) });
+  }
+  return out;
 }

@@ -3,11 +3,9 @@
  * UI client on the other. Checks that results, structured errors, progress callbacks and
  * cancellation survive postMessage.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as Comlink from 'comlink';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { RelativeFile } from '../delta/storage/browser-files.ts';
 import { throwIfAborted } from '../delta/errors.ts';
 import type { ExplorerApi, HistoryRow, OpenedTable, ProgressCallback, Result, WorkerProgress } from '../workers/api.ts';
 import { ExplorerService } from '../workers/explorer-service.ts';

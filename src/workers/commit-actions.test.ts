@@ -3,25 +3,15 @@
  * folder: the raw lines are the commit file's own, counted per action kind; a missing commit is
  * `VERSION_NOT_FOUND`; the health's deletion-vector numbers match the writer's `.crc`.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { RelativeFile } from '../delta/storage/browser-files.ts';
 import type { OpenedTable, Result } from './api.ts';
 import { ExplorerService } from './explorer-service.ts';
+import { folderFiles as folder } from '../../test/fixtures.ts';
 
 const TABLES = join(import.meta.dirname, '../../test/fixtures/tables');
 
-function folder(dir: string, prefix = ''): RelativeFile[] {
-  const out: RelativeFile[] = [];
-  for (const name of readdirSync(dir)) {
-    const abs = join(dir, name);
-    const st = statSync(abs);
-    if (st.isDirectory()) out.push(...folder(abs, `${prefix}${name}/`));
-    else out.push({ path: prefix + name, file: new File([readFileSync(abs)], name, { lastModified: st.mtimeMs }) });
-  }
-  return out;
-}
 const ok = <T,>(r: Result<T>): T => {
   if (!r.ok) throw new Error(JSON.stringify(r.error));
   return r.value;

@@ -4,29 +4,20 @@
  * Comlink boundary (a MessageChannel) to check that result bytes are transferred, not copied.
  * Expectations are upstream ones (delta-kernel-rs tests), as transcribed in `src/query/*.test.ts`.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as arrow from 'apache-arrow';
 import * as Comlink from 'comlink';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { RelativeFile } from '../delta/storage/browser-files.ts';
 import { createNodeEngine, type SqlEngine } from '../query/engine.ts';
 import { columnCells, cellText } from '../query/values.ts';
 import type { ExplorerApi, OpenedTable, Result, WorkerProgress } from './api.ts';
 import { ExplorerService } from './explorer-service.ts';
 import { ExplorerError, wrapExplorer } from '../ui/worker-client.ts';
+import { folderFiles as folder } from '../../test/fixtures.ts';
 
 const TABLES = join(import.meta.dirname, '../../test/fixtures/tables');
 
-function folder(dir: string, prefix = ''): RelativeFile[] {
-  const out: RelativeFile[] = [];
-  for (const name of readdirSync(dir)) {
-    const abs = join(dir, name);
-    if (statSync(abs).isDirectory()) out.push(...folder(abs, `${prefix}${name}/`));
-    else out.push({ path: prefix + name, file: new File([readFileSync(abs)], name) });
-  }
-  return out;
-}
 
 function ok<T>(r: Result<T>): T {
   if (!r.ok) throw new Error(`expected ok, got ${JSON.stringify(r.error)}`);

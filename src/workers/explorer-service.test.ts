@@ -9,20 +9,10 @@ import { describe, expect, it } from 'vitest';
 import type { RelativeFile } from '../delta/storage/browser-files.ts';
 import type { OpenedTable, OpenResult, Result, TableCandidates, WorkerProgress } from './api.ts';
 import { ExplorerService } from './explorer-service.ts';
+import { folderFiles as folder } from '../../test/fixtures.ts';
 
 const TABLES = join(import.meta.dirname, '../../test/fixtures/tables');
 
-/** Every file under `dir` as `File`s with paths relative to `dir` (what `<input webkitdirectory>` gives). */
-function folder(dir: string, prefix = ''): RelativeFile[] {
-  const out: RelativeFile[] = [];
-  for (const name of readdirSync(dir)) {
-    const abs = join(dir, name);
-    const st = statSync(abs);
-    if (st.isDirectory()) out.push(...folder(abs, `${prefix}${name}/`));
-    else out.push({ path: prefix + name, file: new File([readFileSync(abs)], name, { lastModified: st.mtimeMs }) });
-  }
-  return out;
-}
 
 function ok<T>(r: Result<T>): T {
   if (!r.ok) throw new Error(`expected ok, got ${JSON.stringify(r.error)}`);

@@ -4,17 +4,16 @@
  * branches (pinned to their commits), SQL through the data plane, compare the two refs, typed errors,
  * and every API answer checked against the lakeFS OpenAPI schemas.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RelativeFile } from '../delta/storage/browser-files.ts';
 import { createNodeEngine, type SqlEngine } from '../query/engine.ts';
 import { FIXTURES, manifestEntry, referenceReplay } from '../../test/fixtures.ts';
 import { LakeFsDouble, seedDeltaRepositories, type SeededFacts } from '../../test/lakefs/double.ts';
 import { checkAgainstSpec } from '../../test/lakefs/spec.ts';
 import type { OpenedTable, Result } from './api.ts';
 import { ExplorerService } from './explorer-service.ts';
+import { folderFiles as folder } from '../../test/fixtures.ts';
 
 const KEY = { accessKeyId: 'AKIAJLAKEFSEXAMPLE01', secretAccessKey: 'lakefs-secret-do-not-show' };
 
@@ -30,15 +29,6 @@ async function countOf(tableId: string, version?: number): Promise<number> {
   return Number(tableFromIPC(r.ipc).getChild('n')!.get(0));
 }
 
-function folder(dir: string, prefix = ''): RelativeFile[] {
-  const out: RelativeFile[] = [];
-  for (const name of readdirSync(dir)) {
-    const abs = join(dir, name);
-    if (statSync(abs).isDirectory()) out.push(...folder(abs, `${prefix}${name}/`));
-    else out.push({ path: prefix + name, file: new File([readFileSync(abs)], name) });
-  }
-  return out;
-}
 
 const ok = <T>(r: Result<T>): T => {
   if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
