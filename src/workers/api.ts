@@ -33,6 +33,7 @@
  * Units: sizes in bytes (`...Bytes`, `size`), times in ms since the Unix epoch (`...Ms`, `...Time`),
  * durations in ms (`...Ms`).
  */
+import type { S3StoreConfig } from '../delta/storage/s3.ts';
 import type { AddFile, DomainMetadata, Txn } from '../delta/actions.ts';
 import type { ErrorInfo } from '../delta/errors.ts';
 import type { FeatureKind } from '../delta/features.ts';
@@ -167,22 +168,11 @@ export type RemoteLocation =
     };
 
 /**
- * Settings of an S3 or S3-compatible store. The secret key and session token stay in the worker's
- * memory; they are never put in a URL, a share link, a log line or an error message.
+ * Settings of an S3 or S3-compatible store (fields as {@link S3StoreConfig}: endpoint, region, bucket,
+ * prefix, access key id, secret access key, session token). The secret key and session token stay
+ * in the worker's memory; they are never put in a URL, a share link, a log line or an error message.
  */
-export interface S3ConnectionConfig {
-  /** Endpoint URL of an S3-compatible store (MinIO, R2, Ceph ...); empty or absent for AWS S3. */
-  endpoint?: string;
-  /** e.g. `us-east-1`. */
-  region: string;
-  bucket: string;
-  /** Folder inside the bucket to start browsing at, no leading `/` (`''`: the bucket root). */
-  prefix?: string;
-  accessKeyId: string;
-  secretAccessKey: string;
-  /** For temporary (STS) credentials. */
-  sessionToken?: string;
-}
+export type S3ConnectionConfig = Omit<S3StoreConfig, 'fetch'>;
 
 /**
  * Settings of a lakeFS server. The secret stays in the worker's memory (an HTTP basic auth header
