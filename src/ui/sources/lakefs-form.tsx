@@ -23,6 +23,7 @@ import { ErrorPanel } from '../components/error-panel.tsx';
 import { formatTimestamp } from '../format.ts';
 import { CompareBody } from '../views/compare.tsx';
 import { errorInfoOf, type ExplorerClient } from '../worker-client.ts';
+import { FormField, useRemoteCall } from './remote-form.tsx';
 import { recall, remember } from './remember.ts';
 import './lakefs-form.css';
 
@@ -52,27 +53,8 @@ export function LakeFsForm({ client, onOpened }: LakeFsFormProps) {
   const [refs, setRefs] = useState<LakeFsRefs | null>(null);
   const [ref, setRef] = useState<string | null>(null);
   const [listing, setListing] = useState<RemoteListing | null>(null);
-  const [busy, setBusy] = useState<string | null>(null);
-  const [error, setError] = useState<ErrorInfo | null>(null);
-  const op = useRef<AbortController | null>(null);
+  const { busy, error, setError, run, abort } = useRemoteCall();
 
-  useEffect(() => () => op.current?.abort(), []);
-
-  const run = async <T,>(label: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T | undefined> => {
-    op.current?.abort();
-    const c = new AbortController();
-    op.current = c;
-    setBusy(label);
-    setError(null);
-    try {
-      return await fn(c.signal);
-    } catch (e) {
-      if (op.current === c) setError(errorInfoOf(e));
-      return undefined;
-    } finally {
-      if (op.current === c) setBusy(null);
-    }
-  };
 
   const connect = () =>
     run('Connecting…', async (signal) => {
@@ -112,7 +94,7 @@ export function LakeFsForm({ client, onOpened }: LakeFsFormProps) {
     });
 
   const disconnect = () => {
-    op.current?.abort();
+    abort();
     if (conn) void client.closeConnection(conn.connectionId).catch(() => {});
     setConn(null);
     setRepos(null);
@@ -122,19 +104,8 @@ export function LakeFsForm({ client, onOpened }: LakeFsFormProps) {
     setListing(null);
   };
 
-  const field = (name: keyof LakeFsConnectionConfig, label: string, extra: Partial<React.InputHTMLAttributes<HTMLInputElement>> = {}) => (
-    <label className="field">
-      <span>{label}</span>
-      <input
-        name={name}
-        data-testid={`lakefs-${name}`}
-        value={form[name]}
-        spellCheck={false}
-        autoComplete="off"
-        onChange={(e) => setForm({ ...form, [name]: e.currentTarget.value })}
-        {...extra}
-      />
-    </label>
+  const field = (name: keyof LakeFsConnectionConfig & string, label: string, input: Partial<React.InputHTMLAttributes<HTMLInputElement>> = {}) => (
+    <FormField form={form} setForm={setForm} name={name} label={label} testPrefix="lakefs" input={input} />
   );
 
   if (!conn) {

@@ -4,10 +4,11 @@
  * (folders holding `_delta_log/`) and opens them. The secret goes to the worker's memory and is
  * cleared from the form once connected; it is stored on this device only when "Remember" is ticked.
  */
-import { useEffect, useRef, useState } from 'react';
-import type { ErrorInfo, OpenResult, RemoteConnection, RemoteListing, S3ConnectionConfig } from '../../workers/api.ts';
+import { useState } from 'react';
+import type { OpenResult, RemoteConnection, RemoteListing, S3ConnectionConfig } from '../../workers/api.ts';
 import { ErrorPanel } from '../components/error-panel.tsx';
-import { errorInfoOf, type ExplorerClient } from '../worker-client.ts';
+import type { ExplorerClient } from '../worker-client.ts';
+import { FormField, useRemoteCall } from './remote-form.tsx';
 import { recall, remember } from './remember.ts';
 
 /** Props of {@link S3Panel}. */
@@ -26,27 +27,8 @@ export function S3Panel({ client, onOpened }: S3PanelProps) {
   const [keep, setKeep] = useState(saved !== null);
   const [conn, setConn] = useState<RemoteConnection | null>(null);
   const [listing, setListing] = useState<RemoteListing | null>(null);
-  const [busy, setBusy] = useState<string | null>(null);
-  const [error, setError] = useState<ErrorInfo | null>(null);
-  const op = useRef<AbortController | null>(null);
+  const { busy, error, setError, run, abort } = useRemoteCall();
 
-  useEffect(() => () => op.current?.abort(), []);
-
-  const run = async <T,>(label: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T | undefined> => {
-    op.current?.abort();
-    const c = new AbortController();
-    op.current = c;
-    setBusy(label);
-    setError(null);
-    try {
-      return await fn(c.signal);
-    } catch (e) {
-      if (op.current === c) setError(errorInfoOf(e));
-      return undefined;
-    } finally {
-      if (op.current === c) setBusy(null);
-    }
-  };
 
   const browse = (connection: RemoteConnection, prefix: string) =>
     run('Listing…', async (signal) => {
@@ -74,25 +56,14 @@ export function S3Panel({ client, onOpened }: S3PanelProps) {
     });
 
   const disconnect = () => {
-    op.current?.abort();
+    abort();
     if (conn) void client.closeConnection(conn.connectionId).catch(() => {});
     setConn(null);
     setListing(null);
   };
 
-  const field = (name: keyof S3ConnectionConfig, label: string, extra: Partial<React.InputHTMLAttributes<HTMLInputElement>> = {}) => (
-    <label className="field">
-      <span>{label}</span>
-      <input
-        name={name}
-        data-testid={`s3-${name}`}
-        value={form[name] ?? ''}
-        spellCheck={false}
-        autoComplete="off"
-        onChange={(e) => setForm({ ...form, [name]: e.currentTarget.value })}
-        {...extra}
-      />
-    </label>
+  const field = (name: keyof S3ConnectionConfig & string, label: string, input: Partial<React.InputHTMLAttributes<HTMLInputElement>> = {}) => (
+    <FormField form={form} setForm={setForm} name={name} label={label} testPrefix="s3" input={input} />
   );
 
   const crumbs = listing ? listing.place.prefix.split('/').filter(Boolean) : [];

@@ -1,0 +1,73 @@
+/**
+ * What the S3 and lakeFS panels share: one worker call at a time (a new one aborts the old one,
+ * its label shown while it runs, its failure kept as an error), and the text fields of a
+ * connect form bound to one settings object.
+ */
+import { useEffect, useRef, useState, type InputHTMLAttributes } from 'react';
+import type { ErrorInfo } from '../../workers/api.ts';
+import { errorInfoOf } from '../worker-client.ts';
+
+/** The state of a panel's calls; see {@link useRemoteCall}. */
+export interface RemoteCall {
+  /** The label of the call running ("Connecting…"), or null. */
+  busy: string | null;
+  error: ErrorInfo | null;
+  setError: (e: ErrorInfo | null) => void;
+  /** Runs `fn` as the panel's call; resolves to its value, or undefined when it failed or was replaced. */
+  run: <T>(label: string, fn: (signal: AbortSignal) => Promise<T>) => Promise<T | undefined>;
+  /** Aborts the call running, if any. */
+  abort: () => void;
+}
+
+/** One call at a time for a panel (aborted when the panel unmounts). */
+export function useRemoteCall(): RemoteCall {
+  const [busy, setBusy] = useState<string | null>(null);
+  const [error, setError] = useState<ErrorInfo | null>(null);
+  const op = useRef<AbortController | null>(null);
+  useEffect(() => () => op.current?.abort(), []);
+  const run = async <T,>(label: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T | undefined> => {
+    op.current?.abort();
+    const c = new AbortController();
+    op.current = c;
+    setBusy(label);
+    setError(null);
+    try {
+      return await fn(c.signal);
+    } catch (e) {
+      if (op.current === c) setError(errorInfoOf(e));
+      return undefined;
+    } finally {
+      if (op.current === c) setBusy(null);
+    }
+  };
+  return { busy, error, setError, run, abort: () => op.current?.abort() };
+}
+
+/** Props of {@link FormField}. */
+export interface FormFieldProps<F> {
+  form: F;
+  setForm: (f: F) => void;
+  name: keyof F & string;
+  label: string;
+  /** `data-testid` is `<testPrefix>-<name>`. */
+  testPrefix: string;
+  input?: Partial<InputHTMLAttributes<HTMLInputElement>>;
+}
+
+/** A labelled text input bound to `form[name]` (no spell check, no autocomplete). */
+export function FormField<F extends object>({ form, setForm, name, label, testPrefix, input }: FormFieldProps<F>) {
+  return (
+    <label className="field">
+      <span>{label}</span>
+      <input
+        name={name}
+        data-testid={`${testPrefix}-${name}`}
+        value={String((form[name] as unknown) ?? '')}
+        spellCheck={false}
+        autoComplete="off"
+        onChange={(e) => setForm({ ...form, [name]: e.currentTarget.value })}
+        {...input}
+      />
+    </label>
+  );
+}
