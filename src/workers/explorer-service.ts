@@ -859,8 +859,8 @@ export class ExplorerService implements ExplorerApi {
     return this.run(requestId, undefined, async (signal, progress) => {
       const t = this.table(tableId);
       const { snapshot } = await this.loadSnapshot(t, options.version !== undefined ? { version: options.version } : {}, signal, progress);
-      const source = this.sources.get(t.sourceId);
-      const location = source?.kind === 'url' ? source.remote : undefined;
+      // The table's own location (a table picked inside an opened folder has its root appended).
+      const location = t.info.remote;
       if (!location) throw new DeltaError('INVALID_ARGUMENT', 'Only tables opened from S3, lakeFS or a public URL can be shared by link.');
       const { createShareLink } = await import('./share.ts');
       return createShareLink(t.table.store, snapshot, location, options, signal);

@@ -92,6 +92,13 @@ describe('S3 connection', () => {
     const r = ok(await svc.openRemote(conn.connectionId, { prefix: 'warehouse/sales' })) as OpenResult;
     expect(r.kind).toBe('table');
     expect((r as OpenedTable).root).toBe('partitioned');
+    expect((r as OpenedTable).remote).toMatchObject({ kind: 's3', prefix: 'warehouse/sales/partitioned' });
+    // Its share link names the table's own folder, and the recipient sees the same table.
+    const link = ok(await svc.createShareLink((r as OpenedTable).tableId, { expiresInSeconds: 600, storage: 'fragment' }));
+    expect((await decodeManifest(link.fragment.slice('share='.length))).location).toMatchObject({ prefix: 'warehouse/sales/partitioned' });
+    const recipient = new ExplorerService();
+    const shared = ok(await recipient.openShare(link.fragment, Date.now())) as OpenedTable;
+    expect(ok(await recipient.snapshot(shared.tableId)).totals).toEqual(ok(await svc.snapshot((r as OpenedTable).tableId)).totals);
   });
 
   it('an unknown access key is WRONG_CREDENTIALS, and the message holds no secret', async () => {
