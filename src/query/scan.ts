@@ -536,6 +536,12 @@ function statsKeepCondition(cmp: SimpleComparison, slot: number): string | undef
 // Registering files
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * Age after which a file registered by a presigned URL is registered again with a fresh URL
+ * (ms): well inside the shortest lifetime stores hand out (10 minutes; lakeFS presigns for 15).
+ */
+export const URL_REFRESH_MS = 5 * 60_000;
+
 /** How data bytes reach DuckDB: always through `store.get` (`'buffer'`, the default), or through a handle the store offers (`'direct'`). */
 export type FileAccess = 'buffer' | 'direct';
 
@@ -550,6 +556,8 @@ interface FileHandleStore {
  */
 export class FileRegistry {
   private readonly names = new Map<string, string>();
+  /** Files registered by a URL valid for a limited time (presigned), by path: refreshed by {@link refreshUrls}. */
+  private readonly expiring = new Map<string, { name: string; sizeBytes?: number; atMs: number }>();
   private counter = 0;
   /** Bytes read through `store.get` so far. */
   bytesRead = 0;
@@ -628,6 +636,7 @@ export class FileRegistry {
         // With the size from the log, DuckDB reads by range without a HEAD (which presigned URLs refuse).
         if (sizeBytes !== undefined && this.engine.capabilities.sizedUrls) {
           await this.engine.registerUrl(name, url, sizeBytes);
+          if (this.store.capabilities.getOnlyUrls) this.expiring.set(path, { name, sizeBytes, atMs: Date.now() });
           return;
         }
         if (!this.store.capabilities.getOnlyUrls) {
@@ -646,8 +655,30 @@ export class FileRegistry {
     await this.engine.registerBuffer(name, bytes);
   }
 
+  /**
+   * Registers again, with a fresh URL from the store, every file registered by a presigned URL more
+   * than {@link URL_REFRESH_MS} ago (at `nowMs`, ms since the epoch), so a session kept open longer
+   * than a URL lives keeps reading. Stores hand out URLs valid for at least 10 minutes.
+   * @throws store errors, `QUERY_ERROR` from the engine, `CANCELLED`.
+   */
+  async refreshUrls(signal?: AbortSignal, nowMs = Date.now()): Promise<number> {
+    let n = 0;
+    for (const [path, f] of this.expiring) {
+      if (nowMs - f.atMs <= URL_REFRESH_MS) continue;
+      throwIfAborted(signal);
+      const url = await this.store.url!(path);
+      if (!url) continue;
+      await this.engine.dropFile(f.name);
+      await this.engine.registerUrl(f.name, url, f.sizeBytes);
+      f.atMs = nowMs;
+      n++;
+    }
+    return n;
+  }
+
   /** Drops every registered file from the engine. */
   async dropAll(): Promise<void> {
+    this.expiring.clear();
     for (const name of this.names.values()) await this.engine.dropFile(name);
     this.names.clear();
   }

@@ -170,6 +170,7 @@ export class QuerySession {
     this.live();
     return withEngineLock(this.engine, async () => {
       this.lastChangePlans = [];
+      await this.registry.refreshUrls(options.signal);
       const { sql, refs } = await this.rewriteChanges(query, options.signal);
       const simple = analyzeSimpleQuery(sql);
       this.lastPlans = [];
@@ -216,6 +217,7 @@ export class QuerySession {
   scan(options: ScanOptions & { version?: number; timestamp?: number | string } = {}): Promise<arrow.Table> {
     this.live();
     return withEngineLock(this.engine, async () => {
+      await this.registry.refreshUrls(options.signal);
       const snap = await this.snapshotAt(options.version, options.timestamp, options.signal);
       // A predicate may name columns that are not selected: read every column, then project.
       const project = options.columns && options.where ? options.columns : undefined;
@@ -252,6 +254,7 @@ export class QuerySession {
   changes(range: ChangeRange, options: SqlOptions = {}): Promise<arrow.Table> {
     this.live();
     return withEngineLock(this.engine, async () => {
+      await this.registry.refreshUrls(options.signal);
       const plan = await this.planChanges(range, options.signal);
       this.lastChangePlans = [plan];
       return readChanges(plan, this.sqlContext(options.signal));
@@ -266,6 +269,7 @@ export class QuerySession {
   changeSummary(range: ChangeRange, options: SqlOptions = {}): Promise<ChangeVersionSummary[]> {
     this.live();
     return withEngineLock(this.engine, async () => {
+      await this.registry.refreshUrls(options.signal);
       const plan = await this.planChanges(range, options.signal);
       this.lastChangePlans = [plan];
       return summarizeChanges(plan, this.sqlContext(options.signal));

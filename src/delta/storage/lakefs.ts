@@ -119,7 +119,7 @@ interface RequestContext {
 /** Most entries lakeFS returns per page (`amount` maximum in the spec). */
 const MAX_PAGE = 1000;
 /** Presigned URLs are reused until this close to their expiry, ms. */
-const PRESIGN_MARGIN_MS = 60_000;
+const PRESIGN_MARGIN_MS = 10 * 60_000;
 /** Assumed lifetime of a presigned URL whose answer names no expiry (lakeFS's default is 15 min), s. */
 const DEFAULT_PRESIGN_SECONDS = 900;
 
