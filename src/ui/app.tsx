@@ -10,9 +10,10 @@
  * (`popstate`) restore them. With no `?url=` on first start, the default sample opens. A local
  * folder cannot be named in a URL: it keeps every parameter but `url=`.
  */
-import { lazy, Suspense, useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import { lazy, startTransition, useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import type { ErrorInfo, HistoryRow, OpenedTable, OpenResult, SnapshotSummary, TableCandidate, TableCandidates, WorkerProgress } from '../workers/api.ts';
 import { ErrorPanel } from './components/error-panel.tsx';
+import { LazyBoundary } from './components/lazy-boundary.tsx';
 import { ProgressLine } from './components/progress-line.tsx';
 import { DropZone } from './sources/drop-zone.tsx';
 import type { PickedFolder } from './sources/folder-walk.ts';
@@ -38,9 +39,6 @@ const ChangesView = lazy(() => import('./views/changes.tsx').then((m) => ({ defa
 const CompareView = lazy(() => import('./views/compare.tsx').then((m) => ({ default: m.CompareView })));
 const S3Panel = lazy(() => import('./sources/s3-panel.tsx').then((m) => ({ default: m.S3Panel })));
 const LakeFsForm = lazy(() => import('./sources/lakefs-form.tsx').then((m) => ({ default: m.LakeFsForm })));
-
-/** Shown while a lazily loaded view's chunk arrives. */
-const chunkFallback = <p className="muted small" data-testid="view-loading">Loading…</p>;
 
 /** What the main area shows. */
 type View =
@@ -227,14 +225,15 @@ export function App({ client }: { client: ExplorerClient }) {
         }
       }
       if (!isCurrent(o)) return;
-      setView({ kind: 'ready', table, summary, candidates });
+      // Transitions: the views of a big table render in slices that yield to the browser.
+      startTransition(() => setView({ kind: 'ready', table, summary, candidates }));
       setHistory({ kind: 'loading', progress: null });
       try {
         const rows = await client.history(table.tableId, {
           signal,
           onProgress: (p) => isCurrent(o) && setHistory((h) => (h.kind === 'loading' ? { kind: 'loading', progress: p } : h)),
         });
-        if (isCurrent(o)) setHistory({ kind: 'ready', rows });
+        if (isCurrent(o)) startTransition(() => setHistory({ kind: 'ready', rows }));
       } catch (e) {
         if (isCurrent(o)) setHistory({ kind: 'error', error: errorInfoOf(e) });
       }
@@ -524,16 +523,16 @@ export function App({ client }: { client: ExplorerClient }) {
         {/* Mounted when first opened, then kept mounted while hidden so a connection and its folder stay as they were. */}
         {remoteMounted.s3 && (
           <div hidden={remotePanel !== 's3'}>
-            <Suspense fallback={chunkFallback}>
+            <LazyBoundary>
               <S3Panel client={client} onOpened={(r) => void openedRemote(r)} />
-            </Suspense>
+            </LazyBoundary>
           </div>
         )}
         {remoteMounted.lakefs && (
           <div hidden={remotePanel !== 'lakefs'}>
-            <Suspense fallback={chunkFallback}>
+            <LazyBoundary>
               <LakeFsForm client={client} onOpened={(r) => void openedRemote(r)} />
-            </Suspense>
+            </LazyBoundary>
           </div>
         )}
 
@@ -612,7 +611,7 @@ export function App({ client }: { client: ExplorerClient }) {
               ))}
             </nav>
             <div role="tabpanel" data-testid={`tabpanel-${tab}`} data-view={tab} className="tabpanel">
-              <Suspense fallback={chunkFallback}>
+              <LazyBoundary key={tab}>
                 {renderTab(tab, {
                   client,
                   table: view.table,
@@ -622,7 +621,7 @@ export function App({ client }: { client: ExplorerClient }) {
                   param,
                   setParam,
                 }, history, cancel)}
-              </Suspense>
+              </LazyBoundary>
             </div>
           </>
         )}

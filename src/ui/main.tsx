@@ -1,5 +1,5 @@
 /** Entry point of the browser app: starts the worker and renders the shell. */
-import { StrictMode } from 'react';
+import { startTransition, StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app.tsx';
 import './styles.css';
@@ -7,8 +7,11 @@ import { createExplorerClient } from './worker-client.ts';
 
 const client = createExplorerClient();
 
-createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    <App client={client} />
-  </StrictMode>,
+// A transition: React renders the first view in slices that yield to the browser (no long task).
+startTransition(() =>
+  createRoot(document.getElementById('root')!).render(
+    <StrictMode>
+      <App client={client} />
+    </StrictMode>,
+  ),
 );
