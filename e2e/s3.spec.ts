@@ -12,7 +12,7 @@
  * for everywhere); an unknown access key is refused.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { readdirSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { S3RVER_KEY, startS3Server, type S3Server } from './s3-server.ts';
@@ -25,6 +25,11 @@ const BASE = `http://127.0.0.1:${process.env.E2E_PORT ?? 4329}`;
 const SECRET = 'Zq9-TopSecret-Value-7xK';
 
 let s3: S3Server;
+
+async function shot(page: Page, name: string): Promise<void> {
+  mkdirSync(join(ROOT, 'test-results/screenshots'), { recursive: true });
+  await page.screenshot({ path: join(ROOT, 'test-results/screenshots', `${name}.png`), fullPage: true });
+}
 
 test.beforeAll(async () => {
   s3 = await startS3Server({
@@ -88,6 +93,10 @@ test('connect, browse, open, preview by ranged reads only, time travel', async (
   await page.goto('/');
   await connect(page);
   await expect(page.getByTestId('s3-folder')).toHaveCount(1);
+  await page.getByTestId('s3-folder').getByRole('button').first().click();
+  await expect(page.getByTestId('s3-folder')).toHaveCount(2);
+  await shot(page, 's3-browser');
+  await page.locator('[data-testid=s3-crumbs] button').first().click();
   await openTable(page, 'covid');
   await expect(page.getByTestId('overview-num-records')).toHaveAttribute('data-value', '1111930'); // MANIFEST: delta-rs test_read_tables
 
@@ -141,6 +150,7 @@ test('a wrong access key and a missing CORS rule give their own errors', async (
   await expect(panel.getByTestId('error-code')).toHaveText('CORS_REFUSED');
   await expect(panel.getByTestId('error-hint')).toContainText(`"AllowedOrigins":["${BASE}"]`);
   await expect(panel.getByTestId('error-hint')).toContainText('put-bucket-cors --bucket nocors');
+  await shot(page, 's3-cors-refused');
   // The app still works: open the bundled sample.
   await page.getByTestId('sample').first().click();
   await expect(page.getByTestId('overview')).toBeVisible();
@@ -157,6 +167,7 @@ test('a share link opens in a fresh context with no credentials and the same row
   await page.getByTestId('share-expiry').selectOption('3600');
   await page.getByTestId('share-create').click();
   const link = await page.getByTestId('share-link').inputValue();
+  await shot(page, 's3-share-panel');
   expect(link.startsWith(`${BASE}/?`)).toBe(true);
   expect(link).toContain('view=data');
   expect(link).toMatch(/#share=/);
@@ -173,6 +184,7 @@ test('a share link opens in a fresh context with no credentials and the same row
   await expect(other.getByTestId('source-s3')).toBeVisible();
   const theirs = await runSql(other, query);
   expect(theirs).toEqual(mine);
+  await shot(other, 's3-share-recipient');
   const stored = await other.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }));
   expect(stored).toBe('{}{}');
   for (const r of rec2.requests) expect(r.headers.authorization, r.url).toBeUndefined();
@@ -185,6 +197,7 @@ test('a share link opens in a fresh context with no credentials and the same row
   await late.goto(link);
   await expect(late.getByTestId('error-code')).toHaveText('EXPIRED');
   await expect(late.getByTestId('error-message')).toContainText('This share link expired on');
+  await shot(late, 's3-share-expired');
   await later.close();
 });
 

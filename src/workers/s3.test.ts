@@ -157,6 +157,11 @@ describe('share links', () => {
     const qb = ok(await recipient.sql(shared.tableId, 'SELECT count(*), sum(hash(id)) FROM t'));
     expect(firstCell(qb.ipc)).toBe(firstCell(qa.ipc));
     expect(Number(firstCell(qb.ipc))).toBeGreaterThan(0);
+    // The history dates the same (commit times come from the files' times, carried in the link).
+    const ha = ok(await svc.history(opened.tableId)).filter((r) => r.version <= 15);
+    const hb = ok(await recipient.history(shared.tableId));
+    expect(hb.map((r) => [r.version, r.timestampMs])).toEqual(ha.map((r) => [r.version, r.timestampMs]));
+    expect(Math.min(...hb.map((r) => r.timestampMs))).toBeGreaterThan(Date.UTC(2020, 0, 1));
     // Nothing else is reachable: version 16 is not in the link.
     const v16 = await recipient.snapshot(shared.tableId, { version: 16 });
     expect(!v16.ok && v16.error.code).toBe('VERSION_NOT_FOUND');

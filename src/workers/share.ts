@@ -42,8 +42,11 @@ export interface ShareManifest {
   version: number;
   createdAtMs: number;
   expiresAtMs: number;
-  /** `[store path, size in bytes, presigned GET URL]`, sorted by path. */
-  files: [string, number, string][];
+  /**
+   * `[store path, size in bytes, presigned GET URL]`, sorted by path; log files add their
+   * modification time (ms since the epoch), which dates commits without in-commit timestamps.
+   */
+  files: ([string, number, string] | [string, number, string, number])[];
 }
 
 const enc = new TextEncoder();
@@ -81,7 +84,7 @@ function checkManifest(m: unknown): ShareManifest {
     });
   }
   for (const f of x.files) {
-    if (!Array.isArray(f) || typeof f[0] !== 'string' || typeof f[1] !== 'number' || typeof f[2] !== 'string' || !/^https?:\/\//i.test(f[2])) {
+    if (!Array.isArray(f) || typeof f[0] !== 'string' || typeof f[1] !== 'number' || typeof f[2] !== 'string' || !/^https?:\/\//i.test(f[2]) || (f[3] !== undefined && typeof f[3] !== 'number')) {
       throw new DeltaError('INVALID_ARGUMENT', 'The share link names a file without a valid http(s) URL.');
     }
   }
@@ -117,27 +120,27 @@ export function expiredError(expiresAtMs: number): DeltaError {
 export async function shareFileList(store: ObjectStore, snapshot: Snapshot, signal?: AbortSignal): Promise<ObjectMeta[]> {
   const log = await store.list('_delta_log/', { signal });
   throwIfAborted(signal);
-  const keep = new Map<string, number>();
+  const keep = new Map<string, ObjectMeta>();
   for (const m of log) {
     const rel = m.path.slice('_delta_log/'.length);
     if (rel.startsWith('_sidecars/')) {
-      keep.set(m.path, m.sizeBytes);
+      keep.set(m.path, m);
       continue;
     }
     const name = parseLogFileName(rel);
     if (!name) continue; // _last_checkpoint may point past the shared version; the reader lists instead
     const last = name.type === 'compaction' ? name.endVersion : name.version;
-    if (last <= snapshot.version) keep.set(m.path, m.sizeBytes);
+    if (last <= snapshot.version) keep.set(m.path, m);
   }
   snapshot.files.forEach((b, r) => {
     const raw = b.path[r];
     const path = storePath(raw.includes('%') ? safeDecode(raw) : raw, snapshot.store);
-    keep.set(path, Number.isNaN(b.size[r]) ? 0 : b.size[r]);
+    keep.set(path, { path, sizeBytes: Number.isNaN(b.size[r]) ? 0 : b.size[r], lastModifiedMs: 0 });
     const dv = b.deletionVector(r);
     const dvPath = dv ? dvStorePath(dv) : undefined;
-    if (dvPath && !/^[A-Za-z][A-Za-z0-9+.-]*:/.test(dvPath) && !dvPath.startsWith('/')) keep.set(dvPath, keep.get(dvPath) ?? 0);
+    if (dvPath && !/^[A-Za-z][A-Za-z0-9+.-]*:/.test(dvPath) && !dvPath.startsWith('/') && !keep.has(dvPath)) keep.set(dvPath, { path: dvPath, sizeBytes: 0, lastModifiedMs: 0 });
   });
-  return [...keep].map(([path, sizeBytes]) => ({ path, sizeBytes, lastModifiedMs: 0 })).sort((a, b) => compareBytes(a.path, b.path));
+  return [...keep.values()].sort((a, b) => compareBytes(a.path, b.path));
 }
 
 /**
@@ -160,12 +163,9 @@ export async function createShareLink(
   }
   const files = await shareFileList(store, snapshot, signal);
   let expiresAtMs = Date.now() + seconds * 1000;
-  const signed = await mapLimit(files, 16, async (f) => {
-    const s = await store.presign!(f.path, seconds, signal);
-    return [f.path, f.sizeBytes, s.url, s.expiresAtMs] as const;
-  });
+  const signed = await mapLimit(files, 16, async (f) => ({ f, s: await store.presign!(f.path, seconds, signal) }));
   // A backend may cap the lifetime (lakeFS presigns for its configured time): the link lives as long as its shortest URL.
-  for (const s of signed) expiresAtMs = Math.min(expiresAtMs, s[3]);
+  for (const { s } of signed) expiresAtMs = Math.min(expiresAtMs, s.expiresAtMs);
   const label = locationLabel(location);
   const manifest: ShareManifest = {
     v: 1,
@@ -174,7 +174,7 @@ export async function createShareLink(
     version: snapshot.version,
     createdAtMs: Date.now(),
     expiresAtMs,
-    files: signed.map(([p, size, url]) => [p, size, url]),
+    files: signed.map(({ f, s }) => (f.lastModifiedMs > 0 ? [f.path, f.sizeBytes, s.url, f.lastModifiedMs] : [f.path, f.sizeBytes, s.url])),
   };
   const fragment = await encodeManifest(manifest);
   if (options.storage !== 'object' && fragment.length <= MAX_FRAGMENT_CHARS) {
@@ -231,7 +231,7 @@ function withoutSecrets(loc: RemoteLocation): RemoteLocation {
 export class ManifestStore implements ObjectStore {
   readonly description: string;
   readonly capabilities: StoreCapabilities = { list: true, rangedReads: true, getOnlyUrls: true };
-  private readonly byPath = new Map<string, { size: number; url: string }>();
+  private readonly byPath = new Map<string, { size: number; url: string; mtime: number }>();
   private readonly sorted: ObjectMeta[];
 
   constructor(
@@ -239,15 +239,15 @@ export class ManifestStore implements ObjectStore {
     private readonly options: { fetch?: typeof fetch; now?: () => number } = {},
   ) {
     this.description = `share of ${manifest.label}`;
-    for (const [path, size, url] of manifest.files) this.byPath.set(path, { size, url });
-    this.sorted = manifest.files.map(([path, size]) => ({ path, sizeBytes: size, lastModifiedMs: 0 })).sort((a, b) => compareBytes(a.path, b.path));
+    for (const [path, size, url, mtime] of manifest.files) this.byPath.set(path, { size, url, mtime: mtime ?? 0 });
+    this.sorted = manifest.files.map(([path, size, , mtime]) => ({ path, sizeBytes: size, lastModifiedMs: mtime ?? 0 })).sort((a, b) => compareBytes(a.path, b.path));
   }
 
   private live(): void {
     if ((this.options.now ?? Date.now)() >= this.manifest.expiresAtMs) throw expiredError(this.manifest.expiresAtMs);
   }
 
-  private entry(path: string): { size: number; url: string } {
+  private entry(path: string): { size: number; url: string; mtime: number } {
     const e = this.byPath.get(path);
     if (!e) {
       throw new DeltaError('FILE_NOT_FOUND', `${path} is not part of this share link (it shares version ${this.manifest.version} only).`, {
@@ -301,7 +301,8 @@ export class ManifestStore implements ObjectStore {
 
   async head(path: string): Promise<ObjectMeta> {
     this.live();
-    return { path, sizeBytes: this.entry(path).size, lastModifiedMs: 0 };
+    const e = this.entry(path);
+    return { path, sizeBytes: e.size, lastModifiedMs: e.mtime };
   }
 
   async url(path: string): Promise<string | undefined> {

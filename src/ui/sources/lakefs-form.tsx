@@ -235,7 +235,7 @@ export function LakeFsForm({ client, onOpened }: LakeFsFormProps) {
               {listing.folders.map((f) => (
                 <li key={f.path} data-testid="lakefs-folder" data-path={f.path} data-table={f.isTable ? 'yes' : 'no'}>
                   <button type="button" className="link" onClick={() => void browse(ref, f.path)}>
-                    📁 {f.name}
+                    {f.name}/
                   </button>
                   {f.isTable && (
                     <>

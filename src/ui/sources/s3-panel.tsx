@@ -144,7 +144,7 @@ export function S3Panel({ client, onOpened }: S3PanelProps) {
                 {listing.folders.map((f) => (
                   <li key={f.path} data-testid="s3-folder" data-path={f.path} data-table={f.isTable ? 'yes' : 'no'}>
                     <button type="button" className="link" onClick={() => void browse(conn, f.path)}>
-                      📁 {f.name}
+                      {f.name}/
                     </button>
                     {f.isTable && (
                       <>
