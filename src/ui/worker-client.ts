@@ -177,7 +177,8 @@ export function wrapExplorer(remote: Comlink.Remote<ExplorerApi>, failed: Promis
         const perFile = (performance.now() - t0) / n;
         i += n;
         await Promise.race([sent, failed]);
-        n = Math.max(FIRST_SLICE, Math.min(512, Math.floor(SLICE_MS / Math.max(perFile, 0.005))));
+        // Grows at most twofold per slice: a cheap first slice says little about the next files.
+        n = Math.max(FIRST_SLICE, Math.min(2 * n, 256, Math.floor(SLICE_MS / Math.max(perFile, 0.005))));
       }
       if (options?.signal?.aborted) throw cancelled();
       return long(options, (_p, id) => remote.openFiles(files.slice(i), label, id, stageId));
