@@ -3,6 +3,7 @@ import { startTransition, StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app.tsx';
 import './styles.css';
+import { prewarmDateTimeInput } from './views/version-picker.tsx';
 import { createExplorerClient } from './worker-client.ts';
 
 const client = createExplorerClient();
@@ -15,3 +16,4 @@ startTransition(() =>
     </StrictMode>,
   ),
 );
+prewarmDateTimeInput();
