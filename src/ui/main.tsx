@@ -3,7 +3,6 @@ import { startTransition, StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app.tsx';
 import './styles.css';
-import { prewarmDateTimeInput } from './views/version-picker.tsx';
 import { createExplorerClient } from './worker-client.ts';
 
 const client = createExplorerClient();
@@ -16,4 +15,3 @@ startTransition(() =>
     </StrictMode>,
   ),
 );
-prewarmDateTimeInput();

@@ -116,28 +116,6 @@ export function fromUtcInputValue(value: string): number | null {
 }
 
 /**
- * Pays Chromium's first-use cost of a `datetime-local` input (its shadow fields and their first
- * layout: 10–35 ms once per page, ~1 ms for later ones) while the page is idle, so that it is not
- * added to the task that renders the first table's version bar ({@link TimestampPicker}).
- */
-export function prewarmDateTimeInput(): void {
-  const run = () => {
-    const input = document.createElement('input');
-    input.type = 'datetime-local';
-    input.step = '0.001';
-    input.tabIndex = -1;
-    input.setAttribute('aria-hidden', 'true');
-    input.style.cssText = 'position:absolute;visibility:hidden;pointer-events:none;left:-9999px;top:0';
-    document.body.append(input);
-    void input.offsetWidth;
-    input.remove();
-  };
-  const w = window as Window & { requestIdleCallback?: (cb: () => void, o?: { timeout: number }) => number };
-  if (w.requestIdleCallback) w.requestIdleCallback(run, { timeout: 2000 });
-  else setTimeout(run, 200);
-}
-
-/**
  * Travel by time: a `datetime-local` input read as UTC; "Go" asks for the version current at that
  * time (the worker follows the protocol's timestamp rules). Shows the commit time of the version shown.
  */
