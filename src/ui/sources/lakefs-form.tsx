@@ -23,7 +23,7 @@ import { ErrorPanel } from '../components/error-panel.tsx';
 import { formatTimestamp } from '../format.ts';
 import { CompareBody } from '../views/compare.tsx';
 import { errorInfoOf, type ExplorerClient } from '../worker-client.ts';
-import { FormField, useRemoteCall } from './remote-form.tsx';
+import { FormField, RememberAndConnect, useRemoteCall } from './remote-form.tsx';
 import { recall, remember } from './remember.ts';
 import './lakefs-form.css';
 
@@ -121,24 +121,7 @@ export function LakeFsForm({ client, onOpened }: LakeFsFormProps) {
           {field('endpoint', 'lakeFS server', { placeholder: 'https://lakefs.example.com', inputMode: 'url', required: true })}
           {field('accessKeyId', 'Access key id', { required: true })}
           {field('secretAccessKey', 'Secret access key', { type: 'password', required: true, autoComplete: 'new-password' })}
-          <label className="check">
-            <input
-              type="checkbox"
-              data-testid="lakefs-remember"
-              checked={keep}
-              onChange={(e) => {
-                setKeep(e.currentTarget.checked);
-                if (!e.currentTarget.checked) remember('lakefs', null);
-              }}
-            />
-            Remember the server and keys on this device (stored unencrypted in this browser)
-          </label>
-          <div className="row">
-            <button type="submit" className="primary" data-testid="lakefs-connect" disabled={!!busy}>
-              Connect
-            </button>
-            {busy && <span className="muted small">{busy}</span>}
-          </div>
+          <RememberAndConnect kind="lakefs" keep={keep} setKeep={setKeep} what="the server and keys" busy={busy} />
           <p className="muted small">
             lakeFS sends no CORS headers, so it must be reachable on this page's origin: run{' '}
             <code>npx delta-explorer serve &lt;folder&gt; --lakefs &lt;lakeFS URL&gt;</code> and connect to <code>{defaultLakeFsEndpoint()}</code>, or put

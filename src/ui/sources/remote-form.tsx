@@ -6,6 +6,7 @@
 import { useEffect, useRef, useState, type InputHTMLAttributes } from 'react';
 import type { ErrorInfo } from '../../workers/api.ts';
 import { errorInfoOf } from '../worker-client.ts';
+import { remember } from './remember.ts';
 
 /** The state of a panel's calls; see {@link useRemoteCall}. */
 export interface RemoteCall {
@@ -69,5 +70,47 @@ export function FormField<F extends object>({ form, setForm, name, label, testPr
         {...input}
       />
     </label>
+  );
+}
+
+/** Props of {@link RememberAndConnect}. */
+export interface RememberAndConnectProps {
+  /** Which settings the box stores (see `remember.ts`). */
+  kind: 's3' | 'lakefs';
+  /** Test ids are `<kind>-remember` and `<kind>-connect`. */
+  keep: boolean;
+  setKeep: (keep: boolean) => void;
+  /** What is remembered, for the label, e.g. "these settings and keys". */
+  what: string;
+  /** The label of the call running, or null. */
+  busy: string | null;
+}
+
+/**
+ * The opt-in "remember on this device" box (unticking it forgets what was stored) and the Connect
+ * button of a connect form, with the running call's label.
+ */
+export function RememberAndConnect({ kind, keep, setKeep, what, busy }: RememberAndConnectProps) {
+  return (
+    <>
+      <label className="check">
+        <input
+          type="checkbox"
+          data-testid={`${kind}-remember`}
+          checked={keep}
+          onChange={(e) => {
+            setKeep(e.currentTarget.checked);
+            if (!e.currentTarget.checked) remember(kind, null);
+          }}
+        />
+        Remember {what} on this device (stored unencrypted in this browser)
+      </label>
+      <div className="row">
+        <button type="submit" className="primary" data-testid={`${kind}-connect`} disabled={!!busy}>
+          Connect
+        </button>
+        {busy && <span className="muted small">{busy}</span>}
+      </div>
+    </>
   );
 }

@@ -8,7 +8,7 @@ import { useState } from 'react';
 import type { OpenResult, RemoteConnection, RemoteListing, S3ConnectionConfig } from '../../workers/api.ts';
 import { ErrorPanel } from '../components/error-panel.tsx';
 import type { ExplorerClient } from '../worker-client.ts';
-import { FormField, useRemoteCall } from './remote-form.tsx';
+import { FormField, RememberAndConnect, useRemoteCall } from './remote-form.tsx';
 import { recall, remember } from './remember.ts';
 
 /** Props of {@link S3Panel}. */
@@ -39,8 +39,7 @@ export function S3Panel({ client, onOpened }: S3PanelProps) {
   const connect = () =>
     run('Connecting…', async (signal) => {
       const c = await client.connectS3(form, { signal });
-      if (keep) remember('s3', form);
-      else remember('s3', null);
+      remember('s3', keep ? form : null);
       // The secret now lives in the worker; the form forgets it unless the user asked to remember.
       if (!keep) setForm((f) => ({ ...f, secretAccessKey: '', sessionToken: '' }));
       setConn(c);
@@ -86,24 +85,7 @@ export function S3Panel({ client, onOpened }: S3PanelProps) {
           {field('accessKeyId', 'Access key id', { required: true })}
           {field('secretAccessKey', 'Secret access key', { type: 'password', required: true, autoComplete: 'new-password' })}
           {field('sessionToken', 'Session token (temporary credentials)', { type: 'password', autoComplete: 'new-password' })}
-          <label className="check">
-            <input
-              type="checkbox"
-              data-testid="s3-remember"
-              checked={keep}
-              onChange={(e) => {
-                setKeep(e.currentTarget.checked);
-                if (!e.currentTarget.checked) remember('s3', null);
-              }}
-            />
-            Remember these settings and keys on this device (stored unencrypted in this browser)
-          </label>
-          <div className="row">
-            <button type="submit" className="primary" data-testid="s3-connect" disabled={!!busy}>
-              Connect
-            </button>
-            {busy && <span className="muted small">{busy}</span>}
-          </div>
+          <RememberAndConnect kind="s3" keep={keep} setKeep={setKeep} what="these settings and keys" busy={busy} />
           <p className="muted small">
             Keys stay in this tab's memory and go only to the endpoint. The bucket must allow this page's origin by CORS.
           </p>
