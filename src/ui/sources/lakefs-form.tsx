@@ -23,7 +23,7 @@ import { ErrorPanel } from '../components/error-panel.tsx';
 import { formatTimestamp } from '../format.ts';
 import { CompareBody } from '../views/compare.tsx';
 import { errorInfoOf, type ExplorerClient } from '../worker-client.ts';
-import { FormField, RememberAndConnect, useRemoteCall } from './remote-form.tsx';
+import { FolderBrowser, FormField, RememberAndConnect, useRemoteCall } from './remote-form.tsx';
 import { recall, remember } from './remember.ts';
 import './lakefs-form.css';
 
@@ -133,7 +133,6 @@ export function LakeFsForm({ client, onOpened }: LakeFsFormProps) {
     );
   }
 
-  const crumbs = listing ? listing.place.prefix.split('/').filter(Boolean) : [];
   const refOptions = refs ? [...refs.branches.map((b) => b.name), ...refs.tags.map((t) => t.name), ...refs.commits.map((c) => c.id)] : [];
   return (
     <section className="panel remote-panel" data-testid="lakefs-panel" aria-label="lakeFS">
@@ -190,50 +189,25 @@ export function LakeFsForm({ client, onOpened }: LakeFsFormProps) {
         )}
         {listing && repo && ref && (
           <div className="remote-browser" data-testid="lakefs-browser" data-ref={ref}>
-            <nav className="crumbs" aria-label="Folder" data-testid="lakefs-crumbs">
-              <button type="button" className="link" onClick={() => void browse(ref, '')}>
-                {repo}@{ref.length > 20 ? short(ref) : ref}
-              </button>
-              {crumbs.map((c, i) => (
-                <span key={i}>
-                  {' / '}
-                  <button type="button" className="link" onClick={() => void browse(ref, crumbs.slice(0, i + 1).join('/'))}>
-                    {c}
-                  </button>
-                </span>
-              ))}
-            </nav>
-            {listing.isTable && (
-              <>
-                <p>
-                  This folder is a Delta table.{' '}
-                  <button type="button" className="primary" data-testid="lakefs-open-here" onClick={() => void open(listing.place.prefix)}>
-                    Open at {ref.length > 20 ? short(ref) : ref}
-                  </button>
-                </p>
-                <CompareRefs client={client} connection={conn} repository={repo} path={listing.place.prefix} refOptions={refOptions} current={ref} />
-              </>
-            )}
-            <ul className="folder-list" data-testid="lakefs-folders">
-              {listing.folders.map((f) => (
-                <li key={f.path} data-testid="lakefs-folder" data-path={f.path} data-table={f.isTable ? 'yes' : 'no'}>
-                  <button type="button" className="link" onClick={() => void browse(ref, f.path)}>
-                    {f.name}/
-                  </button>
-                  {f.isTable && (
-                    <>
-                      {' '}
-                      <span className="badge">Delta table</span>{' '}
-                      <button type="button" data-testid="lakefs-open" onClick={() => void open(f.path)}>
-                        Open
-                      </button>
-                    </>
-                  )}
-                </li>
-              ))}
-              {!listing.folders.length && !listing.isTable && <li className="muted">No sub-folders{listing.objectCount ? ` (${listing.objectCount} files)` : ''}.</li>}
-            </ul>
-            {listing.truncated && <p className="muted small">Only the first 1,000 entries are shown.</p>}
+            <FolderBrowser
+              testPrefix="lakefs"
+              listing={listing}
+              rootLabel={`${repo}@${ref.length > 20 ? short(ref) : ref}`}
+              onBrowse={(p) => void browse(ref, p)}
+              onOpen={(p) => void open(p)}
+            >
+              {listing.isTable && (
+                <>
+                  <p>
+                    This folder is a Delta table.{' '}
+                    <button type="button" className="primary" data-testid="lakefs-open-here" onClick={() => void open(listing.place.prefix)}>
+                      Open at {ref.length > 20 ? short(ref) : ref}
+                    </button>
+                  </p>
+                  <CompareRefs client={client} connection={conn} repository={repo} path={listing.place.prefix} refOptions={refOptions} current={ref} />
+                </>
+              )}
+            </FolderBrowser>
           </div>
         )}
       </div>

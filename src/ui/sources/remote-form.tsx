@@ -3,8 +3,8 @@
  * its label shown while it runs, its failure kept as an error), and the text fields of a
  * connect form bound to one settings object.
  */
-import { useEffect, useRef, useState, type InputHTMLAttributes } from 'react';
-import type { ErrorInfo } from '../../workers/api.ts';
+import { useEffect, useRef, useState, type InputHTMLAttributes, type ReactNode } from 'react';
+import type { ErrorInfo, RemoteListing } from '../../workers/api.ts';
 import { errorInfoOf } from '../worker-client.ts';
 import { remember } from './remember.ts';
 
@@ -111,6 +111,65 @@ export function RememberAndConnect({ kind, keep, setKeep, what, busy }: Remember
         </button>
         {busy && <span className="muted small">{busy}</span>}
       </div>
+    </>
+  );
+}
+
+/** Props of {@link FolderBrowser}. */
+export interface FolderBrowserProps {
+  /** Test ids: `<testPrefix>-crumbs`, `-folders`, `-folder`, `-open`. */
+  testPrefix: string;
+  listing: RemoteListing;
+  /** The label of the top crumb (bucket, repository@ref). */
+  rootLabel: string;
+  onBrowse: (prefix: string) => void;
+  onOpen: (prefix: string) => void;
+  /** Shown between the breadcrumbs and the sub-folders (e.g. "this folder is a table"). */
+  children?: ReactNode;
+}
+
+/**
+ * A browsed folder of a connection: breadcrumbs back to the top, then its sub-folders, each
+ * browsable, the Delta tables among them marked and openable.
+ */
+export function FolderBrowser({ testPrefix, listing, rootLabel, onBrowse, onOpen, children }: FolderBrowserProps) {
+  const crumbs = listing.place.prefix.split('/').filter(Boolean);
+  return (
+    <>
+      <nav className="crumbs" aria-label="Folder" data-testid={`${testPrefix}-crumbs`}>
+        <button type="button" className="link" onClick={() => onBrowse('')}>
+          {rootLabel}
+        </button>
+        {crumbs.map((c, i) => (
+          <span key={i}>
+            {' / '}
+            <button type="button" className="link" onClick={() => onBrowse(crumbs.slice(0, i + 1).join('/'))}>
+              {c}
+            </button>
+          </span>
+        ))}
+      </nav>
+      {children}
+      <ul className="folder-list" data-testid={`${testPrefix}-folders`}>
+        {listing.folders.map((f) => (
+          <li key={f.path} data-testid={`${testPrefix}-folder`} data-path={f.path} data-table={f.isTable ? 'yes' : 'no'}>
+            <button type="button" className="link" onClick={() => onBrowse(f.path)}>
+              {f.name}/
+            </button>
+            {f.isTable && (
+              <>
+                {' '}
+                <span className="badge">Delta table</span>{' '}
+                <button type="button" data-testid={`${testPrefix}-open`} onClick={() => onOpen(f.path)}>
+                  Open
+                </button>
+              </>
+            )}
+          </li>
+        ))}
+        {!listing.folders.length && !listing.isTable && <li className="muted">No sub-folders{listing.objectCount ? ` (${listing.objectCount} files)` : ''}.</li>}
+      </ul>
+      {listing.truncated && <p className="muted small">Only the first 1,000 entries are shown.</p>}
     </>
   );
 }

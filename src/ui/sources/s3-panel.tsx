@@ -8,7 +8,7 @@ import { useState } from 'react';
 import type { OpenResult, RemoteConnection, RemoteListing, S3ConnectionConfig } from '../../workers/api.ts';
 import { ErrorPanel } from '../components/error-panel.tsx';
 import type { ExplorerClient } from '../worker-client.ts';
-import { FormField, RememberAndConnect, useRemoteCall } from './remote-form.tsx';
+import { FolderBrowser, FormField, RememberAndConnect, useRemoteCall } from './remote-form.tsx';
 import { recall, remember } from './remember.ts';
 
 /** Props of {@link S3Panel}. */
@@ -65,7 +65,6 @@ export function S3Panel({ client, onOpened }: S3PanelProps) {
     <FormField form={form} setForm={setForm} name={name} label={label} testPrefix="s3" input={input} />
   );
 
-  const crumbs = listing ? listing.place.prefix.split('/').filter(Boolean) : [];
   return (
     <section className="panel remote-panel" data-testid="s3-panel" aria-label="S3">
       {!conn ? (
@@ -101,47 +100,16 @@ export function S3Panel({ client, onOpened }: S3PanelProps) {
           </div>
           {listing && (
             <>
-              <nav className="crumbs" aria-label="Folder" data-testid="s3-crumbs">
-                <button type="button" className="link" onClick={() => void browse(conn, '')}>
-                  {form.bucket || 'bucket'}
-                </button>
-                {crumbs.map((c, i) => (
-                  <span key={i}>
-                    {' / '}
-                    <button type="button" className="link" onClick={() => void browse(conn, crumbs.slice(0, i + 1).join('/'))}>
-                      {c}
+              <FolderBrowser testPrefix="s3" listing={listing} rootLabel={form.bucket || 'bucket'} onBrowse={(p) => void browse(conn, p)} onOpen={(p) => void open(p)}>
+                {listing.isTable && (
+                  <p>
+                    This folder is a Delta table.{' '}
+                    <button type="button" className="primary" data-testid="s3-open-here" onClick={() => void open(listing.place.prefix)}>
+                      Open it
                     </button>
-                  </span>
-                ))}
-              </nav>
-              {listing.isTable && (
-                <p>
-                  This folder is a Delta table.{' '}
-                  <button type="button" className="primary" data-testid="s3-open-here" onClick={() => void open(listing.place.prefix)}>
-                    Open it
-                  </button>
-                </p>
-              )}
-              <ul className="folder-list" data-testid="s3-folders">
-                {listing.folders.map((f) => (
-                  <li key={f.path} data-testid="s3-folder" data-path={f.path} data-table={f.isTable ? 'yes' : 'no'}>
-                    <button type="button" className="link" onClick={() => void browse(conn, f.path)}>
-                      {f.name}/
-                    </button>
-                    {f.isTable && (
-                      <>
-                        {' '}
-                        <span className="badge">Delta table</span>{' '}
-                        <button type="button" data-testid="s3-open" onClick={() => void open(f.path)}>
-                          Open
-                        </button>
-                      </>
-                    )}
-                  </li>
-                ))}
-                {!listing.folders.length && <li className="muted">No sub-folders{listing.objectCount ? ` (${listing.objectCount} files)` : ''}.</li>}
-              </ul>
-              {listing.truncated && <p className="muted small">Only the first 1,000 entries are shown.</p>}
+                  </p>
+                )}
+              </FolderBrowser>
             </>
           )}
         </div>
