@@ -19,7 +19,7 @@ import { mapLimit } from '../delta/concurrency.ts';
 import { parseLogFileName } from '../delta/log/listing.ts';
 import { safeDecode, type Snapshot } from '../delta/snapshot.ts';
 import { compareBytes, type ByteRange, type ListOptions, type ObjectMeta, type ObjectStore, type StoreCapabilities } from '../delta/storage/object-store.ts';
-import { networkFailure, storeAnswerError, type StoreContext } from '../delta/storage/remote-errors.ts';
+import { HttpStore } from '../delta/storage/http.ts';
 import { storePath } from '../query/scan.ts';
 import type { RemoteLocation, ShareLink, ShareOptions } from './api.ts';
 
@@ -27,6 +27,8 @@ import type { RemoteLocation, ShareLink, ShareOptions } from './api.ts';
 export const MAX_FRAGMENT_CHARS = 60_000;
 /** Longest a link may live: 7 days (S3's presigned URL limit), seconds. */
 export const MAX_SHARE_SECONDS = 7 * 24 * 3600;
+/** Base URL of the HTTP stores over a share's presigned URLs (never fetched: every path resolves to its URL). */
+const SHARE_BASE = 'https://share.invalid';
 /** Where manifests are stored beside the table when they do not fit in the fragment. */
 export const SHARE_OBJECT_DIR = '_delta_explorer/shares';
 
@@ -233,12 +235,15 @@ export class ManifestStore implements ObjectStore {
   readonly capabilities: StoreCapabilities = { list: true, rangedReads: true, getOnlyUrls: true };
   private readonly byPath = new Map<string, { size: number; url: string; mtime: number }>();
   private readonly sorted: ObjectMeta[];
+  /** Reads through the presigned URLs (ranged GETs, typed errors with redacted URLs). */
+  private readonly http: HttpStore;
 
   constructor(
     readonly manifest: ShareManifest,
     private readonly options: { fetch?: typeof fetch; now?: () => number } = {},
   ) {
     this.description = `share of ${manifest.label}`;
+    this.http = new HttpStore(SHARE_BASE, { fetch: options.fetch, resolveUrl: (p) => this.byPath.get(p)?.url, getOnlyUrls: true, description: this.description });
     for (const [path, size, url, mtime] of manifest.files) this.byPath.set(path, { size, url, mtime: mtime ?? 0 });
     this.sorted = manifest.files.map(([path, size, , mtime]) => ({ path, sizeBytes: size, lastModifiedMs: mtime ?? 0 })).sort((a, b) => compareBytes(a.path, b.path));
   }
@@ -268,35 +273,16 @@ export class ManifestStore implements ObjectStore {
     );
   }
 
-  private async fetchBytes(path: string, range: ByteRange | undefined, signal?: AbortSignal): Promise<Uint8Array> {
-    this.live();
-    throwIfAborted(signal);
-    const { url } = this.entry(path);
-    const ctx: StoreContext = { where: this.description, path, endpointOrigin: new URL(url).origin, appOrigin: (globalThis as { location?: { origin?: string } }).location?.origin };
-    let res: Response;
-    try {
-      res = await (this.options.fetch ?? fetch)(url, { signal, ...(range ? { headers: { Range: `bytes=${range.start}-${range.end - 1}` } } : {}) });
-    } catch (e) {
-      if ((e as Error)?.name === 'AbortError') throw new DeltaError('CANCELLED', 'Cancelled.');
-      throw await networkFailure(e, ctx, this.options.fetch);
-    }
-    if (!res.ok) {
-      const body = await res.text().catch(() => '');
-      const code = /<Code>([^<]*)<\/Code>/.exec(body)?.[1];
-      const message = /<Message>([^<]*)<\/Message>/.exec(body)?.[1];
-      throw storeAnswerError(res.status, code, message, ctx);
-    }
-    const bytes = new Uint8Array(await res.arrayBuffer());
-    return range && res.status !== 206 ? bytes.subarray(range.start, range.end) : bytes;
-  }
-
   get(path: string, signal?: AbortSignal): Promise<Uint8Array> {
-    return this.fetchBytes(path, undefined, signal);
+    this.live();
+    this.entry(path);
+    return this.http.get(path, signal);
   }
 
   async getRange(path: string, range: ByteRange, signal?: AbortSignal): Promise<Uint8Array> {
-    if (range.end <= range.start) return new Uint8Array(0);
-    return this.fetchBytes(path, range, signal);
+    this.live();
+    this.entry(path);
+    return this.http.getRange(path, range, signal);
   }
 
   async head(path: string): Promise<ObjectMeta> {
@@ -328,7 +314,7 @@ export async function openShareStore(
   if (inline) {
     manifest = await decodeManifest(inline);
   } else if (remote && /^https?:\/\//i.test(remote)) {
-    const one = new ManifestStore({ v: 1, label: 'share', location: { kind: 'http', url: remote }, version: 0, createdAtMs: 0, expiresAtMs: Number.MAX_SAFE_INTEGER, files: [['manifest.json', 0, remote]] }, options);
+    const one = new HttpStore(SHARE_BASE, { fetch: options.fetch, resolveUrl: () => remote, description: "the share link's manifest" });
     const bytes = await one.get('manifest.json', options.signal);
     try {
       manifest = checkManifest(JSON.parse(dec.decode(bytes)));
