@@ -26,6 +26,7 @@ import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { LakeFsCommit } from '../../src/delta/storage/lakefs.ts';
 import { join } from 'node:path';
 
 /** One stored object. `mtime` in Unix seconds. */
@@ -37,14 +38,7 @@ export interface DoubleObject {
 }
 
 /** A commit of the double: the lakeFS `Commit` fields and the full tree it points at. */
-export interface DoubleCommit {
-  id: string;
-  parents: string[];
-  committer: string;
-  message: string;
-  /** Unix seconds. */
-  creation_date: number;
-  meta_range_id: string;
+export interface DoubleCommit extends LakeFsCommit {
   metadata: Record<string, string>;
   tree: Map<string, DoubleObject>;
 }
