@@ -173,6 +173,12 @@ export function App({ client }: { client: ExplorerClient }) {
   };
   const urlParam = () => (origin.current?.kind === 'url' ? origin.current.param : undefined);
 
+  /** Another table is being opened: the share link (fragment and expiry banner) no longer applies. */
+  const forgetShare = () => {
+    dropShareFragment();
+    setShareExpiry(null);
+  };
+
   /** Frees what the worker holds for the previous source. */
   const releaseHeld = () => {
     const previous = held.current;
@@ -249,8 +255,7 @@ export function App({ client }: { client: ExplorerClient }) {
       setError(null);
       setHistory({ kind: 'none' });
       setUrlText(param);
-      dropShareFragment();
-      setShareExpiry(null);
+      forgetShare();
       let absolute: string;
       try {
         absolute = resolveTableUrl(param, document.baseURI);
@@ -284,8 +289,7 @@ export function App({ client }: { client: ExplorerClient }) {
       releaseHeld();
       origin.current = { kind: 'local' };
       setUrlText('');
-      dropShareFragment();
-      setShareExpiry(null);
+      forgetShare();
       writeUrl({}, 'push', true, true);
       setError(null);
       setHistory({ kind: 'none' });
@@ -308,19 +312,18 @@ export function App({ client }: { client: ExplorerClient }) {
   /** Shows what opening a place of an S3 / lakeFS connection gave (the panel made the call). */
   const openedRemote = useCallback(
     async (result: OpenResult) => {
-      const o = begin();
+      begin();
       releaseHeld();
       origin.current = { kind: 'local', remote: 'connection' };
       setUrlText('');
-      dropShareFragment();
-      setShareExpiry(null);
+      forgetShare();
       setRemotePanel('none');
       writeUrl({}, 'push', true, true);
       setError(null);
       setHistory({ kind: 'none' });
       held.current.sourceId = result.sourceId;
       if (result.kind === 'candidates') setView({ kind: 'candidates', result });
-      else if (isCurrent(o)) await loadTable(result);
+      else await loadTable(result);
     },
     [client, loadTable],
   );
