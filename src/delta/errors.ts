@@ -50,7 +50,17 @@ export type DeltaErrorCode =
   /** The browser blocked a cross-origin request: the server sent no (or no matching) CORS headers. */
   | 'CORS_REFUSED'
   /** A presigned URL, temporary credentials or a share link have expired. */
-  | 'EXPIRED';
+  | 'EXPIRED'
+  /**
+   * What the data plane read disagrees with what the log says: a data file's row count differs from
+   * `stats.numRecords` (minus its deletion vector's cardinality), a deletion vector names a row the
+   * file does not have, or a result is shorter than the rows read. Never shown as a result.
+   */
+  | 'DATA_INTEGRITY'
+  /** A data file needs the fallback decoder (a codec or encoding DuckDB cannot read) but is larger than it can hold in memory. */
+  | 'FILE_TOO_LARGE'
+  /** The SQL engine crashed (a WebAssembly trap) and was restarted: the query did not complete; run it again. */
+  | 'ENGINE_RESTARTED';
 
 /** Where and why: the extra facts a {@link DeltaError} carries. */
 export interface DeltaErrorDetails {
