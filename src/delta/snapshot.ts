@@ -14,7 +14,7 @@ import { DeltaError, throwIfAborted } from './errors.ts';
 import { checkReadSupport, readerFeatureProblems } from './features.ts';
 import { parseJsonLog } from './log/commit-reader.ts';
 import { readCheckpoint } from './log/checkpoint-reader.ts';
-import { buildLogSegment, type CommitFile, type CompactionFile, type LogSegment } from './log/listing.ts';
+import { buildLogSegment, readLogFile, type CommitFile, type CompactionFile, type LogSegment } from './log/listing.ts';
 import { columnMappingMode, parsePartitionValues, parseSchema, partitionColumnInfo, type ColumnMappingMode, type PartitionColumn, type PartitionValue, type StructType } from './schema.ts';
 import { statsFromParsed, statsNumRecords, parseStats, type FileStats } from './stats.ts';
 import type { ObjectStore } from './storage/object-store.ts';
@@ -294,7 +294,7 @@ export { mapLimit };
 
 /** Reads and parses one commit or compaction file. */
 export async function readDelta(store: ObjectStore, file: CommitFile | CompactionFile, signal?: AbortSignal): Promise<ActionSet> {
-  const bytes = await store.get(file.path, signal).catch((e) => {
+  const bytes = await readLogFile(store, file, signal).catch((e) => {
     if (e instanceof DeltaError && e.code === 'FILE_NOT_FOUND') {
       throw new DeltaError('FILE_NOT_FOUND', `Commit file ${file.path} (version ${file.version}) was listed but cannot be read.`, {
         path: file.path,

@@ -15,6 +15,7 @@
  */
 import { DeltaError, throwIfAborted, toErrorInfo } from '../delta/errors.ts';
 import type { Snapshot } from '../delta/snapshot.ts';
+import { listLogFiles } from '../delta/log/listing.ts';
 import { FileListStore, filesFromDirectoryHandle, type RelativeFile } from '../delta/storage/browser-files.ts';
 import { HttpStore } from '../delta/storage/http.ts';
 import { subStore, type ObjectMeta, type ObjectStore } from '../delta/storage/object-store.ts';
@@ -356,7 +357,7 @@ export class ExplorerService implements ExplorerApi {
   ): Promise<OpenResult> {
     const { label, url: base } = where;
     const shown = base ?? label;
-    const log = await store.list('_delta_log/', { signal });
+    const log = await listLogFiles(store, '_delta_log/', { signal });
     throwIfAborted(signal);
     const register = (candidates: TableCandidate[], logEntries: number): string => {
       const sourceId = this.id('s');

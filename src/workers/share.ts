@@ -16,7 +16,7 @@
 import { DeltaError, throwIfAborted } from '../delta/errors.ts';
 import { dvStorePath } from '../delta/deletion-vectors.ts';
 import { mapLimit } from '../delta/concurrency.ts';
-import { parseLogFileName } from '../delta/log/listing.ts';
+import { listLogFiles, parseLogFileName } from '../delta/log/listing.ts';
 import { safeDecode, type Snapshot } from '../delta/snapshot.ts';
 import { compareBytes, type ByteRange, type ListOptions, type ObjectMeta, type ObjectStore, type StoreCapabilities } from '../delta/storage/object-store.ts';
 import { HttpStore } from '../delta/storage/http.ts';
@@ -120,7 +120,7 @@ export function expiredError(expiresAtMs: number): DeltaError {
 
 /** The store paths a shared version needs: its log files (≤ version, and sidecars) and its data and DV files. */
 export async function shareFileList(store: ObjectStore, snapshot: Snapshot, signal?: AbortSignal): Promise<ObjectMeta[]> {
-  const log = await store.list('_delta_log/', { signal });
+  const log = await listLogFiles(store, '_delta_log/', { signal });
   throwIfAborted(signal);
   const keep = new Map<string, ObjectMeta>();
   for (const m of log) {

@@ -13,7 +13,7 @@ import { readParquetBatches, readParquetTable } from '../parquet.ts';
 import type { ObjectMeta, ObjectStore } from '../storage/object-store.ts';
 import { fileActionsFromArrow, validAt, type ArrowData } from './checkpoint-columns.ts';
 import { parseJsonLog } from './commit-reader.ts';
-import { LOG_DIR, type CheckpointFiles } from './listing.ts';
+import { LOG_DIR, readLogFile, type CheckpointFiles } from './listing.ts';
 import { mapLimit } from '../concurrency.ts';
 
 /** Which optional parts of a checkpoint to read. */
@@ -304,7 +304,7 @@ export async function readCheckpoint(
     try {
       // Parquet from a store that can hand out a lazily read Blob is decoded from it, batch by
       // batch, without reading the whole file into memory first.
-      source = !isJson && store.blob ? await store.blob(meta.path, signal) : await store.get(meta.path, signal);
+      source = !isJson && store.blob ? await store.blob(meta.path, signal) : await readLogFile(store, meta, signal);
     } catch (e) {
       if (e instanceof DeltaError && e.code === 'FILE_NOT_FOUND') {
         throw new DeltaError('FILE_NOT_FOUND', `${what} ${meta.path} of the checkpoint at version ${version} is missing.`, {

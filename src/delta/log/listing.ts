@@ -7,7 +7,8 @@
  * missing, stale (points at a checkpoint that is gone) or corrupt, the listing decides.
  */
 import { DeltaError, throwIfAborted } from '../errors.ts';
-import type { ObjectMeta, ObjectStore } from '../storage/object-store.ts';
+import { isHtmlFallback, isListingUnsupported } from '../storage/http.ts';
+import { compareBytes, type ListOptions, type ObjectMeta, type ObjectStore } from '../storage/object-store.ts';
 
 /** The folder of the log, relative to the table root. */
 export const LOG_DIR = '_delta_log/';
@@ -159,7 +160,7 @@ interface Listed {
 }
 
 async function listLog(store: ObjectStore, startVersion: number, signal?: AbortSignal): Promise<Listed> {
-  const metas = await store.list(LOG_DIR, {
+  const metas = await listLogFiles(store, LOG_DIR, {
     startAfter: startVersion > 0 ? `${LOG_DIR}${padVersion(startVersion)}` : undefined,
     shallow: true,
     signal,
@@ -341,6 +342,8 @@ async function assembleSegment(
     v++;
   }
 
+  const sizeWarning = unknownSizeWarning([...deltas, ...(checkpoint?.parts ?? [])]);
+  if (sizeWarning) warnings.push(sizeWarning);
   return {
     version: target,
     checkpoint,
@@ -361,4 +364,155 @@ async function assembleSegment(
 export async function listAllCommits(store: ObjectStore, signal?: AbortSignal): Promise<CommitFile[]> {
   const listed = await listLog(store, 0, signal);
   return [...listed.commits.values()].sort((a, b) => a.version - b.version);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Listing the log where the store cannot list (plain HTTP): probing
+// ---------------------------------------------------------------------------------------------
+
+/** How long a probed listing is reused, ms (long enough for one open; short enough to see new commits). */
+export const PROBE_REUSE_MS = 5_000;
+/** Parallel HEAD requests when probing commits. */
+export const PROBE_CONCURRENCY = 8;
+/** Most commits probed in one listing: past this the probe stops with an error rather than run on. */
+export const MAX_PROBED_COMMITS = 100_000;
+
+const probeCache = new WeakMap<ObjectStore, Map<string, { atMs: number; result: Promise<ObjectMeta[]> }>>();
+
+/**
+ * Lists `prefix` (a folder under `_delta_log/`, or `_delta_log/` itself) as {@link ObjectStore.list}
+ * does; when the store answers no listing (plain HTTP: `isListingUnsupported`), emulates the listing
+ * of the log by probing ({@link probeLog}), reusing a probe made less than {@link PROBE_REUSE_MS} ago
+ * with the same `startAfter` (a snapshot, its history and a timestamp lookup each list the log).
+ * @throws store errors; `NOT_A_TABLE` when the server answers an HTML page for every log path.
+ */
+export async function listLogFiles(store: ObjectStore, prefix: string, options: ListOptions = {}): Promise<ObjectMeta[]> {
+  try {
+    return await store.list(prefix, options);
+  } catch (e) {
+    if (!isListingUnsupported(e) || !(prefix.startsWith(LOG_DIR) || LOG_DIR.startsWith(prefix))) throw e;
+  }
+  let cache = probeCache.get(store);
+  if (!cache) probeCache.set(store, (cache = new Map()));
+  const key = options.startAfter ?? '';
+  const hit = cache.get(key);
+  let all: Promise<ObjectMeta[]>;
+  if (hit && Date.now() - hit.atMs < PROBE_REUSE_MS) all = hit.result;
+  else {
+    all = probeLog(store, options.startAfter, options.signal);
+    const entry = { atMs: Date.now(), result: all };
+    cache.set(key, entry);
+    all.catch(() => {
+      if (cache!.get(key) === entry) cache!.delete(key);
+    });
+  }
+  return (await all)
+    .filter((m) => m.path.startsWith(prefix))
+    .filter((m) => options.startAfter === undefined || compareBytes(m.path, options.startAfter) > 0)
+    .filter((m) => !options.shallow || !m.path.slice(prefix.lastIndexOf('/') + 1).includes('/'));
+}
+
+/**
+ * Emulates a listing of `_delta_log/` on a store that cannot list: `_last_checkpoint` names the
+ * newest checkpoint (its files are headed), then commits are probed forward from it (or from
+ * `startAfter`'s version, or 0) with {@link PROBE_CONCURRENCY} parallel `HEAD`s until one is missing.
+ *
+ * Bounded: a server that answers an HTML page for every path (single-page-app fallback) finds no
+ * commit at all (such answers are not files, see `isHtmlFallback`) and the probe ends with a
+ * `NOT_A_TABLE` saying so; more than {@link MAX_PROBED_COMMITS} commits is a `STORAGE_ERROR`.
+ * Sizes come from `Content-Length`/`Content-Range` (0 when the server sends neither).
+ * @throws store errors (a transient failure is retried by the store; a commit that cannot be
+ *   headed is never taken as missing, which would end the log early).
+ */
+export async function probeLog(store: ObjectStore, startAfter: string | undefined, signal?: AbortSignal): Promise<ObjectMeta[]> {
+  const out: ObjectMeta[] = [];
+  let htmlSeen: DeltaError | undefined;
+  const tryHead = async (path: string) =>
+    store.head(path, signal).catch((e) => {
+      if (e instanceof DeltaError && e.code === 'FILE_NOT_FOUND') {
+        if (isHtmlFallback(e)) htmlSeen ??= e;
+        return undefined;
+      }
+      throw e;
+    });
+  let hint: { version: number; parts?: number; v2Checkpoint?: { path: string } } | undefined;
+  try {
+    hint = JSON.parse(new TextDecoder().decode(await store.get(`${LOG_DIR}_last_checkpoint`, signal)));
+    out.push(await store.head(`${LOG_DIR}_last_checkpoint`, signal));
+  } catch (e) {
+    if (e instanceof DeltaError && e.code !== 'FILE_NOT_FOUND') throw e;
+    if (isHtmlFallback(e)) htmlSeen ??= e as DeltaError;
+    hint = undefined; // missing, or not JSON: the probe decides
+  }
+  const afterVersion = startAfter?.match(/_delta_log\/(\d{20})/)?.[1];
+  let from = afterVersion !== undefined ? Number(afterVersion) : 0;
+  if (hint && Number.isSafeInteger(hint.version) && hint.version >= from) {
+    const v = hint.version;
+    const parts = Number.isSafeInteger(hint.parts) && hint.parts! > 1 ? hint.parts! : 1;
+    const names = typeof hint.v2Checkpoint?.path === 'string'
+      ? [hint.v2Checkpoint.path]
+      : parts > 1
+        ? Array.from({ length: Math.min(parts, 10_000) }, (_, i) => `${padVersion(v)}.checkpoint.${String(i + 1).padStart(10, '0')}.${String(parts).padStart(10, '0')}.parquet`)
+        : [`${padVersion(v)}.checkpoint.parquet`];
+    for (const n of names) {
+      const m = await tryHead(`${LOG_DIR}${n}`);
+      if (m) out.push(m);
+    }
+    if (afterVersion !== undefined || !(await tryHead(`${LOG_DIR}${padVersion(0)}.json`))) from = Math.max(from, v);
+  }
+  for (let v = from; ; v += PROBE_CONCURRENCY) {
+    throwIfAborted(signal);
+    if (v - from > MAX_PROBED_COMMITS) {
+      throw new DeltaError('STORAGE_ERROR', `Gave up probing ${store.description}: more than ${MAX_PROBED_COMMITS} commits answered without a listing.`, {
+        path: LOG_DIR,
+        hint: 'Serve the table from a server that answers S3 ListObjectsV2 listings (any object store, delta-explorer serve), or write a checkpoint.',
+      });
+    }
+    const window = await Promise.all(Array.from({ length: PROBE_CONCURRENCY }, (_, i) => tryHead(`${LOG_DIR}${padVersion(v + i)}.json`)));
+    let missing = false;
+    for (const m of window) {
+      if (m && !missing) out.push(m);
+      else missing = true;
+    }
+    if (missing) break;
+  }
+  if (htmlSeen && !out.some((m) => parseLogFileName(m.path.slice(LOG_DIR.length))?.type === 'commit')) {
+    throw new DeltaError('NOT_A_TABLE', `No Delta table at ${store.description}: the server answers an HTML page where the log's files should be (${htmlSeen.path}).`, {
+      path: LOG_DIR,
+      cause: htmlSeen,
+      hint: htmlSeen.hint,
+    });
+  }
+  return out;
+}
+
+/** How many times a log file whose size does not match its listing is read again before failing. */
+const SIZE_MISMATCH_REREADS = 2;
+
+/**
+ * Reads a log file (commit, compaction, JSON checkpoint, checkpoint part, sidecar) whole and checks
+ * it against the size its listing entry gives (`meta.sizeBytes`, bytes; 0 = unknown, not checked):
+ * a short answer (a body cut at a line end by a proxy that fixed up its `Content-Length`) is read
+ * again, then a `STORAGE_ERROR` naming the file and both sizes — never a shorter log.
+ * @throws store errors; `STORAGE_ERROR` on a size that stays wrong; `CANCELLED`.
+ */
+export async function readLogFile(store: ObjectStore, meta: Pick<ObjectMeta, 'path' | 'sizeBytes'>, signal?: AbortSignal): Promise<Uint8Array> {
+  for (let i = 0; ; i++) {
+    const bytes = await store.get(meta.path, signal);
+    if (!(meta.sizeBytes > 0) || bytes.byteLength === meta.sizeBytes) return bytes;
+    if (i >= SIZE_MISMATCH_REREADS) {
+      throw new DeltaError(
+        'STORAGE_ERROR',
+        `${meta.path} from ${store.description} read as ${bytes.byteLength} bytes ${i + 1} times, but the listing says ${meta.sizeBytes} bytes: the answer was cut short (or the file changed), so it is not used.`,
+        { path: meta.path, hint: 'A proxy or the network is cutting answers short. Try again; if it persists, read the table without that proxy.' },
+      );
+    }
+  }
+}
+
+/** A warning for a log segment whose files have no known size (0), or undefined when all have one. */
+export function unknownSizeWarning(files: Pick<ObjectMeta, 'sizeBytes'>[]): string | undefined {
+  const n = files.filter((f) => !(f.sizeBytes > 0)).length;
+  if (!n) return undefined;
+  return `${n} log file${n === 1 ? ' has' : 's have'} no known size (the server sent no Content-Length): an answer cut short could not be told from a whole one.`;
 }

@@ -3,15 +3,23 @@
  * of presigned URLs. Reads use `fetch` with `Range` headers (206 expected; a server that ignores
  * `Range` and answers 200 is handled by slicing).
  *
- * Listing: plain HTTP cannot list a folder. The store first asks the URL for an S3-style
- * `ListObjectsV2` listing (`?list-type=2&prefix=`), which S3-compatible endpoints and
- * `delta-explorer serve` answer; when that is refused it emulates the listing of `_delta_log/`:
- * `_last_checkpoint` names the newest checkpoint, and commits are probed forward from it (or from
- * version 0) with parallel HEAD requests until one is missing. Sizes in bytes, times in ms.
+ * Every request goes through the retry loop of `retry.ts` (transient statuses, connection failures,
+ * stalls and bodies shorter than their `Content-Length` are retried with backoff). A ranged answer
+ * must cover exactly the range asked (`Content-Range`); an HTML page answered for a file that is not
+ * HTML (a single-page-app fallback, a login or captive portal page) is not taken for the file: it is
+ * `FILE_NOT_FOUND` saying what the server did ({@link isHtmlFallback}).
+ *
+ * Listing: plain HTTP cannot list a folder. The store asks the URL for an S3-style `ListObjectsV2`
+ * listing (`?list-type=2&prefix=`), which S3-compatible endpoints and `delta-explorer serve` answer;
+ * a listing is complete only when its document is (closing `</ListBucketResult>`, continuation
+ * tokens followed). When the server answers no listing, `list` throws a `STORAGE_ERROR` marked
+ * {@link isListingUnsupported}; the protocol core then finds the log by probing
+ * (`src/delta/log/listing.ts`): this store knows no Delta file names. Sizes in bytes, times in ms.
  */
 import { DeltaError, throwIfAborted } from '../errors.ts';
 import { compareBytes, type ByteRange, type ListOptions, type ObjectMeta, type ObjectStore, type StoreCapabilities } from './object-store.ts';
 import { networkFailure, redactUrl, storeAnswerError } from './remote-errors.ts';
+import { isRetryableStatus, markTransient, parseRetryAfter, readBody, transientError, withRetry, type AttemptContext } from './retry.ts';
 
 /** Options of {@link HttpStore}. */
 export interface HttpStoreOptions {
@@ -19,8 +27,6 @@ export interface HttpStoreOptions {
   fetch?: typeof fetch;
   /** A known file list (e.g. a bundled sample's index): used instead of listing or probing. */
   index?: ObjectMeta[];
-  /** Parallel HEAD requests when probing commits (default 8). */
-  probeConcurrency?: number;
   /** Maps a store path to the URL to fetch (e.g. a presigned URL); default `baseUrl + '/' + path`. */
   resolveUrl?: (path: string) => string | undefined;
   /** The bucket, when the base URL is an S3 bucket (named in the CORS explanation). */
@@ -46,12 +52,31 @@ function appOrigin(): string | undefined {
   return loc?.origin && loc.origin !== 'null' ? loc.origin : undefined;
 }
 
-const pad = (v: number) => String(v).padStart(20, '0');
-
-/** How long a probed listing is reused, ms (long enough for one open; short enough to see new commits). */
-export const PROBE_REUSE_MS = 5_000;
-
 export { redactUrl };
+
+const NO_LISTING = Symbol('dx-no-listing');
+const HTML_FALLBACK = Symbol('dx-html-fallback');
+
+/** True for the error {@link HttpStore.list} throws when the server answers no listing (the caller may probe). */
+export function isListingUnsupported(e: unknown): boolean {
+  return e instanceof DeltaError && (e as { [NO_LISTING]?: boolean })[NO_LISTING] === true;
+}
+
+/**
+ * True for a `FILE_NOT_FOUND` that was an HTML page answered (with a 2xx status) for a file that is
+ * not HTML: the server answers every path with a page (single-page-app fallback, login or captive
+ * portal), so "found" means nothing there.
+ */
+export function isHtmlFallback(e: unknown): boolean {
+  return e instanceof DeltaError && (e as { [HTML_FALLBACK]?: boolean })[HTML_FALLBACK] === true;
+}
+
+/** Parses `Content-Range: bytes a-b/total` (`total` may be `*`). */
+function parseContentRange(v: string | null): { start: number; end: number; total?: number } | undefined {
+  const m = v ? /^bytes\s+(\d+)-(\d+)\/(\d+|\*)$/i.exec(v.trim()) : null;
+  if (!m) return undefined;
+  return { start: Number(m[1]), end: Number(m[2]), total: m[3] === '*' ? undefined : Number(m[3]) };
+}
 
 /** A read-only store over an HTTP(S) base URL (the table root). */
 export class HttpStore implements ObjectStore {
@@ -60,8 +85,6 @@ export class HttpStore implements ObjectStore {
   private readonly base: string;
   private readonly doFetch: typeof fetch;
   private s3Listing: boolean | undefined;
-  /** Recent probe results by `startAfter`: opening a table lists the log several times in a row. */
-  private readonly probes = new Map<string, { atMs: number; result: Promise<ObjectMeta[]> }>();
 
   constructor(baseUrl: string, private readonly options: HttpStoreOptions = {}) {
     this.base = baseUrl.replace(/\/+$/, '');
@@ -81,67 +104,136 @@ export class HttpStore implements ObjectStore {
     return this.urlOf(path);
   }
 
-  private async request(path: string, init: RequestInit, signal?: AbortSignal): Promise<Response> {
-    throwIfAborted(signal);
-    const url = this.urlOf(path);
+  /**
+   * One attempt: fetch, map the status to a typed error (transient ones marked), refuse an HTML page
+   * for a non-HTML file, read the body checked against its length.
+   */
+  private async attempt(path: string, url: string, init: RequestInit, ctx: AttemptContext): Promise<{ res: Response; bytes: Uint8Array }> {
     let res: Response;
     try {
-      res = await this.doFetch(url, { ...init, signal });
+      res = await this.doFetch(url, { ...init, signal: ctx.signal });
     } catch (e) {
-      if ((e as Error)?.name === 'AbortError') throw new DeltaError('CANCELLED', 'Cancelled.');
-      throw await networkFailure(e, { where: this.description, path, endpointOrigin: originOf(url), appOrigin: appOrigin(), bucket: this.options.bucket }, this.doFetch);
+      if (ctx.signal.aborted) throw e;
+      const err = await networkFailure(e, { where: this.description, path, endpointOrigin: originOf(url), appOrigin: appOrigin(), bucket: this.options.bucket }, this.doFetch);
+      // A CORS refusal will not pass by itself; no answer at all may.
+      throw err.code === 'CORS_REFUSED' ? err : markTransient(err, { reason: `no answer (${(e as Error)?.message ?? String(e)})` });
     }
+    ctx.progress();
+    const method = init.method ?? 'GET';
     if (res.status === 404 || res.status === 410) {
+      await res.body?.cancel().catch(() => undefined);
       throw new DeltaError('FILE_NOT_FOUND', `File not found: ${path} (HTTP ${res.status} from ${redactUrl(url)})`, { path });
     }
     if (res.status === 401 || res.status === 403) {
       const body = await res.text().catch(() => '');
       throw storeAnswerError(res.status, xmlText(body, 'Code'), xmlText(body, 'Message'), { where: this.description, path });
     }
+    if (isRetryableStatus(res.status)) {
+      const code = xmlText(await res.text().catch(() => ''), 'Code');
+      throw transientError(`HTTP ${res.status} reading ${path} from ${redactUrl(url)}.`, {
+        status: res.status,
+        retryAfterMs: parseRetryAfter(res.headers.get('retry-after')),
+        reason: `HTTP ${res.status}${code ? ` ${code}` : res.statusText ? ` ${res.statusText}` : ''}`,
+      }, path);
+    }
     if (!res.ok) {
+      await res.body?.cancel().catch(() => undefined);
       throw new DeltaError('STORAGE_ERROR', `HTTP ${res.status} ${res.statusText} reading ${path} from ${redactUrl(url)}.`, { path });
     }
-    return res;
+    const type = res.headers.get('content-type') ?? '';
+    if (/^\s*text\/html/i.test(type) && !/\.x?html?$/i.test(path)) {
+      await res.body?.cancel().catch(() => undefined);
+      const err = new DeltaError(
+        'FILE_NOT_FOUND',
+        `${path} is not on ${this.description}: the server answered an HTML page (HTTP ${res.status}, ${type.split(';')[0]}) instead of the file, as a single-page-app fallback, login or captive-portal page does for every path.`,
+        { path, hint: 'Give the URL of the table folder itself (the one holding _delta_log/), served as plain files; a web app or a login page cannot stand in front of it.' },
+      );
+      (err as { [HTML_FALLBACK]?: boolean })[HTML_FALLBACK] = true;
+      throw err;
+    }
+    const bytes = method === 'HEAD' ? new Uint8Array(0) : await readBody(res, ctx.progress, `${path} from ${this.description}`);
+    return { res, bytes };
+  }
+
+  /** A request with retries (see `retry.ts`). */
+  private request(path: string, init: RequestInit, signal?: AbortSignal): Promise<{ res: Response; bytes: Uint8Array }> {
+    throwIfAborted(signal);
+    const url = this.urlOf(path);
+    return withRetry({ file: path, where: this.description }, (ctx) => this.attempt(path, url, init, ctx), { signal });
   }
 
   async get(path: string, signal?: AbortSignal): Promise<Uint8Array> {
-    const res = await this.request(path, {}, signal);
-    return new Uint8Array(await res.arrayBuffer());
+    return (await this.request(path, {}, signal)).bytes;
   }
 
   async getRange(path: string, range: ByteRange, signal?: AbortSignal): Promise<Uint8Array> {
     if (range.end <= range.start) return new Uint8Array(0);
-    const res = await this.request(path, { headers: { Range: `bytes=${range.start}-${range.end - 1}` } }, signal);
-    const buf = new Uint8Array(await res.arrayBuffer());
-    if (res.status === 206) return buf;
-    return buf.subarray(range.start, range.end); // the server ignored Range
+    throwIfAborted(signal);
+    const url = this.urlOf(path);
+    const want = range.end - range.start;
+    return withRetry(
+      { file: path, where: this.description },
+      async (ctx) => {
+        const { res, bytes } = await this.attempt(path, url, { headers: { Range: `bytes=${range.start}-${range.end - 1}` } }, ctx);
+        if (res.status === 206) {
+          const cr = parseContentRange(res.headers.get('content-range'));
+          // The range must be the one asked (it may end early only at the end of the file).
+          const lastByte = cr ? Math.min(range.end - 1, (cr.total ?? Infinity) - 1) : undefined;
+          if (cr && (cr.start !== range.start || cr.end !== lastByte)) {
+            throw new DeltaError(
+              'STORAGE_ERROR',
+              `${redactUrl(url)} answered bytes ${cr.start}-${cr.end} of ${path} when bytes ${range.start}-${range.end - 1} were asked (Content-Range: ${res.headers.get('content-range')}).`,
+              { path, hint: 'The server (or a proxy or cache in front of it) gets HTTP Range requests wrong; serve the table from a server that implements them (any object store, nginx, delta-explorer serve).' },
+            );
+          }
+          const expected = cr ? cr.end - cr.start + 1 : want;
+          if (bytes.byteLength < expected) {
+            throw transientError(`The answer for ${path} was cut short: ${bytes.byteLength} of ${expected} bytes.`, { status: 206, reason: `body cut short (${bytes.byteLength} of ${expected} bytes)` }, path);
+          }
+          return bytes.byteLength > expected ? bytes.subarray(0, expected) : bytes;
+        }
+        // The server ignored Range and sent the whole object.
+        return bytes.subarray(range.start, range.end);
+      },
+      { signal },
+    );
   }
 
   async head(path: string, signal?: AbortSignal): Promise<ObjectMeta> {
     let res: Response;
     try {
-      res = await this.request(path, { method: 'HEAD' }, signal);
+      res = (await this.request(path, { method: 'HEAD' }, signal)).res;
     } catch (e) {
       // Presigned GET URLs refuse HEAD (403): ask for one byte instead.
       if (!(e instanceof DeltaError) || e.code !== 'ACCESS_DENIED') throw e;
-      res = await this.request(path, { headers: { Range: 'bytes=0-0' } }, signal);
-      await res.arrayBuffer().catch(() => undefined);
+      res = (await this.request(path, { headers: { Range: 'bytes=0-0' } }, signal)).res;
     }
-    const total = res.headers.get('content-range')?.match(/\/(\d+)$/)?.[1];
+    const total = parseContentRange(res.headers.get('content-range'))?.total;
     const size = Number(total ?? res.headers.get('content-length') ?? NaN);
     const lm = res.headers.get('last-modified');
     return { path, sizeBytes: Number.isFinite(size) ? size : 0, lastModifiedMs: lm ? Date.parse(lm) || 0 : 0 };
   }
 
+  /**
+   * Lists through S3 `ListObjectsV2` (or the index given). Throws a `STORAGE_ERROR` marked
+   * {@link isListingUnsupported} when the server answers no listing, store errors otherwise
+   * (a cut-off listing is retried, then a `STORAGE_ERROR`).
+   */
   async list(prefix: string, options: ListOptions = {}): Promise<ObjectMeta[]> {
     throwIfAborted(options.signal);
-    let all: ObjectMeta[];
+    let all: ObjectMeta[] | undefined;
     if (this.options.index) all = this.options.index;
-    else if (this.s3Listing !== false && (all = (await this.tryS3List(prefix, options.signal)) as ObjectMeta[]) !== undefined) {
-      this.s3Listing = true;
-    } else {
-      this.s3Listing = false;
-      all = await this.cachedProbe(prefix, options);
+    else if (this.s3Listing !== false) {
+      all = await this.tryS3List(prefix, options.signal);
+      this.s3Listing = all !== undefined;
+    }
+    if (!all) {
+      const err = new DeltaError('STORAGE_ERROR', `Cannot list ${prefix || 'the folder'} over plain HTTP: ${this.description} answers no listing.`, {
+        path: prefix,
+        hint: 'Open the table root URL (the folder holding _delta_log), or serve it with a server that answers S3 ListObjectsV2 (delta-explorer serve, any object store).',
+      });
+      (err as { [NO_LISTING]?: boolean })[NO_LISTING] = true;
+      throw err;
     }
     return all
       .filter((m) => m.path.startsWith(prefix))
@@ -150,96 +242,77 @@ export class HttpStore implements ObjectStore {
       .sort((a, b) => compareBytes(a.path, b.path));
   }
 
-  /** S3 ListObjectsV2 against the base URL; undefined when the server does not answer one. */
+  /**
+   * S3 ListObjectsV2 against the base URL, every page; undefined when the server does not answer one
+   * (its first page is not a `ListBucketResult`).
+   */
   private async tryS3List(prefix: string, signal?: AbortSignal): Promise<ObjectMeta[] | undefined> {
     const out: ObjectMeta[] = [];
     let token: string | undefined;
+    let first = true;
     do {
       const q = new URLSearchParams({ 'list-type': '2', prefix });
       if (token) q.set('continuation-token', token);
-      let res: Response;
-      try {
-        res = await this.doFetch(`${this.base}/?${q}`, { signal });
-      } catch (e) {
-        if ((e as Error)?.name === 'AbortError') throw new DeltaError('CANCELLED', 'Cancelled.');
-        return undefined;
-      }
-      if (!res.ok) return undefined;
-      const text = await res.text();
-      if (!text.includes('<ListBucketResult')) return undefined;
-      for (const m of text.matchAll(/<Contents>([\s\S]*?)<\/Contents>/g)) {
+      const url = `${this.base}/?${q}`;
+      const what = `the listing of ${prefix || '/'}`;
+      const page = await withRetry(
+        { file: `${prefix || '/'} (listing)`, where: this.description },
+        async (ctx) => {
+          let res: Response;
+          try {
+            res = await this.doFetch(url, { signal: ctx.signal });
+          } catch (e) {
+            if (ctx.signal.aborted) throw e;
+            // No answer to the listing request: on a static host this is no listing at all; a
+            // later page must not be dropped silently.
+            if (first) return undefined;
+            throw markTransient(new DeltaError('STORAGE_ERROR', `No answer for ${what}.`, { cause: e }), { reason: `no answer (${(e as Error)?.message})` });
+          }
+          ctx.progress();
+          if (isRetryableStatus(res.status)) {
+            await res.body?.cancel().catch(() => undefined);
+            throw transientError(`HTTP ${res.status} for ${what}.`, { status: res.status, retryAfterMs: parseRetryAfter(res.headers.get('retry-after')), reason: `HTTP ${res.status}` });
+          }
+          if (res.status === 401 || res.status === 403) {
+            const body = await res.text().catch(() => '');
+            if (body.includes('<Error')) throw storeAnswerError(res.status, xmlText(body, 'Code'), xmlText(body, 'Message'), { where: this.description });
+            return undefined;
+          }
+          if (!res.ok) {
+            await res.body?.cancel().catch(() => undefined);
+            if (first) return undefined;
+            throw new DeltaError('STORAGE_ERROR', `HTTP ${res.status} for ${what} (page after token).`, {});
+          }
+          const text = new TextDecoder().decode(await readBody(res, ctx.progress, what));
+          if (!text.includes('<ListBucketResult')) {
+            if (first) return undefined;
+            throw transientError(`${what} is not a listing document.`, { status: res.status, reason: 'not a listing document' });
+          }
+          // A document cut off (a close-delimited body dropped mid-way) must not be taken for a shorter listing.
+          if (!/<\/ListBucketResult>\s*$/.test(text)) {
+            throw transientError(`${what} from ${this.description} was cut off before its end.`, { status: res.status, reason: 'listing document cut off' });
+          }
+          return text;
+        },
+        { signal },
+      );
+      if (page === undefined) return undefined;
+      first = false;
+      for (const m of page.matchAll(/<Contents>([\s\S]*?)<\/Contents>/g)) {
         const key = xmlText(m[1], 'Key');
         if (key === undefined) continue;
-        out.push({ path: key, sizeBytes: Number(xmlText(m[1], 'Size') ?? 0), lastModifiedMs: Date.parse(xmlText(m[1], 'LastModified') ?? '') || 0 });
+        const size = xmlText(m[1], 'Size');
+        out.push({ path: key, sizeBytes: size !== undefined && /^\d+$/.test(size) ? Number(size) : 0, lastModifiedMs: Date.parse(xmlText(m[1], 'LastModified') ?? '') || 0 });
       }
-      token = xmlText(text, 'IsTruncated') === 'true' ? xmlText(text, 'NextContinuationToken') : undefined;
+      const truncated = xmlText(page, 'IsTruncated') === 'true';
+      token = truncated ? xmlText(page, 'NextContinuationToken') : undefined;
+      if (truncated && !token) {
+        throw new DeltaError('STORAGE_ERROR', `The listing of ${prefix || '/'} from ${this.description} says it continues but gives no continuation token.`, {
+          path: prefix,
+          hint: 'The server answers S3 ListObjectsV2 incorrectly; the listing cannot be completed.',
+        });
+      }
     } while (token);
-    return out;
-  }
-
-  /**
-   * {@link probeLog}, reusing a probe made less than {@link PROBE_REUSE_MS} ago with the same
-   * `startAfter` (a snapshot, its history and the timestamp lookup each list the log).
-   */
-  private cachedProbe(prefix: string, options: ListOptions): Promise<ObjectMeta[]> {
-    const key = `${prefix}\u0000${options.startAfter ?? ''}`;
-    const hit = this.probes.get(key);
-    if (hit && Date.now() - hit.atMs < PROBE_REUSE_MS) return hit.result;
-    const result = this.probeLog(prefix, options);
-    this.probes.set(key, { atMs: Date.now(), result });
-    result.catch(() => this.probes.delete(key));
-    return result;
-  }
-
-  /** Emulates a listing of `_delta_log/` by `_last_checkpoint` and parallel HEAD probes of commits. */
-  private async probeLog(prefix: string, options: ListOptions): Promise<ObjectMeta[]> {
-    if (!'_delta_log/'.startsWith(prefix) && !prefix.startsWith('_delta_log/')) {
-      throw new DeltaError('STORAGE_ERROR', `Cannot list ${prefix} over plain HTTP: the server answers no listing.`, {
-        path: prefix,
-        hint: 'Open the table root URL (the folder holding _delta_log), or serve it with a server that answers S3 ListObjectsV2.',
-      });
-    }
-    const { signal } = options;
-    const out: ObjectMeta[] = [];
-    const tryHead = async (path: string) => this.head(path, signal).catch((e) => {
-      if (e instanceof DeltaError && e.code === 'FILE_NOT_FOUND') return undefined;
-      throw e;
-    });
-    let hint: { version: number; parts?: number; v2Checkpoint?: { path: string; sidecarFiles?: unknown } } | undefined;
-    try {
-      hint = JSON.parse(new TextDecoder().decode(await this.get('_delta_log/_last_checkpoint', signal)));
-      out.push(await this.head('_delta_log/_last_checkpoint', signal));
-    } catch (e) {
-      if (e instanceof DeltaError && (e.code === 'CANCELLED' || e.code === 'ACCESS_DENIED')) throw e;
-      hint = undefined;
-    }
-    const afterVersion = options.startAfter?.match(/_delta_log\/(\d{20})/)?.[1];
-    let from = afterVersion !== undefined ? Number(afterVersion) : 0;
-    if (hint && Number.isSafeInteger(hint.version)) {
-      const v = hint.version;
-      if (v >= from) {
-        const names = hint.v2Checkpoint?.path
-          ? [hint.v2Checkpoint.path]
-          : hint.parts && hint.parts > 1
-            ? Array.from({ length: hint.parts }, (_, i) => `${pad(v)}.checkpoint.${String(i + 1).padStart(10, '0')}.${String(hint!.parts).padStart(10, '0')}.parquet`)
-            : [`${pad(v)}.checkpoint.parquet`];
-        for (const n of names) {
-          const m = await tryHead(`_delta_log/${n}`);
-          if (m) out.push(m);
-        }
-        if (afterVersion !== undefined || !(await tryHead(`_delta_log/${pad(0)}.json`))) from = Math.max(from, v);
-      }
-    }
-    const conc = this.options.probeConcurrency ?? 8;
-    for (let v = from; ; v += conc) {
-      const window = await Promise.all(Array.from({ length: conc }, (_, i) => tryHead(`_delta_log/${pad(v + i)}.json`)));
-      let missing = false;
-      for (const m of window) {
-        if (m && !missing) out.push(m);
-        else missing = true;
-      }
-      if (missing) break;
-    }
     return out;
   }
 }
