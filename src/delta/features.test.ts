@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DeltaError } from './errors.ts';
 import {
+  catalogManagedExplanation,
+  catalogManagedFeature,
   checkReadSupport,
   describeFeature,
   effectiveFeatures,
@@ -54,8 +56,6 @@ const REFUSED: Record<string, string> = {
   'table-with-geo': 'geospatial',
   // {"minReaderVersion":5,...,"readerFeatures":["columnMapping","blahabl",...]}
   simple_table_features: 'blahabl',
-  // {"minReaderVersion":3,...,"readerFeatures":["variantShredding-preview","variantType"]}
-  'spark-shredded-variant-preview-delta': 'variantShredding-preview',
 };
 
 describe('checkReadSupport on every fixture table', () => {
@@ -110,8 +110,9 @@ describe('checkReadSupport on every fixture table', () => {
     expect(problems[0]).toContain('reader version 5');
     expect(problems[1]).toContain('"blahabl" (unknown feature)');
 
+    // {"readerFeatures":["variantShredding-preview","variantType"]}: shredded variants are read (src/query/variant.ts).
     const shredded = protocolFromLog('spark-shredded-variant-preview-delta')!;
-    expect(unsupportedReaderFeatures(shredded)).toEqual(['variantShredding-preview']);
+    expect(unsupportedReaderFeatures(shredded)).toEqual([]);
   });
 
   it('accepts the supported features seen in fixtures', () => {
@@ -158,7 +159,7 @@ describe('checkReadSupport synthetic protocols', () => {
         writerFeatures: [...SUPPORTED_READER_FEATURES],
       }),
     ).not.toThrow();
-    for (const f of ['variantShredding-preview', 'variantShredding', 'geospatial', 'catalogManaged', 'somethingNew']) {
+    for (const f of ['geospatial', 'catalogManaged', 'catalogOwned-preview', 'adaptiveMetadata-preview', 'somethingNew']) {
       const e = catchError(() => checkReadSupport({ minReaderVersion: 3, minWriterVersion: 7, readerFeatures: [f], writerFeatures: [f] }));
       expect(e.code).toBe('UNSUPPORTED_READER_FEATURE');
       expect(e.message).toContain(`"${f}"`);
@@ -167,6 +168,37 @@ describe('checkReadSupport synthetic protocols', () => {
       checkReadSupport({ minReaderVersion: 3, minWriterVersion: 7, readerFeatures: ['a1', 'deletionVectors', 'b2'] }),
     );
     expect(two.message).toContain('reader features "a1" (unknown feature); "b2" (unknown feature)');
+  });
+
+  it('explains catalog-managed tables: what may be stale and where the authoritative state lives', () => {
+    // Protocol "Catalog-managed tables"; no writer available here produces one, so the protocol
+    // action is written from the spec ("Catalog-managed Table Enablement": reader 3 / writer 7,
+    // the feature in both lists, inCommitTimestamp required of writers).
+    for (const f of ['catalogManaged', 'catalogOwned-preview']) {
+      const p: Protocol = { minReaderVersion: 3, minWriterVersion: 7, readerFeatures: [f, 'deletionVectors'], writerFeatures: [f, 'deletionVectors', 'inCommitTimestamp'] };
+      expect(catalogManagedFeature(p)).toBe(f);
+      const e = catchError(() => checkReadSupport(p, { version: 4 }));
+      expect(e.code).toBe('UNSUPPORTED_READER_FEATURE');
+      expect(e.message).toContain(`"${f}"`);
+      expect(e.message).toContain('managing catalog');
+      expect(e.message).toContain('_delta_log/_staged_commits/');
+      expect(e.hint).toContain('catalog');
+      const text = catalogManagedExplanation(p)!;
+      expect(text).toContain('may be stale');
+      expect(text).toContain('_delta_log/_staged_commits/');
+      // One problem sentence for the feature, none duplicated as "does not support".
+      expect(readerFeatureProblems(p)).toHaveLength(1);
+    }
+    // Listed only as a writer feature (not active for readers), or below reader 3: not catalog-managed.
+    expect(catalogManagedFeature({ minReaderVersion: 3, minWriterVersion: 7, readerFeatures: [], writerFeatures: ['catalogManaged'] })).toBeUndefined();
+    expect(catalogManagedExplanation({ minReaderVersion: 1, minWriterVersion: 2 })).toBeUndefined();
+  });
+
+  it('names adaptiveMetadata-preview and unknown features with what they are', () => {
+    const p: Protocol = { minReaderVersion: 3, minWriterVersion: 7, readerFeatures: ['adaptiveMetadata-preview', 'zorderV9'], writerFeatures: [] };
+    const e = catchError(() => checkReadSupport(p));
+    expect(e.message).toContain('"adaptiveMetadata-preview" (Adaptive metadata');
+    expect(e.message).toContain('"zorderV9" (unknown feature)');
   });
 
   it('tolerates known writer-only features listed as reader features and missing lists', () => {
@@ -237,6 +269,9 @@ describe('feature descriptions', () => {
       'catalogManaged', 'icebergCompatV1', 'icebergCompatV2', 'clustering', 'vacuumProtocolCheck', 'inCommitTimestamp',
       'typeWidening', 'typeWidening-preview', 'variantType', 'variantType-preview', 'variantShredding',
       'variantShredding-preview', 'allowColumnDefaults', 'collations', 'collations-preview', 'checkpointProtection',
+      // delta-kernel-rs kernel/src/table_features/mod.rs (catalogOwned-preview, materializePartitionColumns) and its
+      // adaptive-metadata-in-dev work (adaptiveMetadata-preview); the geospatial RFC.
+      'catalogOwned-preview', 'materializePartitionColumns', 'adaptiveMetadata-preview', 'geospatial',
     ];
     const seen = new Set<string>();
     for (const m of manifest) for (const f of [...(m.protocol?.readerFeatures ?? []), ...(m.protocol?.writerFeatures ?? [])]) seen.add(f);

@@ -25,9 +25,11 @@ export const MAX_READER_VERSION = 3;
 
 /**
  * Reader features this reader implements: a table whose `readerFeatures` lists anything else
- * (at reader version 3) is refused. Notably absent: `variantShredding-preview` /
- * `variantShredding` (shredded variant files), `geospatial`, `catalogManaged` (commits may live
- * only in the catalog) and unknown names.
+ * (at reader version 3) is refused. Shredded variants (`variantShredding`, protocol "Variant
+ * Shredding") are read by `src/query/variant.ts` into the same values as unshredded ones. Notably
+ * absent: `geospatial` (protocol RFC; no geometry decoding here), `catalogManaged` /
+ * `catalogOwned-preview` (protocol "Catalog-managed tables": recent commits may live only in the
+ * catalog), `adaptiveMetadata-preview` (manifest commits this reader cannot replay) and unknown names.
  */
 export const SUPPORTED_READER_FEATURES: ReadonlySet<string> = new Set([
   'columnMapping',
@@ -39,6 +41,8 @@ export const SUPPORTED_READER_FEATURES: ReadonlySet<string> = new Set([
   'typeWidening-preview',
   'variantType',
   'variantType-preview',
+  'variantShredding',
+  'variantShredding-preview',
 ]);
 
 /** Whether a feature must be understood by readers and writers, or by writers only. */
@@ -186,7 +190,42 @@ const FEATURES: Record<string, FeatureEntry> = {
     kind: 'reader-writer',
     description: 'Geospatial types: columns may use the geometry and geography types.',
   },
+  'adaptiveMetadata-preview': {
+    kind: 'reader-writer',
+    description:
+      'Adaptive metadata (preview, still in development in delta-kernel-rs): commits may be manifest commits that embed checkpoint-like table state (protocol, metadata, sidecars, a content root), which a reader must understand to replay the log.',
+  },
 };
+
+/** The two names of the catalog-managed feature (protocol "Catalog-managed tables"; the second is Delta 4.0's preview name). */
+export const CATALOG_MANAGED_FEATURES: readonly string[] = ['catalogManaged', 'catalogOwned-preview'];
+
+/**
+ * The catalog-managed feature a protocol lists as a reader feature (`catalogManaged` or
+ * `catalogOwned-preview`), or `undefined`. Protocol "Catalog-managed Table Enablement": the feature
+ * is active when the table is on reader 3 / writer 7 and lists it.
+ */
+export function catalogManagedFeature(protocol: Protocol): string | undefined {
+  if (!(protocol.minReaderVersion >= 3)) return undefined;
+  return (protocol.readerFeatures ?? []).find((f) => CATALOG_MANAGED_FEATURES.includes(f));
+}
+
+/**
+ * Plain explanation of what may be stale when a catalog-managed table is read from its folder
+ * (protocol "Catalog-managed tables" → "Reading Catalog-managed Tables", "Reader Requirements"):
+ * ratified commits may exist only in the catalog or as staged files in `_delta_log/_staged_commits/`,
+ * and the catalog's latest version wins over published files. `undefined` for other tables.
+ */
+export function catalogManagedExplanation(protocol: Protocol): string | undefined {
+  const f = catalogManagedFeature(protocol);
+  if (!f) return undefined;
+  return (
+    `This table is catalog-managed ("${f}"): its managing catalog ratifies every commit and is the authority on the latest version. ` +
+    'What is shown here comes from the commits published to _delta_log/ only, so it may be stale: newer ratified commits may exist only in the catalog ' +
+    'or as unpublished files in _delta_log/_staged_commits/, and the catalog may even declare an older version the latest. ' +
+    'Its data is not read here; query it through the catalog (for example Unity Catalog with Delta Lake 4 on Spark).'
+  );
+}
 
 /** Text returned by {@link describeFeature} for a name it does not know. */
 export const UNKNOWN_FEATURE_DESCRIPTION = 'Unknown feature';
@@ -299,7 +338,15 @@ export function readerFeatureProblems(protocol: Protocol): string[] {
       `The table requires reader version ${v}; Delta Explorer implements reader versions 1 to ${MAX_READER_VERSION}.`,
     );
   }
-  const unsupported = unsupportedReaderFeatures(protocol);
+  const catalog = catalogManagedFeature(protocol);
+  const unsupported = unsupportedReaderFeatures(protocol).filter((f) => f !== catalog);
+  if (catalog) {
+    problems.push(
+      `The table requires reader feature "${catalog}" (catalog-managed table): its authoritative state lives in its managing catalog, ` +
+        'and ratified commits may be missing from _delta_log/ (they may exist only in the catalog or in _delta_log/_staged_commits/), ' +
+        'so Delta Explorer does not read its data from the folder.',
+    );
+  }
   if (unsupported.length === 1) {
     problems.push(`The table requires reader feature ${describeList(unsupported)}, which Delta Explorer does not support.`);
   } else if (unsupported.length > 1) {
@@ -334,7 +381,8 @@ export function checkReadSupport(protocol: Protocol, ctx?: ProtocolContext): voi
   throw new DeltaError('UNSUPPORTED_READER_FEATURE', `Cannot read this table${where}. ${problems.join(' ')}`, {
     version: ctx?.version,
     path: ctx?.path,
-    hint:
-      'Open the table with an engine that supports these features (e.g. a recent Delta Lake for Spark); its history and metadata can still be shown here.',
+    hint: catalogManagedFeature(protocol)
+      ? 'Read the table through its managing catalog (e.g. Unity Catalog with Delta Lake 4 on Spark); the published history and metadata can still be shown here, and may be stale.'
+      : 'Open the table with an engine that supports these features (e.g. a recent Delta Lake for Spark); its history and metadata can still be shown here.',
   });
 }

@@ -18,7 +18,6 @@ import { MANIFEST, fixture, hasFullHistory, readCrc, referenceReplay, commitVers
 const REFUSED: Record<string, string> = {
   'table-with-geo': 'geospatial',
   simple_table_features: 'blahabl',
-  'spark-shredded-variant-preview-delta': 'variantShredding-preview',
 };
 /** Not tables: crc-malformed has only a .crc file and no commits (corpus README). */
 const NOT_TABLES = new Set(['crc-malformed']);

@@ -24,6 +24,7 @@ import * as arrow from 'apache-arrow';
 import { DeltaError } from '../delta/errors.ts';
 import { physicalName, type ColumnMappingMode, type DataType, type PartitionValue } from '../delta/schema.ts';
 import { quoteIdent, quoteString } from './engine.ts';
+import { isShreddedVariantStruct } from './variant.ts';
 
 /** The DuckDB type name of a Delta type (see the module table). @throws DeltaError `QUERY_ERROR` for unknown types. */
 export function duckType(t: DataType): string {
@@ -141,10 +142,12 @@ export function convertExpr(expr: string, src: arrow.DataType, dst: DataType, mo
       if (names.length === 2 && names[0] === 'value' && names[1] === 'metadata' && src.children.every((c) => arrow.DataType.isBinary(c.type))) {
         return { sql: expr, identity: true };
       }
+      // A shredded variant (protocol "Variant Shredding"): kept whole; decodeVariantColumns rebuilds it.
+      if (isShreddedVariantStruct(src)) return { sql: expr, identity: true };
       const value = findField(src.children, 'value');
       const metadata = findField(src.children, 'metadata');
       if (!value || !metadata) {
-        throw new DeltaError('QUERY_ERROR', 'A variant column in a data file has no value/metadata fields (shredded variants are not supported).');
+        throw new DeltaError('QUERY_ERROR', 'A variant column in a data file has neither value/metadata fields nor a shredded (metadata, value, typed_value) layout.');
       }
       return {
         sql: `CASE WHEN ${expr} IS NULL THEN NULL ELSE struct_pack("value" := struct_extract(${expr}, 'value'), "metadata" := struct_extract(${expr}, 'metadata')) END`,

@@ -3,10 +3,12 @@
  * decoded to JSON text, and the post-processing that shows variant columns of query results as JSON.
  *
  * DuckDB 0.9.1 has no variant type: a variant column is read as its Parquet layout, a struct of two
- * binaries `value` and `metadata` (unshredded variants only; shredded files carry `typed_value`
- * columns and tables using them are refused by the core's reader-feature check). After a query,
+ * binaries `value` and `metadata`, or for shredded files (protocol "Variant Shredding") a struct of
+ * `metadata`, an optional `value` and a `typed_value` holding typed columns. After a query,
  * {@link decodeVariantColumns} replaces every such struct in the result (at any nesting depth) with
- * the JSON text of the variant.
+ * the JSON text of the variant; shredded values are reconstructed into the same text as their
+ * unshredded form (object keys in dictionary order, missing fields left out, a missing value as
+ * variant null).
  *
  * JSON rendering follows Spark's `to_json` for variants: objects and arrays as JSON, strings quoted,
  * integers and decimals as plain numbers (decimals keep their scale, e.g. `12.30`), doubles and
@@ -272,13 +274,27 @@ export function isVariantStruct(t: arrow.DataType): boolean {
   return names[0] === 'metadata' && names[1] === 'value' && t.children.every((c) => arrow.DataType.isBinary(c.type));
 }
 
+/**
+ * True for the Parquet layout of a shredded variant (Parquet `VariantShredding.md`; Delta protocol
+ * "Variant Shredding"): a struct of a binary `metadata`, an optional binary `value` and a
+ * `typed_value` of any type, and nothing else.
+ */
+export function isShreddedVariantStruct(t: arrow.DataType): boolean {
+  if (!arrow.DataType.isStruct(t)) return false;
+  const by = new Map(t.children.map((c: arrow.Field) => [c.name, c.type]));
+  if (by.size !== t.children.length || !by.has('metadata') || !by.has('typed_value')) return false;
+  if (!arrow.DataType.isBinary(by.get('metadata'))) return false;
+  if (by.has('value') && !arrow.DataType.isBinary(by.get('value'))) return false;
+  return t.children.length === (by.has('value') ? 3 : 2);
+}
+
 function containsVariant(t: arrow.DataType): boolean {
-  if (isVariantStruct(t)) return true;
+  if (isVariantStruct(t) || isShreddedVariantStruct(t)) return true;
   return (t.children ?? []).some((c: arrow.Field) => containsVariant(c.type));
 }
 
 function transformType(t: arrow.DataType): arrow.DataType {
-  if (isVariantStruct(t)) return new arrow.Utf8();
+  if (isVariantStruct(t) || isShreddedVariantStruct(t)) return new arrow.Utf8();
   if (arrow.DataType.isStruct(t)) return new arrow.Struct(t.children.map((f) => new arrow.Field(f.name, transformType(f.type), true)));
   if (arrow.DataType.isList(t)) {
     const c = t.children[0];
@@ -296,30 +312,184 @@ function transformType(t: arrow.DataType): arrow.DataType {
   return t;
 }
 
-function transformValue(v: any, t: arrow.DataType): any {
-  if (v === null || v === undefined) return null;
-  if (isVariantStruct(t)) return variantToJson(v.value as Uint8Array, v.metadata as Uint8Array);
-  if (arrow.DataType.isStruct(t)) {
-    const o: Record<string, unknown> = {};
-    for (const f of t.children) o[f.name] = transformValue(v[f.name], f.type);
-    return o;
-  }
-  if (arrow.DataType.isList(t)) {
-    const ct = t.children[0].type;
-    return Array.from(v as Iterable<unknown>, (x) => transformValue(x, ct));
-  }
-  if (arrow.DataType.isMap(t)) {
-    const st = t.children[0].type as arrow.Struct;
-    const m = new Map<unknown, unknown>();
-    for (const [k, x] of v as Iterable<[unknown, unknown]>) m.set(transformValue(k, st.children[0].type), transformValue(x, st.children[1].type));
-    return m;
-  }
+// Walking Arrow `Data` directly (not row proxies), so that int64 timestamps keep their
+// microseconds. apache-arrow slices a Data's offsets and values buffers and its struct children
+// with it; validity goes through `getValid`; list children are whole, indexed through the offsets.
+
+const vectors = new WeakMap<arrow.Data, arrow.Vector>();
+function vectorOf(d: arrow.Data): arrow.Vector {
+  let v = vectors.get(d);
+  if (!v) vectors.set(d, (v = arrow.makeVector(d)));
   return v;
 }
 
+function childOf(d: arrow.Data, name: string): arrow.Data | undefined {
+  const k = (d.type as arrow.Struct).children.findIndex((c: arrow.Field) => c.name === name);
+  return k < 0 ? undefined : d.children[k];
+}
+
+function binaryAt(d: arrow.Data | undefined, i: number): Uint8Array | null {
+  if (!d || !d.getValid(i)) return null;
+  return vectorOf(d).get(i) as Uint8Array;
+}
+
+/** Signed 128-bit integer from four little-endian 32-bit words. */
+function int128(words: Uint32Array, at: number, n: number): bigint {
+  let v = 0n;
+  for (let k = n - 1; k >= 0; k--) v = (v << 32n) | BigInt(words[at + k]);
+  const bits = BigInt(32 * n);
+  return v >= 1n << (bits - 1n) ? v - (1n << bits) : v;
+}
+
+/** JSON text of a shredded primitive `typed_value` (Parquet VariantShredding.md "Shredded Value Types"). */
+function typedPrimitiveJson(d: arrow.Data, i: number): string {
+  const t = d.type as arrow.DataType;
+  if (arrow.DataType.isTimestamp(t) || arrow.DataType.isTime(t)) {
+    const raw = (d.values as BigInt64Array | Int32Array)[i];
+    let micros = BigInt(raw);
+    const unit = (t as arrow.Timestamp).unit;
+    if (unit === arrow.TimeUnit.SECOND) micros *= 1_000_000n;
+    else if (unit === arrow.TimeUnit.MILLISECOND) micros *= 1000n;
+    else if (unit === arrow.TimeUnit.NANOSECOND) {
+      // Nanosecond values keep their digits: Spark prints 9 fraction digits for timestamp(9).
+      const nanos = micros;
+      const us = nanos / 1000n - (nanos % 1000n < 0n ? 1n : 0n);
+      const sub = ((nanos % 1000n) + 1000n) % 1000n;
+      let text = formatMicros(us);
+      if (sub !== 0n) text = (text.includes('.') ? text.padEnd(text.indexOf('.') + 7, '0') : text + '.000000') + pad(sub, 3).replace(/0+$/, '');
+      return JSON.stringify((t as arrow.Timestamp).timezone ? text + '+00:00' : text);
+    }
+    if (arrow.DataType.isTime(t)) return JSON.stringify(formatTimeOfDay(micros));
+    return JSON.stringify(formatMicros(micros) + ((t as arrow.Timestamp).timezone ? '+00:00' : ''));
+  }
+  if (arrow.DataType.isDecimal(t)) {
+    const words = d.values as Uint32Array;
+    const n = (t as arrow.Decimal).bitWidth / 32;
+    return formatDecimal(int128(words, i * n, n), (t as arrow.Decimal).scale);
+  }
+  if (arrow.DataType.isDate(t)) {
+    const ms = vectorOf(d).get(i) as number;
+    return JSON.stringify(formatDate(Math.round(ms / 86_400_000)));
+  }
+  if (arrow.DataType.isFixedSizeBinary(t) && (t as arrow.FixedSizeBinary).byteWidth === 16) {
+    const b = vectorOf(d).get(i) as Uint8Array;
+    const h = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+    return JSON.stringify(`${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`);
+  }
+  const v = vectorOf(d).get(i);
+  if (arrow.DataType.isBinary(t)) return JSON.stringify(base64(v as Uint8Array));
+  if (arrow.DataType.isUtf8(t)) return JSON.stringify(v as string);
+  if (arrow.DataType.isBool(t)) return v ? 'true' : 'false';
+  if (arrow.DataType.isInt(t)) return String(v);
+  if (arrow.DataType.isFloat(t)) return jsonNumber(v as number, (t as arrow.Float).precision === arrow.Precision.SINGLE);
+  throw corrupt(`a shredded typed_value of unsupported type ${String(t)}`);
+}
+
+/** Top-level field entries of an encoded variant object, as `[key, json]`. */
+function objectEntries(v: Uint8Array, dict: string[]): [string, string][] {
+  const header = v[0];
+  if ((header & 0x03) !== 2) throw corrupt('the value of a partially shredded object is not an object');
+  const vh = header >> 2;
+  const offSize = (vh & 0x03) + 1;
+  const idSize = ((vh >> 2) & 0x03) + 1;
+  const nSize = (vh >> 4) & 0x01 ? 4 : 1;
+  const n = readUint(v, 1, nSize);
+  const idsAt = 1 + nSize;
+  const offsAt = idsAt + n * idSize;
+  const dataAt = offsAt + (n + 1) * offSize;
+  const out: [string, string][] = [];
+  for (let k = 0; k < n; k++) {
+    const key = dict[readUint(v, idsAt + k * idSize, idSize)];
+    out.push([key, decodeValue(v, dataAt + readUint(v, offsAt + k * offSize, offSize), dict, 1)]);
+  }
+  return out;
+}
+
+function compareUtf8(a: string, b: string): number {
+  const x = new TextEncoder().encode(a);
+  const y = new TextEncoder().encode(b);
+  for (let k = 0; k < Math.min(x.length, y.length); k++) if (x[k] !== y[k]) return x[k] - y[k];
+  return x.length - y.length;
+}
+
 /**
- * Replaces every unshredded-variant struct (`{value: binary, metadata: binary}`, at any depth) in a
- * query result with its JSON text (see the module comment); other columns are kept as they are.
+ * JSON text of one shredded value (a `value` binary and a `typed_value`, Parquet
+ * VariantShredding.md), or `undefined` when both are null ("missing": only meaningful for object fields).
+ */
+function shreddedJson(valueD: arrow.Data | undefined, typedD: arrow.Data | undefined, i: number, dict: string[], depth: number): string | undefined {
+  if (depth > 1000) throw corrupt('nested too deeply');
+  const value = binaryAt(valueD, i);
+  if (!typedD || !typedD.getValid(i)) return value === null ? undefined : decodeValue(value, 0, dict, 0);
+  const t = typedD.type as arrow.DataType;
+  if (arrow.DataType.isStruct(t)) {
+    const entries: [string, string][] = [];
+    const shredded = new Set<string>();
+    (t as arrow.Struct).children.forEach((f: arrow.Field, k: number) => {
+      shredded.add(f.name);
+      const g = typedD.children[k];
+      if (!g.getValid(i)) return; // a required group; treat a null one as missing
+      const j = shreddedJson(childOf(g, 'value'), childOf(g, 'typed_value'), i, dict, depth + 1);
+      if (j !== undefined) entries.push([f.name, j]);
+    });
+    if (value !== null) {
+      for (const [key, j] of objectEntries(value, dict)) {
+        if (shredded.has(key)) throw corrupt(`field "${key}" is both shredded and in the object's value`);
+        entries.push([key, j]);
+      }
+    }
+    entries.sort((a, b) => compareUtf8(a[0], b[0]));
+    return `{${entries.map(([key, j]) => `${JSON.stringify(key)}:${j}`).join(',')}}`;
+  }
+  if (value !== null) throw corrupt('both value and typed_value are set for a value that is not an object');
+  if (arrow.DataType.isList(t)) {
+    const offsets = typedD.valueOffsets as Int32Array;
+    const el = typedD.children[0];
+    const parts: string[] = [];
+    for (let j = offsets[i]; j < offsets[i + 1]; j++) {
+      parts.push(shreddedJson(childOf(el, 'value'), childOf(el, 'typed_value'), j, dict, depth + 1) ?? 'null');
+    }
+    return `[${parts.join(',')}]`;
+  }
+  return typedPrimitiveJson(typedD, i);
+}
+
+/** JSON of a struct, list or map value at row `i` of `d` whose type contains a variant. */
+function transformAt(d: arrow.Data, i: number): unknown {
+  if (!d.getValid(i)) return null;
+  const t = d.type as arrow.DataType;
+  if (isVariantStruct(t)) return variantToJson(binaryAt(childOf(d, 'value'), i)!, binaryAt(childOf(d, 'metadata'), i)!);
+  if (isShreddedVariantStruct(t)) {
+    const metadata = binaryAt(childOf(d, 'metadata'), i);
+    if (!metadata) throw corrupt('a shredded variant without metadata');
+    // "If a Variant is missing in a context where a value is required, readers must return a Variant null."
+    return shreddedJson(childOf(d, 'value'), childOf(d, 'typed_value'), i, variantDictionary(metadata), 0) ?? 'null';
+  }
+  if (!containsVariant(t)) return vectorOf(d).get(i);
+  if (arrow.DataType.isStruct(t)) {
+    const o: Record<string, unknown> = {};
+    (t as arrow.Struct).children.forEach((f: arrow.Field, k: number) => (o[f.name] = transformAt(d.children[k], i)));
+    return o;
+  }
+  if (arrow.DataType.isList(t)) {
+    const offsets = d.valueOffsets as Int32Array;
+    const out: unknown[] = [];
+    for (let j = offsets[i]; j < offsets[i + 1]; j++) out.push(transformAt(d.children[0], j));
+    return out;
+  }
+  if (arrow.DataType.isMap(t)) {
+    const offsets = d.valueOffsets as Int32Array;
+    const entries = d.children[0];
+    const m = new Map<unknown, unknown>();
+    for (let j = offsets[i]; j < offsets[i + 1]; j++) m.set(transformAt(entries.children[0], j), transformAt(entries.children[1], j));
+    return m;
+  }
+  return vectorOf(d).get(i);
+}
+
+/**
+ * Replaces every variant struct in a query result (unshredded `{value, metadata}` binaries, or
+ * shredded `{metadata, value?, typed_value}` reconstructed per Parquet VariantShredding.md, at any
+ * depth) with its JSON text (see the module comment); other columns are kept as they are.
  * Returns the same table when it has no such column.
  * @throws DeltaError `QUERY_ERROR` for a malformed variant.
  */
@@ -332,8 +502,9 @@ export function decodeVariantColumns(table: arrow.Table): arrow.Table {
     const children = fields.map((f, i) => {
       const col = batch.getChildAt(i)!;
       if (!containsVariant(f.type)) return col.data[0];
+      const data = col.data[0];
       const values: unknown[] = new Array(col.length);
-      for (let r = 0; r < col.length; r++) values[r] = transformValue(col.get(r), f.type);
+      for (let r = 0; r < col.length; r++) values[r] = transformAt(data, r);
       return arrow.vectorFromArray(values, newFields[i].type).data[0];
     });
     const data = arrow.makeData({ type: new arrow.Struct(newFields), length: batch.numRows, nullCount: 0, children });
