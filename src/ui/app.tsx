@@ -8,37 +8,33 @@
  * The page URL is the state (see `url-state.ts`): `?url=<table URL>&version=N&view=history` opens
  * that table at that version on that tab (views add their own parameters, e.g. `sql=`, `commit=`); opening a table or picking a version pushes a history entry, and back/forward
  * (`popstate`) restore them. With no `?url=` on first start, the default sample opens. A local
- * folder cannot be named in a URL: it keeps every parameter but `url=`.
+ * folder cannot be named in a URL: it keeps every parameter but `url=`, and its history entry's
+ * state says it was local — a reload then reopens a picked folder (its handle is saved, see
+ * `frame/saved-folder.ts`) or says the folder must be picked again, never another table.
+ *
+ * The tabs are in `views/registry.tsx`; the frame (sources bar, table header, restore notice) in `frame/`.
  */
-import { lazy, startTransition, useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
-import type { ErrorInfo, HistoryRow, OpenedTable, OpenResult, SnapshotSummary, TableCandidate, TableCandidates, WorkerProgress } from '../workers/api.ts';
+import { startTransition, useCallback, useEffect, useRef, useState } from 'react';
+import { filesFromDirectoryHandle } from '../delta/storage/browser-files.ts';
+import type { ErrorInfo, OpenedTable, OpenResult, SnapshotSummary, TableCandidate, TableCandidates, WorkerProgress } from '../workers/api.ts';
 import { ErrorPanel } from './components/error-panel.tsx';
 import { LazyBoundary } from './components/lazy-boundary.tsx';
 import { ProgressLine } from './components/progress-line.tsx';
-import { DropZone } from './sources/drop-zone.tsx';
+import { TabBar } from './components/tab-bar.tsx';
+import { FolderRestore, type RestoreState } from './frame/folder-restore.tsx';
+import { addRecent, loadRecent, type RecentTable } from './frame/recent.ts';
+import { folderPermission, forgetSavedFolder, loadSavedFolder, requestFolderPermission, saveFolder, type SavedFolder } from './frame/saved-folder.ts';
+import { SourcesBar } from './frame/sources-bar.tsx';
+import { TableHeader, tableTitle } from './frame/table-header.tsx';
 import type { PickedFolder } from './sources/folder-walk.ts';
-import { DEFAULT_SAMPLE, SAMPLES, type Sample } from './sources/samples.ts';
-import { UrlBox } from './sources/url-box.tsx';
+import { DEFAULT_SAMPLE } from './sources/samples.ts';
 import { ShareBanner, SharePanel } from './components/share-panel.tsx';
 import { childTableUrl, DEFAULT_VIEW, hrefWithParams, hrefWithState, readUrlState, resolveTableUrl, sameTableUrl, VIEW_NAMES, type UrlState, type ViewName } from './url-state.ts';
 import { CandidateList } from './views/candidates.tsx';
-import { Overview } from './views/overview.tsx';
+import { TABS, type HistoryState } from './views/registry.tsx';
 import { TimestampPicker, VersionPicker } from './views/version-picker.tsx';
-import type { ViewProps } from './views/view-props.ts';
 import { errorInfoOf, type ExplorerClient } from './worker-client.ts';
-
-// Only the Overview is shown first: the other tabs and the remote source panels are separate
-// chunks, loaded when first shown, so the first start compiles and renders less (issue #6: no
-// main-thread task over 50 ms).
-const HistoryView = lazy(() => import('./views/history.tsx').then((m) => ({ default: m.HistoryView })));
-const SchemaView = lazy(() => import('./views/schema.tsx').then((m) => ({ default: m.SchemaView })));
-const PartitionsView = lazy(() => import('./views/partitions.tsx').then((m) => ({ default: m.PartitionsView })));
-const FilesView = lazy(() => import('./views/files.tsx').then((m) => ({ default: m.FilesView })));
-const DataPanel = lazy(() => import('./data/data-panel.tsx').then((m) => ({ default: m.DataPanel })));
-const ChangesView = lazy(() => import('./views/changes.tsx').then((m) => ({ default: m.ChangesView })));
-const CompareView = lazy(() => import('./views/compare.tsx').then((m) => ({ default: m.CompareView })));
-const S3Panel = lazy(() => import('./sources/s3-panel.tsx').then((m) => ({ default: m.S3Panel })));
-const LakeFsForm = lazy(() => import('./sources/lakefs-form.tsx').then((m) => ({ default: m.LakeFsForm })));
+import { formatIso } from './format.ts';
 
 /** What the main area shows. */
 type View =
@@ -54,12 +50,6 @@ type View =
       /** A version being loaded (the summary shown stays until it arrives). */
       switching?: { version: number | undefined; progress: WorkerProgress | null };
     };
-
-type HistoryState =
-  | { kind: 'none' }
-  | { kind: 'loading'; progress: WorkerProgress | null }
-  | { kind: 'ready'; rows: HistoryRow[] }
-  | { kind: 'error'; error: ErrorInfo };
 
 /** A table URL as written in `?url=` (relative to the page, or absolute) and resolved. */
 interface UrlRef {
@@ -89,20 +79,17 @@ interface Operation {
   controller: AbortController;
 }
 
+/** The history entry state of a page that shows a local folder or a connection's table (survives a reload). */
+interface LocalEntry {
+  local: true;
+  /** The folder's (or table's) name. */
+  label?: string;
+  /** A picked or dropped folder, or a table of an S3/lakeFS connection. */
+  source?: 'folder' | 'connection';
+}
+
 /** How a change is recorded in the browser history. */
 type UrlMode = 'push' | 'replace' | 'none';
-
-/** Tab titles. */
-const TAB_LABELS: Record<ViewName, string> = {
-  overview: 'Overview',
-  history: 'History',
-  schema: 'Schema',
-  partitions: 'Partitions',
-  files: 'Files',
-  data: 'Data',
-  changes: 'Changes',
-  compare: 'Compare',
-};
 
 /** A version to travel to: a number, the latest (`undefined`), or the version at a time (ms, UTC). */
 type Target = number | undefined | { timestampMs: number };
@@ -113,15 +100,15 @@ export function App({ client }: { client: ExplorerClient }) {
   const [error, setError] = useState<ErrorInfo | null>(null);
   const [history, setHistory] = useState<HistoryState>({ kind: 'none' });
   const [urlText, setUrlText] = useState('');
-  /** Which remote source panel is shown. */
-  const [remotePanel, setRemotePanel] = useState<'none' | 's3' | 'lakefs'>('none');
-  /** Remote panels opened at least once (mounted from then on, hidden when not shown). */
-  const [remoteMounted, setRemoteMounted] = useState<{ s3: boolean; lakefs: boolean }>({ s3: false, lakefs: false });
-  /** Shows (or hides, when shown) a remote source panel, mounting it the first time. */
-  const toggleRemote = (panel: 's3' | 'lakefs') => {
-    setRemoteMounted((m) => (m[panel] ? m : { ...m, [panel]: true }));
-    setRemotePanel((p) => (p === panel ? 'none' : panel));
-  };
+  const [recent, setRecent] = useState<RecentTable[]>(() => loadRecent());
+  /** Why no table is shown after a reload of a local folder's page. */
+  const [restore, setRestore] = useState<RestoreState | null>(null);
+  /** A neutral message about the version shown (e.g. a time after the last commit). */
+  const [notice, setNotice] = useState<string | null>(null);
+  const historyRef = useRef<HistoryState>(history);
+  historyRef.current = history;
+  /** What the history entry of the local folder (or connection) shown says about it. */
+  const localEntry = useRef<LocalEntry>({ local: true });
   const [sharing, setSharing] = useState(false);
   /** When the open share link expires (ms), for the recipient's banner. */
   const [shareExpiry, setShareExpiry] = useState<number | null>(null);
@@ -166,7 +153,7 @@ export function App({ client }: { client: ExplorerClient }) {
       from.search = tab ? `?view=${tab}` : '';
     }
     const href = hrefWithState(from.href, state);
-    const data = local ? { local: true } : null;
+    const data = local ? localEntry.current : null;
     const here = window.location.pathname + window.location.search + window.location.hash;
     if (mode === 'push' && href !== here) window.history.pushState(data, '', href);
     else window.history.replaceState(data, '', href);
@@ -193,8 +180,17 @@ export function App({ client }: { client: ExplorerClient }) {
       return;
     }
     const at = view.summary.version !== view.summary.latestVersion ? ` @ v${view.summary.version}` : '';
-    document.title = `${titleOf(view.table, view.summary)}${at} · Delta Explorer`;
+    document.title = `${tableTitle(view.table, view.summary)}${at} · Delta Explorer`;
   }, [view]);
+
+  // A table opened by a plain URL joins the recent tables (see `frame/recent.ts` for what is never kept).
+  const readyTableId = view.kind === 'ready' ? view.table.tableId : null;
+  useEffect(() => {
+    const from = origin.current;
+    if (view.kind !== 'ready' || from?.kind !== 'url') return;
+    setRecent(addRecent(from.param, tableTitle(view.table, view.summary)));
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [readyTableId]);
 
   /** Loads a table's snapshot (at `version`, or the latest), then its history. */
   const loadTable = useCallback(
@@ -255,6 +251,7 @@ export function App({ client }: { client: ExplorerClient }) {
       setError(null);
       setHistory({ kind: 'none' });
       setUrlText(param);
+      setRestore(null);
       forgetShare();
       let absolute: string;
       try {
@@ -283,14 +280,23 @@ export function App({ client }: { client: ExplorerClient }) {
     [client, loadTable],
   );
 
+  /**
+   * Opens a local folder. `restored`: reopened after a reload (the history entry stays as it was,
+   * at its version).
+   */
   const openFolder = useCallback(
-    async (folder: PickedFolder) => {
+    async (folder: PickedFolder, restored?: { version?: number }) => {
       const o = begin();
       releaseHeld();
       origin.current = { kind: 'local' };
       setUrlText('');
+      setRestore(null);
       forgetShare();
-      writeUrl({}, 'push', true, true);
+      localEntry.current = { local: true, label: folder.label, source: 'folder' };
+      if (folder.handle) void saveFolder(folder.handle);
+      else void forgetSavedFolder();
+      if (restored) writeUrl({ version: restored.version }, 'replace', true);
+      else writeUrl({}, 'push', true, true);
       setError(null);
       setHistory({ kind: 'none' });
       setView({ kind: 'opening', label: folder.label });
@@ -299,7 +305,7 @@ export function App({ client }: { client: ExplorerClient }) {
         if (!isCurrent(o)) return;
         held.current.sourceId = result.sourceId;
         if (result.kind === 'candidates') setView({ kind: 'candidates', result });
-        else await loadTable(result);
+        else await loadTable(result, { version: restored?.version });
       } catch (e) {
         if (!isCurrent(o)) return;
         setView({ kind: 'idle' });
@@ -309,6 +315,50 @@ export function App({ client }: { client: ExplorerClient }) {
     [client, loadTable],
   );
 
+  /** Opens a saved folder handle (after a reload), at `version`. */
+  const openSavedFolder = useCallback(
+    async (saved: SavedFolder, version: number | undefined) => {
+      try {
+        const files = await filesFromDirectoryHandle(saved.handle);
+        await openFolder({ label: saved.handle.name, files, handle: saved.handle }, { version });
+      } catch (e) {
+        setRestore({ kind: 'pick', label: saved.label });
+        setError({ code: 'STORAGE_ERROR', message: `The folder "${saved.label}" could not be read again: ${e instanceof Error ? e.message : String(e)}` });
+      }
+    },
+    [openFolder],
+  );
+
+  /**
+   * First start on a history entry of a local folder (a reload): reopen the saved folder if the
+   * browser still allows reading it, else say what to do. Never opens another table.
+   */
+  const restoreLocal = (entry: LocalEntry, version: number | undefined) => {
+    origin.current = null;
+    setView({ kind: 'idle' });
+    const label = entry.label ?? '';
+    if (entry.source === 'connection') {
+      setRestore({ kind: 'connection', label });
+      return;
+    }
+    void loadSavedFolder().then(async (saved) => {
+      if (!saved || saved.label !== label) return setRestore({ kind: 'pick', label });
+      const permission = await folderPermission(saved.handle);
+      if (permission === 'granted') await openSavedFolder(saved, version);
+      else if (permission === 'prompt') setRestore({ kind: 'prompt', saved });
+      else setRestore({ kind: 'denied', label });
+    });
+  };
+
+  /** "Reopen ‹folder›" after a reload: ask for permission (in the click), then open it. */
+  const reopenSaved = (saved: SavedFolder) => {
+    const version = readUrlState(window.location.search).version;
+    void requestFolderPermission(saved.handle).then((p) => {
+      if (p === 'granted') void openSavedFolder(saved, version);
+      else setRestore({ kind: 'denied', label: saved.label });
+    });
+  };
+
   /** Shows what opening a place of an S3 / lakeFS connection gave (the panel made the call). */
   const openedRemote = useCallback(
     async (result: OpenResult) => {
@@ -316,8 +366,9 @@ export function App({ client }: { client: ExplorerClient }) {
       releaseHeld();
       origin.current = { kind: 'local', remote: 'connection' };
       setUrlText('');
+      setRestore(null);
       forgetShare();
-      setRemotePanel('none');
+      localEntry.current = { local: true, label: result.label, source: 'connection' };
       writeUrl({}, 'push', true, true);
       setError(null);
       setHistory({ kind: 'none' });
@@ -393,6 +444,7 @@ export function App({ client }: { client: ExplorerClient }) {
       const version = typeof target === 'object' ? undefined : target;
       if (byTime === undefined) writeUrl({ url: urlParam(), version }, mode, origin.current?.kind === 'local');
       setError(null);
+      setNotice(null);
       const sameTable = (x: View) => x.kind === 'ready' && x.table.tableId === tableId;
       setView((x) => (x.kind === 'ready' && sameTable(x) ? { ...x, switching: { version, progress: null } } : x));
       try {
@@ -403,6 +455,14 @@ export function App({ client }: { client: ExplorerClient }) {
             versionOp.current === o && setView((x) => (x.kind === 'ready' && x.switching && sameTable(x) ? { ...x, switching: { ...x.switching, progress: p } } : x)),
         });
         if (versionOp.current !== o) return;
+        setNotice(null);
+        const h = historyRef.current;
+        const last = h.kind === 'ready' ? h.rows.find((r) => r.version === summary.latestVersion) : undefined;
+        if (byTime !== undefined && summary.version === summary.latestVersion && last && byTime > last.timestampMs) {
+          setNotice(
+            `${formatIso(byTime)} is after the last commit (version ${last.version}, committed ${formatIso(last.timestampMs)}): showing version ${last.version}, the latest. Later times have no commit of their own.`,
+          );
+        }
         if (byTime !== undefined) {
           writeUrl({ url: urlParam(), version: summary.version === summary.latestVersion ? undefined : summary.version }, mode, origin.current?.kind === 'local');
         }
@@ -434,6 +494,9 @@ export function App({ client }: { client: ExplorerClient }) {
       const share = shareFragment();
       if (first && share) {
         void openShareLink(share, state.version).then(() => invalid && setError(invalid));
+      } else if (first && (window.history.state as LocalEntry | null)?.local) {
+        // A reload of a local folder's page: that folder again, or a plain word why not.
+        restoreLocal(window.history.state as LocalEntry, state.version);
       } else if (first) {
         // First start with no table named: open the default sample, and say so in the URL.
         void openUrl(DEFAULT_SAMPLE.path, { mode: 'replace' });
@@ -504,40 +567,17 @@ export function App({ client }: { client: ExplorerClient }) {
         <span className="muted small">Delta Lake tables, read in your browser</span>
       </header>
       <main>
-        <div className={`sources${hasTable ? ' compact' : ''}`}>
-          <DropZone onFolder={openFolder} onError={(e) => setError(e)} compact={hasTable} />
-          <UrlBox
-            current={urlText}
-            compact={hasTable}
-            samples={SAMPLES}
-            onOpenUrl={(url) => void openUrl(url, { mode: 'push' })}
-            onSample={(s: Sample) => void openUrl(s.path, { mode: 'push' })}
-          />
-        </div>
-        <div className="remote-sources row" data-testid="remote-sources">
-          <span className="muted small">Object stores:</span>
-          <button type="button" aria-pressed={remotePanel === 's3'} data-testid="source-s3" onClick={() => toggleRemote('s3')}>
-            S3…
-          </button>
-          <button type="button" aria-pressed={remotePanel === 'lakefs'} data-testid="source-lakefs" onClick={() => toggleRemote('lakefs')}>
-            lakeFS…
-          </button>
-        </div>
-        {/* Mounted when first opened, then kept mounted while hidden so a connection and its folder stay as they were. */}
-        {remoteMounted.s3 && (
-          <div hidden={remotePanel !== 's3'}>
-            <LazyBoundary>
-              <S3Panel client={client} onOpened={(r) => void openedRemote(r)} />
-            </LazyBoundary>
-          </div>
-        )}
-        {remoteMounted.lakefs && (
-          <div hidden={remotePanel !== 'lakefs'}>
-            <LazyBoundary>
-              <LakeFsForm client={client} onOpened={(r) => void openedRemote(r)} />
-            </LazyBoundary>
-          </div>
-        )}
+        <SourcesBar
+          client={client}
+          collapsed={hasTable}
+          urlText={urlText}
+          recent={recent}
+          onFolder={(f) => void openFolder(f)}
+          onUrl={(url) => void openUrl(url, { mode: 'push' })}
+          onRemote={(r) => void openedRemote(r)}
+          onError={(e) => setError(e)}
+        />
+        {restore && !hasTable && <FolderRestore state={restore} onReopen={reopenSaved} onDismiss={() => setRestore(null)} />}
 
         {view.kind === 'opening' && <ProgressLine label={view.label} progress={null} onCancel={cancel} />}
         {view.kind === 'loading' && (
@@ -575,7 +615,8 @@ export function App({ client }: { client: ExplorerClient }) {
                 ← Other tables in {view.candidates.label}
               </button>
             )}
-<div className="version-bar">
+            <TableHeader table={view.table} summary={view.summary} history={history.kind === 'ready' ? history.rows : null} originNote={origin.current?.kind === 'local' && !origin.current.remote ? 'local folder' : undefined} />
+            <div className="version-bar">
               <VersionPicker
                 version={view.summary.version}
                 latestVersion={view.summary.latestVersion}
@@ -594,36 +635,41 @@ export function App({ client }: { client: ExplorerClient }) {
                 </button>
               )}
             </div>
+            {notice && (
+              <div className="notice info" role="status" data-testid="version-notice">
+                <p>{notice}</p>
+                <button type="button" className="link" onClick={() => setNotice(null)}>
+                  Dismiss
+                </button>
+              </div>
+            )}
             {shareExpiry !== null && <ShareBanner expiresAtMs={shareExpiry} version={view.summary.version} />}
             {sharing && view.table.shareable && (
               <SharePanel client={client} table={view.table} version={view.summary.version} onClose={() => setSharing(false)} />
             )}
-            <nav className="tabs" role="tablist" aria-label="Views" data-testid="tabs">
-              {VIEW_NAMES.map((name) => (
-                <button
-                  key={name}
-                  type="button"
-                  role="tab"
-                  aria-selected={tab === name}
-                  className={tab === name ? 'tab selected' : 'tab'}
-                  data-testid={`tab-${name}`}
-                  onClick={() => selectTab(name)}
-                >
-                  {TAB_LABELS[name]}
-                </button>
-              ))}
-            </nav>
-            <div role="tabpanel" data-testid={`tabpanel-${tab}`} data-view={tab} className="tabpanel">
+            <TabBar
+              items={VIEW_NAMES.map((name) => ({ key: name, label: TABS[name].label, testId: `tab-${name}` }))}
+              selected={tab}
+              onSelect={selectTab}
+              label="Views"
+              panelId="view-panel"
+              idPrefix="view-tab"
+              testId="tabs"
+            />
+            <div role="tabpanel" id="view-panel" aria-labelledby={`view-tab-${tab}`} tabIndex={-1} data-testid={`tabpanel-${tab}`} data-view={tab} className="tabpanel">
               <LazyBoundary key={tab}>
-                {renderTab(tab, {
-                  client,
-                  table: view.table,
-                  summary: view.summary,
-                  history: history.kind === 'ready' ? history.rows : null,
-                  onTravel: travel,
-                  param,
-                  setParam,
-                }, history, cancel)}
+                {TABS[tab].render(
+                  {
+                    client,
+                    table: view.table,
+                    summary: view.summary,
+                    history: history.kind === 'ready' ? history.rows : null,
+                    onTravel: travel,
+                    param,
+                    setParam,
+                  },
+                  { history, cancel },
+                )}
               </LazyBoundary>
             </div>
           </>
@@ -631,64 +677,4 @@ export function App({ client }: { client: ExplorerClient }) {
       </main>
     </div>
   );
-}
-
-/** The content of one tab. */
-function renderTab(tab: ViewName, props: ViewProps, history: HistoryState, cancel: () => void): ReactNode {
-  const historyStatus =
-    history.kind === 'loading' ? (
-      <ProgressLine label="History" progress={history.progress} onCancel={cancel} />
-    ) : history.kind === 'error' ? (
-      <ErrorPanel error={history.error} />
-    ) : null;
-  switch (tab) {
-    case 'overview':
-      return (
-        <>
-          <Overview table={props.table} summary={props.summary} history={props.history} />
-          {history.kind === 'error' && historyStatus}
-        </>
-      );
-    case 'history': {
-      if (history.kind !== 'ready') return historyStatus ?? <p className="muted">History is not loaded.</p>;
-      const commit = props.param('commit');
-      return (
-        <HistoryView
-          client={props.client}
-          table={props.table}
-          summary={props.summary}
-          rows={history.rows}
-          onTravel={props.onTravel}
-          openVersion={commit !== null && /^\d+$/.test(commit) ? Number(commit) : null}
-          onOpen={(v) => props.setParam('commit', v === null ? null : String(v))}
-        />
-      );
-    }
-    case 'schema':
-      return <SchemaView {...props} />;
-    case 'partitions':
-      return <PartitionsView {...props} />;
-    case 'files':
-      return <FilesView {...props} />;
-    case 'data':
-      return (
-        <DataPanel
-          key={props.table.tableId}
-          client={props.client}
-          table={props.table}
-          version={props.summary.version}
-          latestVersion={props.summary.latestVersion}
-          initialQuery={props.param('sql') ?? undefined}
-          onRun={(q) => props.setParam('sql', q)}
-        />
-      );
-    case 'changes':
-      return <ChangesView {...props} />;
-    case 'compare':
-      return <CompareView {...props} />;
-  }
-}
-
-function titleOf(table: OpenedTable, summary: SnapshotSummary): string {
-  return summary.metadata.name || (table.root ? table.root.split('/').pop()! : table.label);
 }

@@ -14,7 +14,7 @@ describe('format', () => {
     expect(formatBytes(1.5 * 1024 ** 3)).toBe('1.50 GiB');
   });
   it('timestamps in UTC', () => {
-    expect(formatTimestamp(0)).toBe('1970-01-01 00:00:00 UTC');
+    expect(formatTimestamp(0)).toBe('1970-01-01T00:00:00Z');
     expect(formatTimestamp(null)).toBe('—');
     expect(formatTimestamp(NaN)).toBe('—');
   });
@@ -34,7 +34,7 @@ describe('format', () => {
     expect(formatRelative(now - 3 * 86_400_000, now)).toBe('3 days ago');
     expect(formatRelative(now + 2 * 3_600_000, now)).toBe('in 2 hours');
     expect(formatRelative(now - 400 * 86_400_000, now)).toBe('1 year ago');
-    expect(formatWhen(Date.UTC(2024, 4, 1, 12, 0, 0), now)).toBe('3 days ago · 2024-05-01 12:00:00 UTC');
+    expect(formatWhen(Date.UTC(2024, 4, 1, 12, 0, 0), now)).toBe('3 days ago · 2024-05-01T12:00:00Z');
     expect(formatWhen(null)).toBe('—');
     expect(formatPercent(0.5)).toBe('50%');
     expect(formatPercent(0.012)).toBe('1.2%');

@@ -19,12 +19,12 @@ export function formatBytes(bytes: number): string {
   return `${v < 10 ? v.toFixed(2) : v < 100 ? v.toFixed(1) : v.toFixed(0)} ${units[u]}`;
 }
 
-/** ms since the epoch → `2024-05-01 12:00:00 UTC`; `—` for null or NaN. */
+/** ms since the epoch → ISO 8601 UTC to the second, `2024-05-01T12:00:00Z`; `—` for null or NaN. */
 export function formatTimestamp(ms: number | null | undefined): string {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) return '—';
   const d = new Date(ms);
   if (Number.isNaN(d.getTime())) return '—';
-  return d.toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, ' UTC');
+  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 /** A duration in ms → `850 ms`, `2.4 s`. */
@@ -57,7 +57,7 @@ export function formatRelative(ms: number | null | undefined, nowMs: number = Da
   return diff >= 0 ? `${text} ago` : `in ${text}`;
 }
 
-/** Relative and absolute: `3 days ago · 2024-05-01 12:00:00 UTC`. */
+/** Relative and absolute: `3 days ago · 2024-05-01T12:00:00Z`. */
 export function formatWhen(ms: number | null | undefined, nowMs: number = Date.now()): string {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) return '—';
   return `${formatRelative(ms, nowMs)} · ${formatTimestamp(ms)}`;
@@ -68,4 +68,12 @@ export function formatPercent(x: number): string {
   if (!Number.isFinite(x)) return '—';
   const p = x * 100;
   return `${p > 0 && p < 10 ? p.toFixed(1) : Math.round(p)}%`;
+}
+
+/** ms since the epoch → ISO 8601 UTC to the second, `2024-05-01T12:00:00Z` (milliseconds when not zero); `—` for null or NaN. */
+export function formatIso(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return '—';
+  const d = new Date(ms);
+  if (Number.isNaN(d.getTime())) return '—';
+  return d.toISOString().replace(/\.000Z$/, 'Z');
 }

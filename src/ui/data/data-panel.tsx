@@ -9,7 +9,7 @@
  * running cannot be interrupted, so its result is then discarded when it arrives.
  */
 import { lazy, Suspense, useEffect, useRef, useState, type KeyboardEvent } from 'react';
-import type { ErrorInfo, ExportFormat, OpenedTable, QueryResult, WorkerProgress } from '../../workers/api.ts';
+import type { ErrorInfo, ExportFormat, OpenedTable, QueryResult, SnapshotSummary, WorkerProgress } from '../../workers/api.ts';
 import { ProgressLine } from '../components/progress-line.tsx';
 import { describeError } from '../errors.ts';
 import { formatBytes, formatCount, formatDuration, plural } from '../format.ts';
@@ -66,6 +66,8 @@ export function DataPanel({
 }: {
   client: ExplorerClient;
   table: OpenedTable;
+  /** The snapshot shown (its schema feeds the editor's completion). */
+  summary?: SnapshotSummary;
   version: number;
   latestVersion: number;
   /** The editor's first text (e.g. from `?sql=`); {@link DEFAULT_QUERY} when absent. */

@@ -62,7 +62,7 @@ export function DropZone({ onFolder, onError, compact, disabled }: DropZoneProps
     setReading(true);
     try {
       const files = await filesFromDirectoryHandle(handle);
-      if (files.length) onFolder({ label: handle.name, files });
+      if (files.length) onFolder({ label: handle.name, files, handle });
       else onError({ code: 'NOT_A_TABLE', message: 'The selected folder is empty.', hint: 'Pick the folder that holds _delta_log.' });
     } catch (err) {
       onError({ code: 'STORAGE_ERROR', message: `The folder could not be read: ${err instanceof Error ? err.message : String(err)}`, hint: 'Try dropping the folder instead.' });

@@ -14,6 +14,8 @@ export interface PickedFolder {
   label: string;
   /** Paths relative to that folder, `/`-separated. */
   files: RelativeFile[];
+  /** The directory handle when it came from `showDirectoryPicker` (kept so a reload can reopen it). */
+  handle?: FileSystemDirectoryHandle;
 }
 
 /** What a drop held, taken synchronously (a `DataTransfer` is emptied once the handler returns). */

@@ -35,9 +35,17 @@ export function VersionPicker({ version, minVersion, latestVersion, pending, onC
   useEffect(() => () => clearTimeout(timer.current), []);
 
   const min = Math.min(minVersion, version);
+  const [problem, setProblem] = useState<string | null>(null);
   const submit = () => {
-    const n = Number(draft.trim());
-    if (draft.trim() !== '' && Number.isSafeInteger(n) && n >= 0 && n !== version) onChange(n);
+    const text = draft.trim();
+    const n = Number(text);
+    if (!/^\d+$/.test(text) || !Number.isSafeInteger(n)) setProblem(`"${draft}" is not a version: versions are whole numbers from ${min} to ${latestVersion}.`);
+    else if (n > latestVersion) setProblem(`Version ${n} does not exist yet: the latest version is ${latestVersion}.`);
+    else if (n < min) setProblem(`Version ${n} is no longer in the log: the oldest retained version is ${min}.`);
+    else {
+      setProblem(null);
+      if (n !== version) onChange(n);
+    }
   };
 
   return (
@@ -79,7 +87,12 @@ export function VersionPicker({ version, minVersion, latestVersion, pending, onC
           value={draft}
           aria-label="Version number"
           data-testid="version-input"
-          onChange={(e) => setDraft(e.currentTarget.value)}
+          aria-invalid={problem !== null}
+          aria-describedby={problem ? 'version-problem' : undefined}
+          onChange={(e) => {
+            setDraft(e.currentTarget.value);
+            setProblem(null);
+          }}
         />
         <button type="submit" data-testid="version-go">
           Go
@@ -88,6 +101,11 @@ export function VersionPicker({ version, minVersion, latestVersion, pending, onC
           Latest
         </button>
       </form>
+      {problem && (
+        <span className="field-problem small" id="version-problem" role="alert" data-testid="version-problem">
+          {problem}
+        </span>
+      )}
       {pending !== undefined && (
         <span className="progress-line small" role="status" data-testid="version-loading">
           <span className="spinner" aria-hidden="true" /> loading version {pending}…
@@ -102,16 +120,22 @@ export function VersionPicker({ version, minVersion, latestVersion, pending, onC
   );
 }
 
-/** `ms` as the value of a `datetime-local` input, in UTC (`2024-05-01T12:00:00.250`; whole seconds without `.000`). */
+/** `ms` as the time box's text: ISO 8601 UTC (`2024-05-01T12:00:00.250Z`; whole seconds without `.000`). */
 export function toUtcInputValue(ms: number): string {
   const iso = new Date(ms).toISOString();
-  return iso.endsWith('.000Z') ? iso.slice(0, 19) : iso.slice(0, 23);
+  return iso.endsWith('.000Z') ? `${iso.slice(0, 19)}Z` : iso;
 }
 
-/** A `datetime-local` value read as UTC → ms since the epoch, or null when empty or invalid. */
+/**
+ * A time typed as ISO 8601 → ms since the epoch, or null when empty or not a time. Without an
+ * offset the time is read as UTC; `Z` or `±hh:mm` are honoured. A date alone is midnight UTC.
+ * Accepted: `2024-05-01`, `2024-05-01T12:00`, `2024-05-01 12:00:00.250`, `2024-05-01T12:00:00Z`, `…+02:00`.
+ */
 export function fromUtcInputValue(value: string): number | null {
-  if (!value) return null;
-  const ms = Date.parse(`${value.length === 16 ? `${value}:00` : value}Z`);
+  const v = value.trim().replace(' ', 'T');
+  const m = /^(\d{4}-\d{2}-\d{2})(?:T(\d{2}:\d{2})(:\d{2}(?:\.\d{1,3})?)?)?(Z|[+-]\d{2}:\d{2})?$/i.exec(v);
+  if (!m) return null;
+  const ms = Date.parse(`${m[1]}T${m[2] ?? '00:00'}${m[3] ?? ':00'}${(m[4] ?? 'Z').toUpperCase()}`);
   return Number.isFinite(ms) ? ms : null;
 }
 
@@ -121,10 +145,13 @@ export function fromUtcInputValue(value: string): number | null {
  */
 export function TimestampPicker({ timestampMs, onPick }: { timestampMs: number | null; onPick: (timestampMs: number) => void }) {
   const [draft, setDraft] = useState(timestampMs === null ? '' : toUtcInputValue(timestampMs));
+  const [touched, setTouched] = useState(false);
   useEffect(() => {
     if (timestampMs !== null) setDraft(toUtcInputValue(timestampMs));
+    setTouched(false);
   }, [timestampMs]);
   const ms = fromUtcInputValue(draft);
+  const invalid = touched && draft.trim() !== '' && ms === null;
   return (
     <form
       className="panel timestamp-picker"
@@ -132,16 +159,35 @@ export function TimestampPicker({ timestampMs, onPick }: { timestampMs: number |
       aria-label="Travel to a time"
       onSubmit={(e) => {
         e.preventDefault();
+        setTouched(true);
         if (ms !== null) onPick(ms);
       }}
     >
       <label className="small">
-        At time <span className="muted">(UTC)</span>{' '}
-        <input type="datetime-local" step={0.001} value={draft} onChange={(e) => setDraft(e.currentTarget.value)} data-testid="timestamp-input" />
+        At time <span className="muted">(ISO 8601, UTC unless an offset is given)</span>{' '}
+        <input
+          type="text"
+          inputMode="numeric"
+          spellCheck={false}
+          placeholder="2024-05-01T12:00:00Z"
+          value={draft}
+          aria-invalid={invalid}
+          aria-describedby={invalid ? 'timestamp-problem' : undefined}
+          onChange={(e) => {
+            setDraft(e.currentTarget.value);
+            setTouched(false);
+          }}
+          data-testid="timestamp-input"
+        />
       </label>
-      <button type="submit" disabled={ms === null} data-testid="timestamp-go">
+      <button type="submit" disabled={!draft.trim()} data-testid="timestamp-go">
         Go
       </button>
+      {invalid && (
+        <span className="field-problem small" id="timestamp-problem" role="alert" data-testid="timestamp-problem">
+          “{draft}” is not a time: write e.g. 2024-05-01T12:00:00Z.
+        </span>
+      )}
     </form>
   );
 }
