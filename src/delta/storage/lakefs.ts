@@ -23,6 +23,7 @@
 import { DeltaError, throwIfAborted } from '../errors.ts';
 import { compareBytes, joinPath, type ByteRange, type ListOptions, type ObjectMeta, type ObjectStore, type StoreCapabilities } from './object-store.ts';
 import { networkFailure } from './remote-errors.ts';
+import { isRetryableStatus, markTransient, parseRetryAfter, readBody, withRetry } from './retry.ts';
 
 /** Access key pair of a lakeFS user (lakeFS → Administration → Access keys). */
 export interface LakeFsCredentials {
@@ -230,7 +231,8 @@ export class LakeFsClient {
       });
     } catch (e) {
       if ((e as Error)?.name === 'AbortError' || init.signal?.aborted) throw new DeltaError('CANCELLED', 'Cancelled.');
-      throw await this.networkError(e, ctx);
+      const err = await this.networkError(e, ctx);
+      throw err.code === 'CORS_REFUSED' ? err : markTransient(err, { reason: `no answer (${(e as Error)?.message ?? String(e)})` });
     }
     if (res.ok) return res;
     const body = await res.text().catch(() => '');
@@ -240,14 +242,38 @@ export class LakeFsClient {
     } catch {
       message = body.trim().split('\n')[0] ?? '';
     }
-    throw this.answerError(res.status, this.scrub(message), ctx);
+    const err = this.answerError(res.status, this.scrub(message), ctx);
+    if (isRetryableStatus(res.status)) markTransient(err, { status: res.status, retryAfterMs: parseRetryAfter(res.headers.get('retry-after')), reason: `HTTP ${res.status}` });
+    throw err;
   }
 
-  /** Like {@link request}, parsing a JSON answer. */
+  /**
+   * {@link request} with retries (`retry.ts`: transient statuses, no answer, stalls, bodies shorter
+   * than their `Content-Length`), the body read whole inside the attempt.
+   */
+  private fetchBytes(
+    path: string,
+    query: Record<string, string | number | boolean | undefined>,
+    ctx: RequestContext,
+    init: { headers?: Record<string, string>; signal?: AbortSignal } = {},
+  ): Promise<{ res: Response; bytes: Uint8Array }> {
+    const file = ctx.path ?? path;
+    return withRetry(
+      { file, where: ctx.repository ? `lakefs://${ctx.repository}/${ctx.ref ?? ''} at ${this.endpoint}` : this.where },
+      async (attempt) => {
+        const res = await this.request(path, query, ctx, { ...init, signal: attempt.signal });
+        attempt.progress();
+        return { res, bytes: await readBody(res, attempt.progress, file) };
+      },
+      { signal: init.signal },
+    );
+  }
+
+  /** Like {@link request} (with retries), parsing a JSON answer. */
   async json<T>(path: string, query: Record<string, string | number | boolean | undefined>, ctx: RequestContext, signal?: AbortSignal): Promise<T> {
-    const res = await this.request(path, query, ctx, { signal });
+    const { bytes } = await this.fetchBytes(path, query, ctx, { signal });
     try {
-      return (await res.json()) as T;
+      return JSON.parse(new TextDecoder().decode(bytes)) as T;
     } catch (e) {
       if (signal?.aborted) throw new DeltaError('CANCELLED', 'Cancelled.');
       throw new DeltaError('STORAGE_ERROR', `${this.where} answered ${path.split('?')[0]} with something that is not JSON: is this the lakeFS API?`, {
@@ -388,8 +414,7 @@ export class LakeFsClient {
   /** `GET /repositories/{repository}/refs/{ref}/objects?path=`, the whole object or `[range.start, range.end)`. */
   async getObject(repository: string, ref: string, path: string, range: ByteRange | undefined, signal?: AbortSignal): Promise<Uint8Array> {
     const headers: Record<string, string> = range ? { Range: `bytes=${range.start}-${range.end - 1}` } : {};
-    const res = await this.request(`/repositories/${seg(repository)}/refs/${seg(ref)}/objects`, { path }, { repository, ref, path, notFound: 'object' }, { headers, signal });
-    const bytes = new Uint8Array(await res.arrayBuffer());
+    const { res, bytes } = await this.fetchBytes(`/repositories/${seg(repository)}/refs/${seg(ref)}/objects`, { path }, { repository, ref, path, notFound: 'object' }, { headers, signal });
     if (range && res.status !== 206) return bytes.subarray(range.start, range.end); // the server ignored Range
     return bytes;
   }

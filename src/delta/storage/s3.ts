@@ -22,6 +22,7 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { DeltaError, throwIfAborted } from '../errors.ts';
 import { compareBytes, joinPath, type ByteRange, type ListOptions, type ObjectMeta, type ObjectStore, type StoreCapabilities } from './object-store.ts';
 import { networkFailure, storeAnswerError, type StoreContext } from './remote-errors.ts';
+import { isRetryableStatus, markTransient, transientError, withRetry } from './retry.ts';
 
 /** Settings of an {@link S3Store}. Secrets are only handed to the SDK client. */
 export interface S3StoreConfig {
@@ -57,7 +58,8 @@ export function makeS3Client(config: S3StoreConfig): S3Client {
     // are unknown to many S3-compatible stores.
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
-    maxAttempts: 2,
+    // Retries are ours (retry.ts): one policy, deadline and message for every backend.
+    maxAttempts: 1,
   });
 }
 
@@ -102,14 +104,26 @@ export class S3Store implements ObjectStore {
     return { where: `S3 bucket "${this.config.bucket}"`, path, bucket: this.config.bucket, endpointOrigin, appOrigin: loc?.origin };
   }
 
-  /** Runs an SDK call and maps its failure to a typed error (no credential in any message). */
-  private async call<T>(path: string | undefined, signal: AbortSignal | undefined, fn: () => Promise<T>): Promise<T> {
+  /**
+   * Runs an SDK call with retries (`retry.ts`: throttling, server errors, no answer, cut-off bodies
+   * and documents) and maps its failure to a typed error (no credential in any message).
+   */
+  private async call<T>(path: string | undefined, signal: AbortSignal | undefined, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
     throwIfAborted(signal);
-    try {
-      return await fn();
-    } catch (e) {
-      throw await sdkError(e, this.ctx(path), this.config.fetch);
-    }
+    return withRetry({ file: path ?? '(listing)', where: this.description }, async (attempt) => {
+      try {
+        return await fn(attempt.signal);
+      } catch (e) {
+        if (attempt.signal.aborted) throw e;
+        const err = await sdkError(e, this.ctx(path), this.config.fetch);
+        const status = (e as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
+        if (err.code === 'STORAGE_ERROR' && (status === undefined || isRetryableStatus(status) || (status >= 200 && status < 300))) {
+          // No answer, a transient status, or a 2xx whose document could not be read whole.
+          markTransient(err, { status, reason: status ? `HTTP ${status}${(e as Error)?.name && (e as Error).name !== 'Error' ? ` ${(e as Error).name}` : ''}` : 'no answer' });
+        }
+        throw err;
+      }
+    }, { signal });
   }
 
   async list(prefix: string, options: ListOptions = {}): Promise<ObjectMeta[]> {
@@ -119,7 +133,7 @@ export class S3Store implements ObjectStore {
     let token: string | undefined;
     const startAfter = options.startAfter !== undefined ? this.key(options.startAfter) : undefined;
     do {
-      const page: ListObjectsV2CommandOutput = await this.call(prefix || undefined, options.signal, () =>
+      const page: ListObjectsV2CommandOutput = await this.call(prefix || undefined, options.signal, (sig) =>
         this.client.send(
           new ListObjectsV2Command({
             Bucket: this.config.bucket,
@@ -128,7 +142,7 @@ export class S3Store implements ObjectStore {
             ...(startAfter !== undefined && !token ? { StartAfter: startAfter } : {}),
             ...(token ? { ContinuationToken: token } : {}),
           }),
-          { abortSignal: options.signal },
+          { abortSignal: sig },
         ),
       );
       for (const o of page.Contents ?? []) {
@@ -137,6 +151,12 @@ export class S3Store implements ObjectStore {
         out.push({ path: o.Key.slice(strip), sizeBytes: Number(o.Size ?? 0), lastModifiedMs: o.LastModified ? o.LastModified.getTime() : 0 });
       }
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
+      if (page.IsTruncated && !token) {
+        throw new DeltaError('STORAGE_ERROR', `The listing of ${fullPrefix || '/'} in ${this.description} says it continues but gives no continuation token.`, {
+          path: prefix,
+          hint: 'The store answers ListObjectsV2 incorrectly; the listing cannot be completed.',
+        });
+      }
     } while (token);
     // S3 sorts by UTF-8 bytes already; some compatible stores do not.
     return out.sort((a, b) => compareBytes(a.path, b.path));
@@ -151,8 +171,8 @@ export class S3Store implements ObjectStore {
     const p = joinPath(prefix);
     const fullPrefix = this.key(p ? p + '/' : '');
     const strip = this.root ? this.root.length + 1 : 0;
-    const page = await this.call(p || undefined, signal, () =>
-      this.client.send(new ListObjectsV2Command({ Bucket: this.config.bucket, Prefix: fullPrefix === '/' ? '' : fullPrefix, Delimiter: '/', MaxKeys: 1000 }), { abortSignal: signal }),
+    const page = await this.call(p || undefined, signal, (sig) =>
+      this.client.send(new ListObjectsV2Command({ Bucket: this.config.bucket, Prefix: fullPrefix === '/' ? '' : fullPrefix, Delimiter: '/', MaxKeys: 1000 }), { abortSignal: sig }),
     );
     const folders = [...new Set((page.CommonPrefixes ?? []).map((c) => (c.Prefix ?? '').slice(strip).replace(/\/+$/, '')).filter(Boolean))];
     const objects = (page.Contents ?? []).filter((o) => o.Key && !o.Key.endsWith('/')).map((o) => ({ path: (o.Key ?? '').slice(strip), sizeBytes: Number(o.Size ?? 0), lastModifiedMs: o.LastModified?.getTime() ?? 0 }));
@@ -161,35 +181,35 @@ export class S3Store implements ObjectStore {
 
   /** Whether any key starts with `prefix` (one `ListObjectsV2` with `MaxKeys: 1`). */
   async hasObjects(prefix: string, signal?: AbortSignal): Promise<boolean> {
-    const page = await this.call(prefix, signal, () =>
-      this.client.send(new ListObjectsV2Command({ Bucket: this.config.bucket, Prefix: this.key(prefix), MaxKeys: 1 }), { abortSignal: signal }),
+    const page = await this.call(prefix, signal, (sig) =>
+      this.client.send(new ListObjectsV2Command({ Bucket: this.config.bucket, Prefix: this.key(prefix), MaxKeys: 1 }), { abortSignal: sig }),
     );
     return (page.KeyCount ?? page.Contents?.length ?? 0) > 0;
   }
 
   async get(path: string, signal?: AbortSignal): Promise<Uint8Array> {
-    return this.call(path, signal, async () => {
-      const res = await this.client.send(new GetObjectCommand({ Bucket: this.config.bucket, Key: this.key(path) }), { abortSignal: signal });
-      return res.Body ? await res.Body.transformToByteArray() : new Uint8Array(0);
+    return this.call(path, signal, async (sig) => {
+      const res = await this.client.send(new GetObjectCommand({ Bucket: this.config.bucket, Key: this.key(path) }), { abortSignal: sig });
+      return checkedBody(res.Body ? await res.Body.transformToByteArray() : new Uint8Array(0), res.ContentLength, path);
     });
   }
 
   async getRange(path: string, range: ByteRange, signal?: AbortSignal): Promise<Uint8Array> {
     if (range.end <= range.start) return new Uint8Array(0);
-    return this.call(path, signal, async () => {
+    return this.call(path, signal, async (sig) => {
       const res = await this.client.send(
         new GetObjectCommand({ Bucket: this.config.bucket, Key: this.key(path), Range: `bytes=${range.start}-${range.end - 1}` }),
-        { abortSignal: signal },
+        { abortSignal: sig },
       );
-      const bytes = res.Body ? await res.Body.transformToByteArray() : new Uint8Array(0);
+      const bytes = checkedBody(res.Body ? await res.Body.transformToByteArray() : new Uint8Array(0), res.ContentLength, path);
       // A store that ignores Range answers the whole object.
       return res.ContentRange || bytes.byteLength <= range.end - range.start ? bytes : bytes.subarray(range.start, range.end);
     });
   }
 
   async head(path: string, signal?: AbortSignal): Promise<ObjectMeta> {
-    return this.call(path, signal, async () => {
-      const res = await this.client.send(new HeadObjectCommand({ Bucket: this.config.bucket, Key: this.key(path) }), { abortSignal: signal });
+    return this.call(path, signal, async (sig) => {
+      const res = await this.client.send(new HeadObjectCommand({ Bucket: this.config.bucket, Key: this.key(path) }), { abortSignal: sig });
       return { path, sizeBytes: Number(res.ContentLength ?? 0), lastModifiedMs: res.LastModified?.getTime() ?? 0 };
     });
   }
@@ -221,10 +241,19 @@ export class S3Store implements ObjectStore {
   }
 
   async put(path: string, bytes: Uint8Array, contentType: string, signal?: AbortSignal): Promise<void> {
-    await this.call(path, signal, () =>
-      this.client.send(new PutObjectCommand({ Bucket: this.config.bucket, Key: this.key(path), Body: bytes, ContentType: contentType }), { abortSignal: signal }),
+    // A PUT of the same bytes is idempotent: retried like a read.
+    await this.call(path, signal, (sig) =>
+      this.client.send(new PutObjectCommand({ Bucket: this.config.bucket, Key: this.key(path), Body: bytes, ContentType: contentType }), { abortSignal: sig }),
     );
   }
+}
+
+/** `bytes` when as long as the answer's `Content-Length` said; a transient error when cut short. */
+function checkedBody(bytes: Uint8Array, contentLength: number | undefined, path: string): Uint8Array {
+  if (contentLength !== undefined && bytes.byteLength < contentLength) {
+    throw transientError(`The answer for ${path} was cut short: ${bytes.byteLength} of ${contentLength} bytes.`, { reason: `body cut short (${bytes.byteLength} of ${contentLength} bytes)` }, path);
+  }
+  return bytes;
 }
 
 /**
