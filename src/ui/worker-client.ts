@@ -19,6 +19,7 @@ import type {
   ExportResult,
   FilesPage,
   FileSizeHistogram,
+  ChecksumReport,
   FilesQuery,
   FilesQueryPage,
   PartitionSummary,
@@ -88,6 +89,7 @@ export interface ExplorerClient {
   partitions(tableId: string, version: number): Promise<PartitionSummary>;
   /** File-size histogram of a version. */
   fileSizes(tableId: string, version: number): Promise<FileSizeHistogram>;
+  versionChecksum(tableId: string, version: number): Promise<ChecksumReport>;
   /** Schema changes over the retained history. */
   schemaHistory(tableId: string, options?: CallOptions): Promise<SchemaTimeline>;
   /** The raw JSON lines (capped) of one commit file. */
@@ -192,6 +194,7 @@ export function wrapExplorer(remote: Comlink.Remote<ExplorerApi>, failed: Promis
     filesQuery: (tableId, version, query) => unwrap(remote.filesQuery(tableId, version, query)),
     partitions: (tableId, version) => unwrap(remote.partitions(tableId, version)),
     fileSizes: (tableId, version) => unwrap(remote.fileSizes(tableId, version)),
+    versionChecksum: (tableId, version) => unwrap(remote.versionChecksum(tableId, version)),
     schemaHistory: (tableId, options) => long(options, (p, id) => remote.schemaHistory(tableId, p, id)),
     commitActions: (tableId, version, options) => long(options, (_p, id) => remote.commitActions(tableId, version, id)),
     sql: (tableId, query, request = {}, options) => long(options, (p, id) => remote.sql(tableId, query, request, p, id)),

@@ -43,6 +43,9 @@ import type { SnapshotTotals } from '../delta/snapshot.ts';
 import type { ChangeRange, ChangeVersionSummary } from '../query/changes.ts';
 import type { ExportFormat } from '../query/export.ts';
 import type { FileSizeHistogram, FilesQuery, FilesQueryPage, PartitionSummary, SchemaTimeline } from './table-views.ts';
+import type { ChecksumReport } from '../delta/checksum.ts';
+
+export type { ChecksumReport };
 
 export type { FileSizeHistogram, FilesQuery, FilesQueryPage, PartitionSummary, SchemaTimeline };
 
@@ -729,6 +732,14 @@ export interface ExplorerApi {
 
   /** Active files of the snapshot at `version` on power-of-two size bins. Errors: as {@link snapshot}. */
   fileSizes(tableId: string, version: number): Promise<Result<FileSizeHistogram>>;
+
+  /**
+   * The version checksum (`_delta_log/<version>.crc`, protocol "Version Checksum File") of the
+   * snapshot at `version`, compared with the log replay: status `missing` / `malformed` / `match` /
+   * `mismatch` with every disagreeing field, and the writer's file-size and deleted-record-counts
+   * histograms for the health view (see `src/delta/checksum.ts`). Errors: as {@link snapshot}.
+   */
+  versionChecksum(tableId: string, version: number): Promise<Result<ChecksumReport>>;
 
   /**
    * Which version added, renamed, changed or dropped each column, from the `metaData` of every

@@ -20,6 +20,7 @@ import { FileListStore, filesFromDirectoryHandle, type RelativeFile } from '../d
 import { HttpStore } from '../delta/storage/http.ts';
 import { subStore, type ObjectMeta, type ObjectStore } from '../delta/storage/object-store.ts';
 import { DeltaTable } from '../delta/table.ts';
+import { checkVersionChecksum, type ChecksumReport } from '../delta/checksum.ts';
 import type { ChangePlan } from '../delta/changes.ts';
 import type { ChangeRange } from '../query/changes.ts';
 import type { SqlEngine } from '../query/engine.ts';
@@ -520,6 +521,13 @@ export class ExplorerService implements ExplorerApi {
     return this.run(undefined, undefined, async (signal) => {
       const { snapshot } = await this.loadSnapshot(this.table(tableId), { version }, signal, () => {});
       return fileSizeHistogram(snapshot);
+    });
+  }
+
+  versionChecksum(tableId: string, version: number): Promise<Result<ChecksumReport>> {
+    return this.run(undefined, undefined, async (signal) => {
+      const { snapshot } = await this.loadSnapshot(this.table(tableId), { version }, signal, () => {});
+      return checkVersionChecksum(snapshot, signal);
     });
   }
 

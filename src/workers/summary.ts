@@ -2,7 +2,7 @@
  * Turning a {@link Snapshot} (classes, Maps, columnar batches) into the plain values that cross the
  * worker boundary.
  */
-import { describeFeature, effectiveFeatures, featureKind, unsupportedReaderFeatures } from '../delta/features.ts';
+import { catalogManagedExplanation, describeFeature, effectiveFeatures, featureKind, unsupportedReaderFeatures } from '../delta/features.ts';
 import { numRecordsAt, type Snapshot } from '../delta/snapshot.ts';
 import type { FeatureInfo, FileRow, SnapshotSummary } from './api.ts';
 import { computeHealth } from './health.ts';
@@ -23,6 +23,8 @@ export function featureInfos(protocol: Snapshot['protocol']): FeatureInfo[] {
 export function summarizeSnapshot(tableId: string, s: Snapshot, loadDurationMs: number): SnapshotSummary {
   const seg = s.segment;
   const warnings = [...seg.warnings];
+  const catalogNote = catalogManagedExplanation(s.protocol);
+  if (catalogNote) warnings.push(catalogNote);
   let numColumns: number | null = null;
   try {
     numColumns = s.schema.fields.length;
