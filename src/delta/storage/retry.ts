@@ -208,6 +208,14 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+/** A promise rejected when `signal` aborts (with its reason), never resolved. */
+function abortOf(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    if (signal.aborted) reject(signal.reason);
+    else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+  });
+}
+
 /** Thrown into an attempt's signal when it made no progress for the stall timeout. */
 class StallTimeout extends Error {
   constructor(ms: number) {
@@ -244,7 +252,8 @@ export async function withRetry<T>(target: RetryTarget, op: (ctx: AttemptContext
     let info: TransientInfo;
     let failure: unknown;
     try {
-      return await op({ signal: ctrl.signal, progress: arm, attempt });
+      // Raced against the attempt's signal: an operation that ignores it still ends on stall or cancel.
+      return await Promise.race([op({ signal: ctrl.signal, progress: arm, attempt }), abortOf(ctrl.signal)]);
     } catch (e) {
       if (user?.aborted) throw new DeltaError('CANCELLED', 'Cancelled.');
       const stalled = ctrl.signal.aborted && ctrl.signal.reason instanceof StallTimeout;
