@@ -20,6 +20,7 @@ import type {
   FilesPage,
   FileSizeHistogram,
   ChecksumReport,
+  VariantShreddingSummary,
   FilesQuery,
   FilesQueryPage,
   PartitionSummary,
@@ -90,6 +91,7 @@ export interface ExplorerClient {
   /** File-size histogram of a version. */
   fileSizes(tableId: string, version: number): Promise<FileSizeHistogram>;
   versionChecksum(tableId: string, version: number): Promise<ChecksumReport>;
+  variantShredding(tableId: string, version: number): Promise<VariantShreddingSummary>;
   /** Schema changes over the retained history. */
   schemaHistory(tableId: string, options?: CallOptions): Promise<SchemaTimeline>;
   /** The raw JSON lines (capped) of one commit file. */
@@ -195,6 +197,7 @@ export function wrapExplorer(remote: Comlink.Remote<ExplorerApi>, failed: Promis
     partitions: (tableId, version) => unwrap(remote.partitions(tableId, version)),
     fileSizes: (tableId, version) => unwrap(remote.fileSizes(tableId, version)),
     versionChecksum: (tableId, version) => unwrap(remote.versionChecksum(tableId, version)),
+    variantShredding: (tableId, version) => unwrap(remote.variantShredding(tableId, version)),
     schemaHistory: (tableId, options) => long(options, (p, id) => remote.schemaHistory(tableId, p, id)),
     commitActions: (tableId, version, options) => long(options, (_p, id) => remote.commitActions(tableId, version, id)),
     sql: (tableId, query, request = {}, options) => long(options, (p, id) => remote.sql(tableId, query, request, p, id)),

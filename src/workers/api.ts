@@ -44,8 +44,9 @@ import type { ChangeRange, ChangeVersionSummary } from '../query/changes.ts';
 import type { ExportFormat } from '../query/export.ts';
 import type { FileSizeHistogram, FilesQuery, FilesQueryPage, PartitionSummary, SchemaTimeline } from './table-views.ts';
 import type { ChecksumReport } from '../delta/checksum.ts';
+import type { VariantShreddingSummary } from '../explore/variant-shredding.ts';
 
-export type { ChecksumReport };
+export type { ChecksumReport, VariantShreddingSummary };
 
 export type { FileSizeHistogram, FilesQuery, FilesQueryPage, PartitionSummary, SchemaTimeline };
 
@@ -740,6 +741,13 @@ export interface ExplorerApi {
    * histograms for the health view (see `src/delta/checksum.ts`). Errors: as {@link snapshot}.
    */
   versionChecksum(tableId: string, version: number): Promise<Result<ChecksumReport>>;
+
+  /**
+   * The variant columns of the snapshot at `version` and how sampled data files shred them
+   * (`typed_value` layouts from their Parquet footers), for the schema view; see
+   * `src/explore/variant-shredding.ts`. Errors: as {@link snapshot}, plus storage errors of the footer reads.
+   */
+  variantShredding(tableId: string, version: number): Promise<Result<VariantShreddingSummary>>;
 
   /**
    * Which version added, renamed, changed or dropped each column, from the `metaData` of every

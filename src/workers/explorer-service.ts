@@ -21,6 +21,7 @@ import { HttpStore } from '../delta/storage/http.ts';
 import { subStore, type ObjectMeta, type ObjectStore } from '../delta/storage/object-store.ts';
 import { DeltaTable } from '../delta/table.ts';
 import { checkVersionChecksum, type ChecksumReport } from '../delta/checksum.ts';
+import { variantShredding, type VariantShreddingSummary } from '../explore/variant-shredding.ts';
 import type { ChangePlan } from '../delta/changes.ts';
 import type { ChangeRange } from '../query/changes.ts';
 import type { SqlEngine } from '../query/engine.ts';
@@ -528,6 +529,13 @@ export class ExplorerService implements ExplorerApi {
     return this.run(undefined, undefined, async (signal) => {
       const { snapshot } = await this.loadSnapshot(this.table(tableId), { version }, signal, () => {});
       return checkVersionChecksum(snapshot, signal);
+    });
+  }
+
+  variantShredding(tableId: string, version: number): Promise<Result<VariantShreddingSummary>> {
+    return this.run(undefined, undefined, async (signal) => {
+      const { snapshot } = await this.loadSnapshot(this.table(tableId), { version }, signal, () => {});
+      return variantShredding(snapshot, { signal });
     });
   }
 
