@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --json] [-- --only replay,checkpoint,browser,data] [-- --runs N] [-- --write-readme]`
+ * `npm run bench [-- --quick] [-- --json] [-- --only replay,checkpoint,browser,data,peers] [-- --runs N] [-- --write-readme]`
  *
  * Benchmarks of Delta Explorer on this machine, reported as RATIOS against floors measured in the
  * same run (absolute times on a shared machine are noise):
@@ -13,6 +13,8 @@
  * - browser:    the built app in Chromium: cold start, opening tables in the worker, long tasks,
  *               renderer memory.
  * - data:       SQL through DuckDB-WASM vs native DuckDB on a generated partitioned table.
+ * - peers:      delta-rs's snapshot vs ours on the replay and checkpoint tables, native DuckDB's
+ *               delta_scan vs our data plane on the data table (needs the peers' Python venv).
  *
  * Generated tables go to `bench/generated/` (gitignored), cached by a hash of their parameters;
  * results to `bench/out/`. Not part of `npm test`.
@@ -29,6 +31,7 @@ import { runChild } from './lib/measure.ts';
 import { markdown, type BenchReport, type ResultRow, type Skipped, type TargetResult } from './lib/report.ts';
 import { runBrowser, type BrowserCase } from './suites/browser.ts';
 import { runDataPlane } from './suites/data-plane.ts';
+import { runPeers } from './suites/peers.ts';
 import { replayRows, runReplayCase, type ReplayResult } from './suites/log-replay.ts';
 
 const ROOT = dirname(BENCH_DIR);
@@ -44,7 +47,7 @@ const { values: opts } = parseArgs({
   },
 });
 const quick = opts.quick!;
-const only = new Set((opts.only ?? 'replay,checkpoint,browser,data').split(',').map((s) => s.trim()));
+const only = new Set((opts.only ?? 'replay,checkpoint,browser,data,peers').split(',').map((s) => s.trim()));
 const runs = Number(opts.runs ?? (quick ? 3 : 5));
 const log = (m: string) => process.stderr.write(`${m}\n`);
 
@@ -79,7 +82,7 @@ const replay: ReplayResult[] = [];
 
 // The JSON-heavy table: the corpus one when present.
 let jsonTable: { name: string; dir: string; description: string } | undefined;
-const needJson = only.has('replay') || only.has('browser');
+const needJson = only.has('replay') || only.has('browser') || only.has('peers');
 if (needJson) {
   if (existsSync(join(CORPUS_300K, '_delta_log'))) {
     jsonTable = { name: '300k adds (corpus)', dir: CORPUS_300K, description: 'corpus 300k-add-files-100-col-partitioned, 46 MB of commits' };
@@ -109,7 +112,7 @@ if (only.has('replay')) {
 }
 
 let bigCheckpointDir: string | undefined;
-if (only.has('checkpoint') || only.has('browser')) {
+if (only.has('checkpoint') || only.has('browser') || only.has('peers')) {
   bigCheckpointDir = await table(`checkpoint-classic-${human(SIZES.checkpointFiles)}`, 'checkpoint', checkpointSpec('classic'));
 }
 if (only.has('checkpoint')) {
@@ -194,6 +197,25 @@ if (only.has('data')) {
   if (skipped.some((s) => s.suite === 'data plane')) {
     targets.push({ target: 'data plane within 3x native DuckDB', measured: null, limit: 3, unit: 'x', met: null, detail: skipped.find((s) => s.suite === 'data plane')!.reason });
   }
+}
+
+if (only.has('peers')) {
+  log('peers');
+  const snapshotTables = [
+    { name: jsonTable!.name, dir: jsonTable!.dir },
+    { name: `${human(SIZES.checkpointFiles)} files, classic checkpoint`, dir: bigCheckpointDir! },
+    { name: `${human(SIZES.checkpointFiles)} files, 10-part checkpoint`, dir: await table(`checkpoint-multipart-${human(SIZES.checkpointFiles)}`, 'checkpoint', checkpointSpec('multipart')) },
+    { name: `${human(SIZES.checkpointFiles)} files, V2 + 10 sidecars`, dir: await table(`checkpoint-v2-${human(SIZES.checkpointFiles)}`, 'checkpoint', checkpointSpec('v2-sidecars')) },
+  ];
+  let data: { dir: string; label: string } | undefined;
+  try {
+    data = { dir: await table(`data-${human(SIZES.dataRows)}`, 'data', { rows: SIZES.dataRows, partitions: 20 }), label: `${human(SIZES.dataRows)} rows` };
+  } catch (e) {
+    skipped.push({ suite: 'peers (delta_scan)', reason: `cannot generate the data table: ${(e as Error).message.split('\n')[0]}` });
+  }
+  const p = await runPeers(snapshotTables, data, runs, log);
+  if ('skip' in p) skipped.push({ suite: 'peers', reason: p.skip });
+  else rows.push(...p.rows);
 }
 
 const report: BenchReport = {
