@@ -7,6 +7,7 @@
 import type { ReactNode } from 'react';
 import type { HistoryRow, OpenedTable, SnapshotSummary } from '../../workers/api.ts';
 import { CopyButton } from '../components/copy-button.tsx';
+import { CompatMatrix } from './compat-matrix.tsx';
 import { formatBytes, formatCount, formatDuration, formatWhen, plural } from '../format.ts';
 
 function Fact({ label, testId, value, children }: { label: string; testId: string; value?: string | number | null; children: ReactNode }) {
@@ -197,6 +198,9 @@ export function Overview({ table, summary, history }: OverviewProps) {
           none
         </p>
       )}
+
+      <h3>Engine compatibility</h3>
+      <CompatMatrix summary={s} />
 
       <h3>
         Properties <span className="muted small">({properties.length})</span>
