@@ -15,7 +15,7 @@
  * - latency: every answer delayed by `latencyMs` (half a round trip each way is not modelled; one
  *   delay per request).
  *
- * Deterministic: rules apply to the first `times` requests they match (then pass), and the random
+ * Deterministic: rules apply to the first `times` requests they match after `skip` (then pass), and the random
  * schedule draws from a seeded generator (mulberry32), so a failing run can be replayed.
  */
 import http from 'node:http';
@@ -44,7 +44,11 @@ export interface FaultRule {
   /** Matched against the request's path and query. */
   match: RegExp;
   method?: string;
+  /** Matched against the `Range` header (a request without one does not match). */
+  range?: RegExp;
   fault: FaultKind;
+  /** Let the first `skip` matching requests (that reach this rule) pass. */
+  skip?: number;
   times?: number;
 }
 
@@ -108,17 +112,19 @@ const HTML_PAGE = '<!doctype html><html><head><title>App</title></head><body><di
 /** Starts the proxy on 127.0.0.1 (a free port). */
 export async function startFaultProxy(options: FaultProxyOptions): Promise<FaultProxy> {
   const target = new URL(options.target);
-  let rules = (options.rules ?? []).map((r) => ({ ...r, used: 0 }));
+  let rules = (options.rules ?? []).map((r) => ({ ...r, used: 0, seen: 0 }));
   let rate = options.rate ?? 0;
   const random = seededRandom(options.seed ?? 1);
   const requests: ProxyRecord[] = [];
   const sockets = new Set<import('node:net').Socket>();
 
-  const pick = (method: string, url: string): FaultKind | undefined => {
+  const pick = (method: string, url: string, range: string | undefined): FaultKind | undefined => {
     for (const r of rules) {
       if (r.method && r.method !== method) continue;
+      if (r.range && !(range !== undefined && r.range.test(range))) continue;
       if (!r.match.test(url)) continue;
       if (r.times !== undefined && r.used >= r.times) continue;
+      if (++r.seen <= (r.skip ?? 0)) continue;
       r.used++;
       return r.fault;
     }
@@ -134,7 +140,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   const server = http.createServer((req, res) => {
     const method = req.method ?? 'GET';
     const url = req.url ?? '/';
-    const fault = pick(method, url);
+    const fault = pick(method, url, req.headers.range);
     const record: ProxyRecord = { method, url, range: req.headers.range, fault, bytes: 0 };
     requests.push(record);
     const cors = { 'access-control-allow-origin': '*', 'access-control-expose-headers': 'Content-Length, Content-Range, Retry-After, ETag, Last-Modified' };
@@ -216,7 +222,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     url: `http://127.0.0.1:${port}`,
     requests,
     setRules(next) {
-      rules = next.map((r) => ({ ...r, used: 0 }));
+      rules = next.map((r) => ({ ...r, used: 0, seen: 0 }));
     },
     setRate(r) {
       rate = r;

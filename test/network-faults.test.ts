@@ -43,7 +43,7 @@ afterEach(() => {
   proxy.setRate(0);
 });
 
-type Summary = { version: number; keys: string[]; size: number; records: number };
+type Summary = { version: number; keys: string[]; size: number; records: number | null };
 const summary = async (t: DeltaTable, version?: number): Promise<Summary> => {
   const s = await t.snapshot({ version });
   const keys: string[] = [];

@@ -14,7 +14,8 @@ import { createBrowserEngine, type SqlEngine } from './engine.ts';
 export function openBrowserEngine(): Promise<SqlEngine> {
   return createBrowserEngine({
     wasmUrl,
-    createWorker: () => new Worker(new URL('./duckdb-sized.worker.ts', import.meta.url), { type: 'module' }),
+    // The worker's name carries the retry settings on (`dx-net=`, see retry.ts `policyFromText`).
+    createWorker: () => new Worker(new URL('./duckdb-sized.worker.ts', import.meta.url), { type: 'module', name: `duckdb ${(globalThis as { name?: string }).name ?? ''}` }),
     sizedUrls: true,
   });
 }

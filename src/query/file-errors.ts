@@ -4,8 +4,35 @@
  * user. {@link NamingFileRegistry} remembers which data file and table version each registered
  * name stands for, and {@link NamingFileRegistry.explain} rewrites such an error to name them.
  */
-import { DeltaError } from '../delta/errors.ts';
+import { DeltaError, type DeltaErrorCode } from '../delta/errors.ts';
+import { redactUrl } from '../delta/storage/remote-errors.ts';
 import { FileRegistry } from './scan.ts';
+import { NETWORK_FAILURE_MARK } from './sized-http.ts';
+
+/**
+ * What a DuckDB read failure of a data file means, from its message: a network failure after our
+ * retries (`sized-http.ts` marks those), an HTTP answer (DuckDB: `non-success status: 404`), or
+ * else a file DuckDB could read but not decode (damaged).
+ */
+export function classifyReadFailure(message: string): { code: DeltaErrorCode; hint: string; status?: number } {
+  if (message.includes(NETWORK_FAILURE_MARK)) {
+    return { code: 'STORAGE_ERROR', hint: 'The network or the server failed while the file was read. Run the query again; nothing was read from a partial answer.' };
+  }
+  const status = Number(/non-success status:\s*(\d{3})|Unexpected return status from server \((\d{3})\)|HTTP (\d{3})/.exec(message)?.slice(1).find(Boolean) ?? NaN);
+  if (status === 404 || status === 410) {
+    return { code: 'FILE_NOT_FOUND', status, hint: 'The file may have been vacuumed, or not copied with the table. Try an older or newer version.' };
+  }
+  if (status === 401 || status === 403) {
+    return { code: 'ACCESS_DENIED', status, hint: 'The server refused to let this link or these credentials read the file; a presigned URL may have expired: open the table again.' };
+  }
+  if (Number.isFinite(status)) return { code: 'STORAGE_ERROR', status, hint: 'The server failed to answer the read. Run the query again.' };
+  return { code: 'QUERY_ERROR', hint: 'The file is damaged or not a parquet file. Restore it, or open a version that does not use it.' };
+}
+
+/** `text` with every URL's query string and fragment removed (presigned signatures, size tags). */
+export function redactUrls(text: string): string {
+  return text.replace(/https?:\/\/[^\s"'<>]+/g, (u) => redactUrl(u.replace(/#.*$/, '')));
+}
 
 /** What a registered DuckDB file name stands for. */
 export interface RegisteredFile {
@@ -22,6 +49,10 @@ const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** A {@link FileRegistry} that can say which file a DuckDB error is about. */
 export class NamingFileRegistry extends FileRegistry {
   private readonly files = new Map<string, RegisteredFile>();
+  /** Sizes (bytes, from the log) of the registered files, by DuckDB name: needed to register one again. */
+  private readonly sizes = new Map<string, number>();
+  /** Files read over HTTP whose last read failed: DuckDB keeps what it failed to read, so they are registered again. */
+  private readonly broken = new Set<string>();
 
   /** Registers the files as {@link FileRegistry.ensureFiles} does, remembering what each name stands for. */
   override async ensureFiles(
@@ -32,8 +63,32 @@ export class NamingFileRegistry extends FileRegistry {
     for (const f of files) {
       const name = names.get(f.path);
       if (name && !this.files.has(name)) this.files.set(name, { path: f.path, version: f.version, what: f.what ?? 'Data file' });
+      if (name && typeof f.sizeBytes === 'number') this.sizes.set(name, f.sizeBytes);
     }
     return names;
+  }
+
+  /**
+   * Registers again, under the same names, the files whose reads over HTTP failed (see
+   * {@link explain}), then refreshes expiring URLs as {@link FileRegistry.refreshUrls} does.
+   *
+   * Why: DuckDB-WASM 1.28 keeps the pages of an HTTP file it failed to read (its read returned no
+   * bytes after the error), so every later query of that file failed at once with "No magic bytes
+   * found at end of file" and sent no request — one transient fault poisoned the table's SQL
+   * session until it was reopened. Dropping the file and registering its URL again starts clean.
+   * @throws store errors, `QUERY_ERROR` from the engine, `CANCELLED`.
+   */
+  override async refreshUrls(signal?: AbortSignal, nowMs = Date.now()): Promise<number> {
+    for (const name of [...this.broken]) {
+      const file = this.files.get(name);
+      this.broken.delete(name);
+      if (!file) continue;
+      const url = await this.store.url?.(file.path);
+      if (!url || !/^https?:\/\//i.test(url)) continue;
+      await this.engine.dropFile(name);
+      await this.engine.registerUrl(name, url, this.engine.capabilities.sizedUrls ? this.sizes.get(name) : undefined);
+    }
+    return super.refreshUrls(signal, nowMs);
   }
 
   /** The data file a registered DuckDB name stands for, if any. */
@@ -43,20 +98,48 @@ export class NamingFileRegistry extends FileRegistry {
 
   /**
    * `e` rewritten to name the data file and version when it is a `QUERY_ERROR` whose message
-   * mentions a file registered here; otherwise `e` unchanged.
+   * mentions a file registered here (by its DuckDB name, or by its URL's file name for files read
+   * over HTTP), with the code of what happened ({@link classifyReadFailure}): `FILE_NOT_FOUND`,
+   * `ACCESS_DENIED`, `STORAGE_ERROR` (network, after retries) or `QUERY_ERROR` (damaged). URLs in
+   * the message lose their query strings. Otherwise `e` unchanged.
    */
   explain(e: unknown): unknown {
     if (!(e instanceof DeltaError) || e.code !== 'QUERY_ERROR' || e.path !== undefined) return e;
     const re = new RegExp(`${escapeRe(this.prefix)}_\\d+\\.parquet`, 'g');
     const names = e.message.match(re) ?? [];
-    const file = names.map((n) => this.files.get(n)).find((f) => f !== undefined);
-    if (!file) return e;
-    const said = e.message.replace(re, (n) => this.files.get(n)?.path ?? n);
-    return new DeltaError('QUERY_ERROR', `${file.what} ${file.path} of table version ${file.version} cannot be read: ${said}`, {
+    let file = names.map((n) => this.files.get(n)).find((f) => f !== undefined);
+    if (!file && /https?:\/\//.test(e.message)) {
+      // Read over HTTP: DuckDB names the URL; find the registered file whose name it ends with.
+      const urls = e.message.match(/https?:\/\/[^\s"'<>#?]+/g) ?? [];
+      const tails = urls.map((u) => decodeURIComponent(u.slice(u.lastIndexOf('/') + 1)));
+      for (const f of this.files.values()) {
+        const base = f.path.slice(f.path.lastIndexOf('/') + 1);
+        if (tails.includes(base)) {
+          file = f;
+          break;
+        }
+      }
+    }
+    if (!file) return redactUrls(e.message) === e.message ? e : new DeltaError('QUERY_ERROR', redactUrls(e.message), { cause: e, hint: e.hint });
+    const said = redactUrls(e.message.replace(re, (n) => this.files.get(n)?.path ?? n)).replace(NETWORK_FAILURE_MARK + ' ', '');
+    const kind = classifyReadFailure(e.message);
+    if (kind.code !== 'QUERY_ERROR' || /https?:\/\//.test(e.message)) {
+      const name = [...this.files].find(([, f]) => f === file)?.[0];
+      if (name) this.broken.add(name);
+    }
+    const what =
+      kind.code === 'FILE_NOT_FOUND'
+        ? 'not found'
+        : kind.code === 'ACCESS_DENIED'
+          ? 'refused'
+          : kind.code === 'STORAGE_ERROR'
+            ? 'could not be read over the network'
+            : 'cannot be read';
+    return new DeltaError(kind.code, `${file.what} ${file.path} of table version ${file.version} ${what}: ${said}`, {
       path: file.path,
       version: file.version,
       cause: e,
-      hint: 'The file is damaged or not a parquet file. Restore it, or open a version that does not use it.',
+      hint: kind.hint,
     });
   }
 }

@@ -222,7 +222,9 @@ export function wrapExplorer(remote: Comlink.Remote<ExplorerApi>, failed: Promis
 
 /** Starts the explorer worker and returns its client. */
 export function createExplorerClient(): ExplorerClient {
-  const worker = new Worker(new URL('../workers/explorer.worker.ts', import.meta.url), { type: 'module', name: 'delta-explorer' });
+  // A page opened with `?dx-net=attempts:3,stall:800,...` hands shorter (test) retry settings to its workers.
+  const net = /[?&](dx-net=[a-z0-9:,]+)/i.exec(globalThis.location?.search ?? '')?.[1] ?? '';
+  const worker = new Worker(new URL('../workers/explorer.worker.ts', import.meta.url), { type: 'module', name: `delta-explorer ${net}`.trim() });
   let fail!: (e: ExplorerError) => void;
   const failed = new Promise<never>((_, reject) => (fail = reject));
   failed.catch(() => {}); // observed by every call; never an unhandled rejection

@@ -5,9 +5,13 @@
 import * as Comlink from 'comlink';
 import wasmUrl from 'parquet-wasm/esm/parquet_wasm_bg.wasm?url';
 import { setParquetWasmUrl } from '../delta/parquet.ts';
+import { policyFromText, setRetryPolicy } from '../delta/storage/retry.ts';
 import { openBrowserEngine } from '../query/engine-browser.ts';
 import type { ExplorerApi } from './api.ts';
 import { ExplorerService } from './explorer-service.ts';
+
+// Retry settings of remote reads: defaults, or the page's `dx-net=` override passed in this worker's name.
+setRetryPolicy(policyFromText((globalThis as { name?: string }).name));
 
 // parquet-wasm is loaded on the first checkpoint read, from the URL Vite gives the bundled .wasm.
 setParquetWasmUrl(wasmUrl);
