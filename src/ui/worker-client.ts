@@ -11,6 +11,11 @@ import * as Comlink from 'comlink';
 import type {
   ChangeRange,
   ChangesResult,
+  ColumnProfile,
+  ResultFilter,
+  ResultPage,
+  ResultPageRequest,
+  ResultSort,
   CompareResult,
   CommitActions,
   ErrorInfo,
@@ -98,6 +103,13 @@ export interface ExplorerClient {
   commitActions(tableId: string, version: number, options?: CallOptions): Promise<CommitActions>;
   /** SQL over the table (see `ExplorerApi.sql`); aborting stops planning and reads, not a query DuckDB runs. */
   sql(tableId: string, query: string, request?: SqlRequest, options?: CallOptions): Promise<QueryResult>;
+  /** A page of a held result (`SqlRequest.hold`), sorted and filtered in the worker. */
+  resultPage(resultId: string, request: ResultPageRequest): Promise<ResultPage>;
+  /** A small profile of one column of a held result. */
+  resultProfile(resultId: string, column: number): Promise<ColumnProfile>;
+  /** One column of a held result's view as text lines. */
+  resultColumn(resultId: string, column: number, view: { sort?: ResultSort[]; filters?: ResultFilter[] }): Promise<{ text: string; values: number; capped: boolean }>;
+  releaseResult(resultId: string): Promise<void>;
   /** A whole query result as a CSV, JSON Lines or Parquet file. */
   exportQuery(tableId: string, query: string, format: ExportFormat, request?: { version?: number }, options?: CallOptions): Promise<ExportResult>;
   /** The Change Data Feed of a range: per-version summary and (some) rows. */
@@ -201,6 +213,10 @@ export function wrapExplorer(remote: Comlink.Remote<ExplorerApi>, failed: Promis
     schemaHistory: (tableId, options) => long(options, (p, id) => remote.schemaHistory(tableId, p, id)),
     commitActions: (tableId, version, options) => long(options, (_p, id) => remote.commitActions(tableId, version, id)),
     sql: (tableId, query, request = {}, options) => long(options, (p, id) => remote.sql(tableId, query, request, p, id)),
+    resultPage: (resultId, request) => unwrap(remote.resultPage(resultId, request)),
+    resultProfile: (resultId, column) => unwrap(remote.resultProfile(resultId, column)),
+    resultColumn: (resultId, column, view) => unwrap(remote.resultColumn(resultId, column, view)),
+    releaseResult: (resultId) => Promise.race([remote.releaseResult(resultId), failed]),
     exportQuery: (tableId, query, format, request = {}, options) => long(options, (p, id) => remote.exportQuery(tableId, query, format, request, p, id)),
     changes: (tableId, range, request = {}, options) => long(options, (p, id) => remote.changes(tableId, range, request, p, id)),
     compare: (tableId, versionA, versionB, options) => long(options, (p, id) => remote.compare(tableId, versionA, versionB, p, id)),

@@ -484,7 +484,15 @@ export interface SqlRequest {
   version?: number;
   /** At most this many rows are sent back (default {@link DEFAULT_MAX_ROWS}, capped at {@link MAX_RESULT_ROWS}). */
   maxRows?: number;
+  /**
+   * Keep the whole result in the worker for {@link ExplorerApi.resultPage} (sorted, filtered pages),
+   * {@link ExplorerApi.resultProfile} and {@link ExplorerApi.resultColumn}; its id is
+   * {@link QueryResult.resultId}. Release it with {@link ExplorerApi.releaseResult}.
+   */
+  hold?: boolean;
 }
+
+export type { ColumnProfile, ResultFilter, ResultPage, ResultPageRequest, ResultSort } from './results.ts';
 
 /** One column of a result: its name and DuckDB type name (`BIGINT`, `VARCHAR`, `DECIMAL(10,2)`, `STRUCT(...)`...). */
 export interface ResultColumn {
@@ -535,6 +543,8 @@ export interface QueryResult {
   durationMs: number;
   /** Time this call spent starting the SQL engine (first data call of the worker only), ms. */
   engineStartMs?: number;
+  /** With {@link SqlRequest.hold}: the id of the whole result, held in the worker. */
+  resultId?: string;
 }
 
 /** The answer of {@link ExplorerApi.exportQuery}: a whole result as a file. */
@@ -768,6 +778,21 @@ export interface ExplorerApi {
    * `CDF_NOT_ENABLED`, `CDF_INCOMPATIBLE_SCHEMA`, `CANCELLED`.
    */
   sql(tableId: string, query: string, request?: SqlRequest, onProgress?: ProgressCallback, requestId?: string): Promise<Result<QueryResult>>;
+  /**
+   * Rows of a held result (see {@link SqlRequest.hold}) seen through sorts and filters, as text
+   * cells (`src/workers/results.ts`). Errors: `INVALID_ARGUMENT` (result no longer held, bad column).
+   */
+  resultPage(resultId: string, request: import('./results.ts').ResultPageRequest): Promise<Result<import('./results.ts').ResultPage>>;
+  /** Nulls, distinct values, min/max, top values and a histogram of one column of a held result. */
+  resultProfile(resultId: string, column: number): Promise<Result<import('./results.ts').ColumnProfile>>;
+  /** A whole column of a held result's view as text lines (for copying). */
+  resultColumn(
+    resultId: string,
+    column: number,
+    view: { sort?: import('./results.ts').ResultSort[]; filters?: import('./results.ts').ResultFilter[] },
+  ): Promise<Result<{ text: string; values: number; capped: boolean }>>;
+  /** Frees a held result. */
+  releaseResult(resultId: string): Promise<void>;
 
   /**
    * Runs SQL as {@link sql} and returns the whole result as a file (see `src/query/export.ts` for

@@ -62,7 +62,7 @@ import {
 } from './api.ts';
 import { compareSnapshots } from './compare.ts';
 import { browseFolder, cleanPrefix, requireConnection, type RemoteConnectionImpl } from './remote.ts';
-import { encodeRows, resultColumns } from './results.ts';
+import { encodeRows, HeldResults, resultColumns, type ColumnProfile, type ResultFilter, type ResultPage, type ResultPageRequest, type ResultSort } from './results.ts';
 import { fileRows, summarizeSnapshot } from './summary.ts';
 import { MAX_COMMIT_LINES, type CommitActions } from './api.ts';
 import { detectTableLayout } from './table-root.ts';
@@ -160,6 +160,8 @@ export class ExplorerService implements ExplorerApi {
   private readonly connections = new Map<string, RemoteConnectionImpl>();
   private readonly tables = new Map<string, OpenTable>();
   private readonly requests = new Map<string, AbortController>();
+  /** Whole query results kept for the grid's pages (`SqlRequest.hold`). */
+  private readonly results = new HeldResults();
   private nextId = 1;
   private readonly now: () => number;
   private readonly fetchFn?: typeof fetch;
@@ -660,6 +662,7 @@ export class ExplorerService implements ExplorerApi {
           const result = await session.sql(text, { signal });
           throwIfAborted(signal);
           const { ipc, truncated } = encodeRows(result, maxRows);
+          const resultId = request?.hold ? this.results.hold(result) : undefined;
           const value: QueryResult = {
             version: session.snapshot.version,
             columns: resultColumns(result),
@@ -670,11 +673,26 @@ export class ExplorerService implements ExplorerApi {
             durationMs: Math.round(this.now() - started),
           };
           if (engineStartMs !== undefined) value.engineStartMs = engineStartMs;
+          if (resultId) value.resultId = resultId;
           return value;
         });
       },
       (v) => [v.ipc],
     );
+  }
+
+  // Held results (the grid pages through the whole result): see `results.ts`.
+  resultPage(resultId: string, request: ResultPageRequest): Promise<Result<ResultPage>> {
+    return this.run(undefined, undefined, async () => this.results.page(resultId, request));
+  }
+  resultProfile(resultId: string, column: number): Promise<Result<ColumnProfile>> {
+    return this.run(undefined, undefined, async () => this.results.profile(resultId, column));
+  }
+  resultColumn(resultId: string, column: number, view: { sort?: ResultSort[]; filters?: ResultFilter[] }): Promise<Result<{ text: string; values: number; capped: boolean }>> {
+    return this.run(undefined, undefined, async () => this.results.columnText(resultId, column, view ?? {}));
+  }
+  async releaseResult(resultId: string): Promise<void> {
+    this.results.release(resultId);
   }
 
   exportQuery(

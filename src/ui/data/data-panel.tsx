@@ -1,14 +1,21 @@
 /**
- * The Data panel: a SQL editor over the open table (`t` is the version shown), a Run button
- * (Ctrl/Cmd+Enter), the first rows of the result in a virtualized grid, what the query read, and
- * exports of the whole result (CSV, JSON Lines, Parquet) downloaded through a Blob URL.
+ * The Data panel: a SQL editor over the open table (`t` is the version shown; CodeMirror with
+ * completion, see `sql-editor.tsx`), query tabs and a query history (`query-store.ts`), a Run
+ * button (Ctrl/Cmd+Enter runs the selection, or everything), the WHOLE result in a paged,
+ * sortable, filterable grid (`result-grid.tsx`; the result stays in the worker), what the query
+ * read, and exports of the whole result (CSV, JSON Lines, Parquet) downloaded through a Blob URL.
  *
- * Nothing here runs until the user asks: the SQL engine (DuckDB-WASM, ~18 MB) is started by the
- * worker on the first Run or export. apache-arrow (to decode the rows) and the grid (TanStack) are
- * loaded with the first result. Cancel stops planning and file reads; a query DuckDB is already
- * running cannot be interrupted, so its result is then discarded when it arrives.
+ * Nothing runs until the user asks, or a `sql=` link names a query (it runs when the panel opens):
+ * the SQL engine (DuckDB-WASM, ~18 MB) is started by the worker on the first Run or export.
+ * apache-arrow (to decode the first rows) and the grid (TanStack) are loaded with the first result.
+ * Cancel stops planning, file reads and the query DuckDB runs.
  */
-import { lazy, Suspense, useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState } from 'react';
+import { TabBar } from '../components/tab-bar.tsx';
+import { formatIso } from '../format.ts';
+import { addHistory, closeTab, loadHistory, loadTabs, newTab, saveTabs, type HistoryEntry, type QueryTabs } from './query-store.ts';
+import { DUCKDB_FUNCTIONS, schemaNodes, type CompletionInfo } from './sql-complete.ts';
+import { SqlEditor } from './sql-editor.tsx';
 import type { ErrorInfo, ExportFormat, OpenedTable, QueryResult, SnapshotSummary, WorkerProgress } from '../../workers/api.ts';
 import { ProgressLine } from '../components/progress-line.tsx';
 import { describeError } from '../errors.ts';
@@ -28,6 +35,9 @@ const EXPORTS: { format: ExportFormat; label: string }[] = [
   { format: 'jsonl', label: 'JSONL' },
   { format: 'parquet', label: 'Parquet' },
 ];
+
+/** DuckDB's function names, asked once per page from the engine after its first query. */
+let engineFunctions: readonly string[] | null = null;
 
 /** A result on screen: the worker's answer without its bytes, and the decoded rows. */
 interface Shown {
@@ -59,6 +69,7 @@ function download(bytes: Uint8Array, mime: string, fileName: string): void {
 export function DataPanel({
   client,
   table,
+  summary,
   version,
   latestVersion,
   initialQuery,
@@ -75,15 +86,42 @@ export function DataPanel({
   /** Called with the query text when it is run (the app keeps it in `?sql=`). */
   onRun?: (query: string) => void;
 }) {
-  const [query, setQuery] = useState(initialQuery || DEFAULT_QUERY);
+  const [tabs, setTabs] = useState<QueryTabs>(() => loadTabs(DEFAULT_QUERY, initialQuery || undefined));
+  const [queryHistory, setQueryHistory] = useState<HistoryEntry[]>(() => loadHistory());
+  const [showHistory, setShowHistory] = useState(false);
+  const active = tabs.tabs.find((t) => t.id === tabs.active) ?? tabs.tabs[0];
+  const query = active.text;
+  const setQuery = (text: string) => setTabs((ts) => ({ ...ts, tabs: ts.tabs.map((t) => (t.id === ts.active ? { ...t, text } : t)) }));
+  useEffect(() => saveTabs(tabs), [tabs]);
+  const columns = useRef(schemaNodes(summary?.schemaString ?? '{}'));
+  columns.current = summary ? schemaNodes(summary.schemaString) : [];
+  const completionInfo = (): CompletionInfo => ({ columns: columns.current, version, latestVersion, functions: engineFunctions ?? DUCKDB_FUNCTIONS });
+  /** The held result shown, released when another replaces it or the panel goes. */
+  const heldId = useRef<string | undefined>(undefined);
+  const release = () => {
+    if (heldId.current) void client.releaseResult(heldId.current).catch(() => {});
+    heldId.current = undefined;
+  };
   const [busy, setBusy] = useState<Busy | null>(null);
   const [shown, setShown] = useState<Shown | null>(null);
   const [error, setError] = useState<ErrorInfo | null>(null);
   const [note, setNote] = useState<string | null>(null);
   const busyRef = useRef<Busy | null>(null);
 
-  // Leaving the table (or the page) cancels what is in flight.
-  useEffect(() => () => busyRef.current?.controller.abort(), []);
+  // Leaving the table (or the page) cancels what is in flight and frees the held result.
+  useEffect(
+    () => () => {
+      busyRef.current?.controller.abort();
+      release();
+    },
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [],
+  );
+  // A `sql=` link runs when the panel opens.
+  useEffect(() => {
+    if (initialQuery && initialQuery.trim()) void run(initialQuery);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
 
   const start = (what: Busy['what']): Busy => {
     busyRef.current?.controller.abort();
@@ -110,20 +148,41 @@ export function DataPanel({
     else setError(info);
   };
 
-  const run = async () => {
-    const text = query;
+  /** Runs `text` (default: the whole editor text). */
+  const run = async (text: string = query) => {
     if (!text.trim()) return;
     onRun?.(text);
     const b = start('query');
     try {
-      const r = await client.sql(table.tableId, text, { version, maxRows: GRID_ROWS }, { signal: b.controller.signal, onProgress: onProgress(b) });
+      const r = await client.sql(table.tableId, text, { version, maxRows: GRID_ROWS, hold: true }, { signal: b.controller.signal, onProgress: onProgress(b) });
       const { decodeRows } = await import('./decode.ts');
       const rows = decodeRows(r.ipc);
-      if (!finish(b)) return;
+      if (!finish(b)) {
+        if (r.resultId) void client.releaseResult(r.resultId).catch(() => {});
+        return;
+      }
+      release();
+      heldId.current = r.resultId;
       const { ipc: _bytes, ...meta } = r;
       setShown({ meta, rows, query: text });
+      setQueryHistory(addHistory(text, r.numRows));
+      if (!engineFunctions) {
+        client
+          .sql(table.tableId, 'SELECT DISTINCT function_name FROM duckdb_functions() ORDER BY 1', { version, maxRows: 10_000 })
+          .then(async (f) => {
+            const { decodeRows: decode } = await import('./decode.ts');
+            engineFunctions = decode(f.ipc)
+              .map((row) => row[0])
+              .filter((n): n is string => !!n && /^[a-z_][a-z0-9_]*$/.test(n));
+          })
+          .catch(() => {});
+      }
     } catch (e) {
-      if (busyRef.current === b) setShown(null);
+      if (busyRef.current === b) {
+        setShown(null);
+        release();
+        setQueryHistory(addHistory(text, null));
+      }
       failed(b, e);
     }
   };
@@ -142,13 +201,6 @@ export function DataPanel({
     }
   };
 
-  const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
-    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
-      e.preventDefault();
-      void run();
-    }
-  };
-
   const m = shown?.meta;
   return (
     <section className="panel data-panel" data-testid="data-panel">
@@ -158,21 +210,59 @@ export function DataPanel({
         {version !== latestVersion ? ` (latest ${latestVersion})` : ''}. Also <code>"t@v0"</code>, <code>"t$history"</code>, <code>"t$files"</code>,{' '}
         <code>"t$partitions"</code>, <code>table_changes(0, {latestVersion})</code>. The SQL engine (about 18 MB) loads on the first run.
       </p>
-      <textarea
-        className="sql-editor"
-        data-testid="sql-editor"
-        aria-label="SQL query"
-        spellCheck={false}
-        rows={4}
-        value={query}
-        onChange={(e) => setQuery(e.target.value)}
-        onKeyDown={onKeyDown}
+      <TabBar
+        items={tabs.tabs.map((t) => ({ key: t.id, label: t.title, testId: 'query-tab' }))}
+        selected={tabs.active}
+        onSelect={(id) => setTabs((ts) => ({ ...ts, active: id }))}
+        label="Query tabs"
+        panelId="query-editor-panel"
+        idPrefix="query-tab"
+        className="query-tabs"
+        testId="query-tabs"
+        after={
+          <span className="qt-actions">
+            <button type="button" onClick={() => setTabs((ts) => newTab(ts, DEFAULT_QUERY))} aria-label="New query tab" data-testid="query-tab-new">
+              + New
+            </button>
+            <button type="button" onClick={() => setTabs((ts) => closeTab(ts, ts.active))} disabled={tabs.tabs.length <= 1} aria-label={`Close ${active.title}`} data-testid="query-tab-close">
+              Close
+            </button>
+            <button type="button" aria-expanded={showHistory} aria-controls="query-history" onClick={() => setShowHistory((x) => !x)} data-testid="query-history-toggle">
+              History ({queryHistory.length})
+            </button>
+          </span>
+        }
       />
+      {showHistory && (
+        <ul className="query-history" id="query-history" aria-label="Queries run" data-testid="query-history">
+          {queryHistory.length === 0 && <li className="muted small">No query run yet.</li>}
+          {queryHistory.map((h) => (
+            <li key={h.text}>
+              <button
+                type="button"
+                onClick={() => {
+                  setQuery(h.text);
+                  setShowHistory(false);
+                }}
+                data-testid="query-history-item"
+              >
+                <code>{h.text}</code>
+                <span className="muted small">
+                  {formatIso(h.atMs)} · {h.rows === null ? 'failed' : plural(h.rows, 'row')}
+                </span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      <div role="tabpanel" id="query-editor-panel" aria-labelledby={`query-tab-${tabs.active}`}>
+        <SqlEditor value={query} onChange={setQuery} onRun={(text) => void run(text)} completionInfo={completionInfo} />
+      </div>
       <div className="sql-actions">
         <button type="button" className="primary" data-testid="sql-run" onClick={() => void run()} disabled={!query.trim()} title="Run (Ctrl+Enter or ⌘+Enter)">
           Run
         </button>
-        <span className="muted small">Ctrl/⌘+Enter</span>
+        <span className="muted small">Ctrl/⌘+Enter runs the selection (or everything) · Ctrl+Space completes</span>
         <span className="sql-exports">
           <span className="muted small">Export the whole result:</span>
           {EXPORTS.map((x) => (
@@ -190,7 +280,7 @@ export function DataPanel({
             progress={busy.progress}
             onCancel={() => busy.controller.abort()}
           />
-          <p className="muted small">Cancel stops planning and file reads; a query DuckDB is already running cannot be interrupted, its result is discarded.</p>
+          <p className="muted small">Cancel stops planning, file reads and the query in DuckDB.</p>
         </div>
       )}
 
@@ -206,7 +296,7 @@ export function DataPanel({
         <>
           <p className="sql-status small" data-testid="sql-status" data-rows={m.numRows} data-files-read={m.plans.filesRead} data-version={m.version}>
             <strong>{plural(m.numRows, 'row')}</strong>
-            {m.truncated ? ` (first ${formatCount(shown.rows.length)} shown)` : ''} · {formatDuration(m.durationMs)} ·{' '}
+            {m.truncated && !m.resultId ? ` (first ${formatCount(shown.rows.length)} shown)` : ''} · {formatDuration(m.durationMs)} ·{' '}
             {m.plans.totalFiles === 0 ? (
               'no data files read'
             ) : (
@@ -218,7 +308,7 @@ export function DataPanel({
             {m.engineStartMs !== undefined ? ` · SQL engine started in ${formatDuration(m.engineStartMs)}` : ''} · v{m.version}
           </p>
           <Suspense fallback={<p className="muted small">Loading the grid…</p>}>
-            <ResultGrid columns={m.columns} rows={shown.rows} />
+            <ResultGrid client={client} result={{ resultId: m.resultId, columns: m.columns, numRows: m.numRows, firstRows: shown.rows }} />
           </Suspense>
         </>
       )}

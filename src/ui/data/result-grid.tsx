@@ -1,81 +1,492 @@
 /**
- * A virtualized, read-only grid of query results: TanStack Table for the column model, TanStack
- * Virtual to render only the rows in view. Every value is rendered as React text (never as HTML).
+ * A virtualized grid over a WHOLE query result held in the worker (`SqlRequest.hold`): TanStack
+ * Table for the column model (sizes, resizing, pinning), TanStack Virtual to render only the rows
+ * in view, and pages of {@link PAGE_ROWS} rows fetched from the worker as they scroll into view.
+ * Sorting (click a header; Shift+click adds a key) and filtering (one box per column, see
+ * `ResultFilter` for the syntax) run in the worker over all rows; so do column profiles and column
+ * copies. Every value is rendered as React text (never as HTML).
+ *
+ * Keyboard: the grid is one Tab stop; arrows (and PageUp/PageDown/Home/End) move the selected cell,
+ * Ctrl/⌘+C copies it (or the selected row as tab-separated text after clicking its row number).
  * The default export lets the panel load it lazily (with TanStack) on the first result.
  */
-import { flexRender, getCoreRowModel, useReactTable, type ColumnDef } from '@tanstack/react-table';
+import { getCoreRowModel, useReactTable, type ColumnDef, type ColumnPinningState, type ColumnSizingState } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useMemo, useRef } from 'react';
-import type { ResultColumn } from '../../workers/api.ts';
+import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import type { ColumnProfile, ResultColumn, ResultFilter, ResultSort } from '../../workers/api.ts';
+import { formatCount, formatPercent } from '../format.ts';
+import type { ExplorerClient } from '../worker-client.ts';
 import type { TextRows } from './decode.ts';
 
-type Row = (string | null)[];
-
-const ROW_HEIGHT = 28;
+const ROW_HEIGHT = 26;
+/** Rows per page fetched from the worker. */
+export const PAGE_ROWS = 500;
+/** Rows the scroll area can hold (browsers cap an element's height near 33.5 million px). */
+const MAX_SCROLL_ROWS = Math.floor(33_000_000 / ROW_HEIGHT);
 const NUMERIC = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|FLOAT|DOUBLE|DECIMAL)/;
+const ROWNUM_WIDTH = 64;
+
+/** What the grid shows: the result's columns and first rows, and its id in the worker. */
+export interface GridResult {
+  /** Id of the whole result held in the worker; without it only `firstRows` are shown. */
+  resultId?: string;
+  columns: ResultColumn[];
+  /** Rows of the whole result. */
+  numRows: number;
+  /** The first rows, in the result's order (shown before any page is fetched). */
+  firstRows: TextRows;
+}
+
+export interface ResultGridProps {
+  client?: ExplorerClient;
+  result: GridResult;
+  height?: number;
+  /** Test id of the grid (default `sql-grid`). */
+  testId?: string;
+}
 
 /** Column width from the header and the longest of the first values, within bounds (px). */
 function widthOf(col: ResultColumn, k: number, rows: TextRows): number {
-  let chars = Math.max(col.name.length, Math.min(col.type.length, 14));
+  let chars = Math.max(col.name.length + 3, Math.min(col.type.length, 14));
   for (let r = 0; r < Math.min(rows.length, 200); r++) chars = Math.max(chars, rows[r][k]?.length ?? 4);
-  return Math.max(72, Math.min(360, chars * 8 + 24));
+  return Math.max(80, Math.min(360, chars * 8 + 24));
 }
 
-export default function ResultGrid({ columns, rows, height = 420 }: { columns: ResultColumn[]; rows: TextRows; height?: number }) {
-  const defs = useMemo<ColumnDef<Row, string | null>[]>(
+/** Writes text to the clipboard; false when the browser refuses. */
+async function copyText(text: string): Promise<boolean> {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A tab-separated line (tabs and newlines in values become spaces; NULL is empty). */
+function tsv(values: (string | null)[]): string {
+  return values.map((v) => (v ?? '').replace(/[\t\n\r]/g, ' ')).join('\t');
+}
+
+type Meta = { type: string; numeric: boolean; index: number };
+
+export default function ResultGrid({ client, result, height = 460, testId = 'sql-grid' }: ResultGridProps) {
+  const { columns, resultId, firstRows } = result;
+  const paged = !!(client && resultId);
+  const [sort, setSort] = useState<ResultSort[]>([]);
+  const [filterDraft, setFilterDraft] = useState<Record<number, string>>({});
+  const [filters, setFilters] = useState<ResultFilter[]>([]);
+  const viewKey = JSON.stringify([sort, filters]);
+  const natural = sort.length === 0 && filters.length === 0;
+  /** Rows of the view (after filters); null while the first page of a new view loads. */
+  const [viewRows, setViewRows] = useState<number | null>(result.numRows);
+  const pages = useRef(new Map<number, TextRows>());
+  const inFlight = useRef(new Set<number>());
+  const [, setTick] = useState(0);
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  const [sel, setSel] = useState<{ row: number; col: number; wholeRow?: boolean } | null>(null);
+  const [status, setStatus] = useState<string | null>(null);
+  const [profile, setProfile] = useState<{ column: number; data: ColumnProfile | null; error?: string } | null>(null);
+  const [sizing, setSizing] = useState<ColumnSizingState>({});
+  const [pinning, setPinning] = useState<ColumnPinningState>({ left: [] });
+
+  // A new view (sort or filter): forget the pages; the natural order starts from the rows we have.
+  useEffect(() => {
+    pages.current = new Map();
+    inFlight.current = new Set();
+    if (natural) {
+      for (let p = 0; p * PAGE_ROWS < firstRows.length; p++) pages.current.set(p, firstRows.slice(p * PAGE_ROWS, (p + 1) * PAGE_ROWS));
+      setViewRows(paged ? result.numRows : firstRows.length);
+    } else setViewRows(null);
+    setTick((n) => n + 1);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [viewKey, resultId]);
+
+  // Filters apply shortly after typing stops.
+  useEffect(() => {
+    const t = setTimeout(() => {
+      const next = Object.entries(filterDraft)
+        .filter(([, text]) => text.trim() !== '')
+        .map(([c, text]) => ({ column: Number(c), text }));
+      setFilters((old) => (JSON.stringify(old) === JSON.stringify(next) ? old : next));
+    }, 250);
+    return () => clearTimeout(t);
+  }, [filterDraft]);
+
+  const fetchPage = useCallback(
+    (p: number) => {
+      if (!client || !resultId || pages.current.has(p) || inFlight.current.has(p)) return;
+      const key = viewKey;
+      inFlight.current.add(p);
+      setBusy(true);
+      client
+        .resultPage(resultId, { offset: p * PAGE_ROWS, limit: PAGE_ROWS, sort, filters })
+        .then((page) => {
+          if (key !== viewKeyRef.current) return;
+          pages.current.set(p, page.rows);
+          setViewRows(page.numRows);
+          setProblem(null);
+        })
+        .catch((e: unknown) => {
+          if (key === viewKeyRef.current) setProblem(e instanceof Error ? e.message : String(e));
+        })
+        .finally(() => {
+          inFlight.current.delete(p);
+          if (key === viewKeyRef.current) {
+            setBusy(inFlight.current.size > 0);
+            setTick((n) => n + 1);
+          }
+        });
+    },
+    [client, resultId, viewKey, sort, filters],
+  );
+  const viewKeyRef = useRef(viewKey);
+  viewKeyRef.current = viewKey;
+
+  const defs = useMemo<ColumnDef<unknown>[]>(
     () =>
       columns.map((c, k) => ({
         id: String(k),
         header: c.name,
-        accessorFn: (row) => row[k],
-        size: widthOf(c, k, rows),
-        meta: { type: c.type, numeric: NUMERIC.test(c.type) },
+        size: widthOf(c, k, firstRows),
+        minSize: 48,
+        maxSize: 1200,
+        meta: { type: c.type, numeric: NUMERIC.test(c.type), index: k } satisfies Meta,
       })),
-    [columns, rows],
+    [columns, firstRows],
   );
-  const table = useReactTable({ data: rows, columns: defs, getCoreRowModel: getCoreRowModel() });
-  const scrollRef = useRef<HTMLDivElement>(null);
-  const modelRows = table.getRowModel().rows;
-  const virtualizer = useVirtualizer({
-    count: modelRows.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
+  const table = useReactTable({
+    data: [],
+    columns: defs,
+    getCoreRowModel: getCoreRowModel(),
+    columnResizeMode: 'onChange',
+    enableColumnResizing: true,
+    state: { columnSizing: sizing, columnPinning: pinning },
+    onColumnSizingChange: setSizing,
+    onColumnPinningChange: setPinning,
   });
-  const totalWidth = table.getTotalSize();
+  const leaf = [...table.getLeftVisibleLeafColumns(), ...table.getCenterVisibleLeafColumns()];
+  const totalWidth = ROWNUM_WIDTH + leaf.reduce((s, c) => s + c.getSize(), 0);
+  const leftOf = (c: (typeof leaf)[number]) => ROWNUM_WIDTH + c.getStart('left');
+
+  const count = Math.min(viewRows ?? 0, MAX_SCROLL_ROWS);
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({ count, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 20 });
+  const items = virtualizer.getVirtualItems();
+  const firstIndex = items[0]?.index ?? 0;
+  const lastIndex = items[items.length - 1]?.index ?? 0;
+
+  // Fetch the pages in view (and the first page of a new view).
+  useEffect(() => {
+    if (!paged) return;
+    if (viewRows === null) return fetchPage(0);
+    for (let p = Math.floor(firstIndex / PAGE_ROWS); p <= Math.floor(lastIndex / PAGE_ROWS); p++) fetchPage(p);
+  }, [paged, firstIndex, lastIndex, viewRows, fetchPage]);
+
+  const rowAt = (i: number): (string | null)[] | undefined => pages.current.get(Math.floor(i / PAGE_ROWS))?.[i % PAGE_ROWS];
+
+  const say = (text: string) => {
+    setStatus(text);
+    setTimeout(() => setStatus((s) => (s === text ? null : s)), 2500);
+  };
+
+  const copySelection = async () => {
+    if (!sel) return;
+    const row = rowAt(sel.row);
+    if (!row) return say('That row is still loading.');
+    const ok = sel.wholeRow ? await copyText(tsv(row)) : await copyText(row[sel.col] ?? '');
+    say(ok ? (sel.wholeRow ? `Copied row ${formatCount(sel.row + 1)}.` : 'Copied the cell.') : 'The browser refused the clipboard.');
+  };
+
+  const copyColumn = async (k: number) => {
+    if (!client || !resultId) {
+      const ok = await copyText(firstRows.map((r) => r[k] ?? '').join('\n'));
+      return say(ok ? `Copied ${formatCount(firstRows.length)} values of ${columns[k].name}.` : 'The browser refused the clipboard.');
+    }
+    try {
+      const c = await client.resultColumn(resultId, k, { sort, filters });
+      const ok = await copyText(c.text);
+      say(ok ? `Copied ${formatCount(c.values)} values of ${columns[k].name}${c.capped ? ' (the first ones only)' : ''}.` : 'The browser refused the clipboard.');
+    } catch (e) {
+      say(e instanceof Error ? e.message : String(e));
+    }
+  };
+
+  const showProfile = (k: number) => {
+    if (profile?.column === k) return setProfile(null);
+    if (!client || !resultId) return setProfile({ column: k, data: null, error: 'Profiles need the whole result; run the query again.' });
+    setProfile({ column: k, data: null });
+    client
+      .resultProfile(resultId, k)
+      .then((data) => setProfile((p) => (p?.column === k ? { column: k, data } : p)))
+      .catch((e: unknown) => setProfile((p) => (p?.column === k ? { column: k, data: null, error: e instanceof Error ? e.message : String(e) } : p)));
+  };
+
+  const toggleSort = (k: number, add: boolean) => {
+    setSort((old) => {
+      const at = old.findIndex((s) => s.column === k);
+      const cur = at >= 0 ? old[at] : undefined;
+      const next: ResultSort | null = !cur ? { column: k } : !cur.desc ? { column: k, desc: true } : null;
+      if (add) {
+        const rest = old.filter((s) => s.column !== k);
+        return next ? [...rest, next] : rest;
+      }
+      return next ? [next] : [];
+    });
+  };
+
+  const move = (row: number, col: number) => {
+    const r = Math.max(0, Math.min(count - 1, row));
+    const c = Math.max(0, Math.min(leaf.length - 1, col));
+    setSel({ row: r, col: Number(leaf[c]?.id ?? 0) });
+    virtualizer.scrollToIndex(r, { align: 'auto' });
+  };
+
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    if ((e.target as HTMLElement).tagName === 'INPUT' || (e.target as HTMLElement).tagName === 'BUTTON') return;
+    if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'c') {
+      e.preventDefault();
+      void copySelection();
+      return;
+    }
+    if (!count) return;
+    const r = sel?.row ?? 0;
+    const c = sel ? leaf.findIndex((x) => Number(x.id) === sel.col) : 0;
+    const page = Math.max(1, Math.floor(height / ROW_HEIGHT) - 2);
+    const moves: Record<string, [number, number]> = {
+      ArrowDown: [r + 1, c],
+      ArrowUp: [r - 1, c],
+      ArrowRight: [r, c + 1],
+      ArrowLeft: [r, c - 1],
+      PageDown: [r + page, c],
+      PageUp: [r - page, c],
+      Home: e.ctrlKey ? [0, c] : [r, 0],
+      End: e.ctrlKey ? [count - 1, c] : [r, leaf.length - 1],
+    };
+    const m = moves[e.key];
+    if (!m) return;
+    e.preventDefault();
+    move(m[0], m[1]);
+  };
+
+  const sortOf = (k: number) => {
+    const at = sort.findIndex((s) => s.column === k);
+    return at < 0 ? null : { desc: !!sort[at].desc, rank: at + 1 };
+  };
+  const shown = viewRows ?? 0;
 
   return (
-    <div className="result-grid" ref={scrollRef} style={{ maxHeight: height }} data-testid="sql-grid" data-rows={rows.length} role="grid" aria-rowcount={rows.length + 1} aria-colcount={columns.length}>
-      <div className="rg-head" role="row" style={{ width: totalWidth }}>
-        {table.getHeaderGroups()[0].headers.map((h) => {
-          const meta = h.column.columnDef.meta as { type: string; numeric: boolean };
-          return (
-            <div key={h.id} role="columnheader" className={`rg-cell rg-th${meta.numeric ? ' num' : ''}`} style={{ width: h.getSize() }} title={`${String(h.column.columnDef.header)} ${meta.type}`} data-testid="sql-header">
-              <span className="rg-name">{flexRender(h.column.columnDef.header, h.getContext())}</span>
-              <span className="rg-type">{meta.type}</span>
-            </div>
-          );
-        })}
+    <div className="result-grid-wrap" data-testid={`${testId}-wrap`}>
+      <div className="rg-toolbar small">
+        <span data-testid={`${testId}-count`} data-rows={viewRows ?? ''}>
+          {viewRows === null ? 'Sorting and filtering…' : filters.length ? `${formatCount(shown)} of ${formatCount(result.numRows)} rows match` : `${formatCount(shown)} rows`}
+          {!paged && result.numRows > firstRows.length ? ` (first ${formatCount(firstRows.length)} shown)` : ''}
+          {shown > MAX_SCROLL_ROWS ? ` — the first ${formatCount(MAX_SCROLL_ROWS)} can be scrolled; sort or filter to reach the others` : ''}
+        </span>
+        {busy && <span className="muted"> · loading rows…</span>}
+        {sort.length > 0 && (
+          <button type="button" className="link" onClick={() => setSort([])} data-testid="grid-clear-sort">
+            Clear sort
+          </button>
+        )}
+        {filters.length > 0 && (
+          <button type="button" className="link" onClick={() => setFilterDraft({})} data-testid="grid-clear-filters">
+            Clear filters
+          </button>
+        )}
+        <span className="muted">Click a header to sort (Shift+click: more keys) · filter: text, =v, &gt;v, &lt;v, null · Ctrl+C copies</span>
+        <span role="status" aria-live="polite" className="rg-status" data-testid="grid-status">
+          {status ?? ''}
+        </span>
       </div>
-      <div className="rg-body" style={{ height: virtualizer.getTotalSize(), width: totalWidth }}>
-        {virtualizer.getVirtualItems().map((v) => {
-          const row = modelRows[v.index];
-          return (
-            <div key={row.id} role="row" className="rg-row" data-testid="sql-row" data-index={v.index} style={{ transform: `translateY(${v.start}px)`, height: ROW_HEIGHT, width: totalWidth }}>
-              {row.getVisibleCells().map((cell) => {
-                const value = cell.getValue() as string | null;
-                const meta = cell.column.columnDef.meta as { numeric: boolean };
-                return (
-                  <div key={cell.id} role="gridcell" className={`rg-cell${meta.numeric ? ' num' : ''}`} style={{ width: cell.column.getSize() }} title={value ?? 'NULL'} data-testid="sql-cell">
-                    {value === null ? <span className="null">NULL</span> : value}
-                  </div>
-                );
-              })}
+      {problem && (
+        <p className="sql-error small" role="alert" data-testid="grid-problem">
+          {problem}
+        </p>
+      )}
+      <div
+        className="result-grid"
+        ref={scrollRef}
+        style={{ maxHeight: height }}
+        data-testid={testId}
+        data-rows={viewRows ?? ''}
+        role="grid"
+        aria-label="Query result"
+        aria-rowcount={count + 2}
+        aria-colcount={columns.length + 1}
+        tabIndex={0}
+        onKeyDown={onKeyDown}
+      >
+        <div className="rg-head" role="rowgroup" style={{ width: totalWidth }}>
+          <div className="rg-headrow" role="row" aria-rowindex={1}>
+            <div className="rg-cell rg-th rg-rownum pinned" role="columnheader" style={{ width: ROWNUM_WIDTH, left: 0 }}>
+              #
             </div>
-          );
-        })}
+            {leaf.map((col) => {
+              const meta = col.columnDef.meta as Meta;
+              const k = meta.index;
+              const s = sortOf(k);
+              const pinned = col.getIsPinned() === 'left';
+              return (
+                <div
+                  key={col.id}
+                  role="columnheader"
+                  aria-sort={s ? (s.desc ? 'descending' : 'ascending') : 'none'}
+                  className={`rg-cell rg-th${meta.numeric ? ' num' : ''}${pinned ? ' pinned' : ''}`}
+                  style={{ width: col.getSize(), left: pinned ? leftOf(col) : undefined }}
+                  data-testid="sql-header"
+                  data-column={columns[k].name}
+                >
+                  <button type="button" className="rg-sort" title={`Sort by ${columns[k].name} (${meta.type})`} onClick={(e) => toggleSort(k, e.shiftKey)} data-testid="grid-sort">
+                    <span className="rg-name">{columns[k].name}</span>
+                    <span className="rg-type">{meta.type}</span>
+                    {s && <span className="rg-sortmark" aria-hidden="true" data-mark={`${s.desc ? '▼' : '▲'}${sort.length > 1 ? s.rank : ''}`} />}
+                  </button>
+                  <span className="rg-tools">
+                    <button type="button" title={`Profile of ${columns[k].name}`} aria-label={`Profile of ${columns[k].name}`} aria-pressed={profile?.column === k} onClick={() => showProfile(k)} data-testid="grid-profile" data-icon="profile" />
+                    <button type="button" title={pinned ? 'Unpin' : 'Pin to the left'} aria-label={`${pinned ? 'Unpin' : 'Pin'} ${columns[k].name}`} aria-pressed={pinned} onClick={() => col.pin(pinned ? false : 'left')} data-testid="grid-pin" data-icon="pin" />
+                    <button type="button" title={`Copy the column ${columns[k].name}`} aria-label={`Copy the column ${columns[k].name}`} onClick={() => void copyColumn(k)} data-testid="grid-copy-column" data-icon="copy" />
+                  </span>
+                  <div
+                    className={`rg-resize${col.getIsResizing() ? ' active' : ''}`}
+                    role="separator"
+                    aria-orientation="vertical"
+                    aria-label={`Resize ${columns[k].name}`}
+                    onMouseDown={table.getHeaderGroups()[0].headers.find((h) => h.column.id === col.id)?.getResizeHandler()}
+                    onTouchStart={table.getHeaderGroups()[0].headers.find((h) => h.column.id === col.id)?.getResizeHandler()}
+                    onDoubleClick={() => col.resetSize()}
+                    data-testid="grid-resize"
+                  />
+                </div>
+              );
+            })}
+          </div>
+          <div className="rg-filterrow" role="row" aria-rowindex={2}>
+            <div className="rg-cell rg-rownum pinned" role="columnheader" style={{ width: ROWNUM_WIDTH, left: 0 }}>
+              <span className="visually-hidden">Filters</span>
+            </div>
+            {leaf.map((col) => {
+              const k = (col.columnDef.meta as Meta).index;
+              const pinned = col.getIsPinned() === 'left';
+              return (
+                <div key={col.id} role="columnheader" className={`rg-cell rg-filter${pinned ? ' pinned' : ''}`} style={{ width: col.getSize(), left: pinned ? leftOf(col) : undefined }}>
+                  <input
+                    type="text"
+                    value={filterDraft[k] ?? ''}
+                    placeholder="filter"
+                    aria-label={`Filter ${columns[k].name}`}
+                    disabled={!paged}
+                    onChange={(e) => setFilterDraft((d) => ({ ...d, [k]: e.currentTarget.value }))}
+                    data-testid="grid-filter"
+                  />
+                </div>
+              );
+            })}
+          </div>
+        </div>
+        <div className="rg-body" role="rowgroup" style={{ height: virtualizer.getTotalSize(), width: totalWidth }}>
+          {items.map((v) => {
+            const row = rowAt(v.index);
+            const rowSelected = sel?.row === v.index;
+            return (
+              <div
+                key={v.index}
+                role="row"
+                aria-rowindex={v.index + 3}
+                aria-selected={rowSelected && sel?.wholeRow ? true : undefined}
+                className={`rg-row${rowSelected && sel?.wholeRow ? ' selected' : ''}`}
+                data-testid="sql-row"
+                data-index={v.index}
+                style={{ transform: `translateY(${v.start}px)`, height: ROW_HEIGHT, width: totalWidth }}
+              >
+                <div role="rowheader" className="rg-cell rg-rownum pinned" style={{ width: ROWNUM_WIDTH, left: 0 }} onClick={() => setSel({ row: v.index, col: sel?.col ?? 0, wholeRow: true })} data-testid="grid-rownum">
+                  {formatCount(v.index + 1)}
+                </div>
+                {leaf.map((col) => {
+                  const meta = col.columnDef.meta as Meta;
+                  const k = meta.index;
+                  const value = row ? row[k] : undefined;
+                  const pinned = col.getIsPinned() === 'left';
+                  const selected = rowSelected && !sel?.wholeRow && sel?.col === k;
+                  return (
+                    <div
+                      key={col.id}
+                      role="gridcell"
+                      aria-selected={selected || undefined}
+                      className={`rg-cell${meta.numeric ? ' num' : ''}${pinned ? ' pinned' : ''}${selected ? ' selected' : ''}`}
+                      style={{ width: col.getSize(), left: pinned ? leftOf(col) : undefined }}
+                      title={value === undefined ? 'loading' : (value ?? 'NULL')}
+                      onClick={() => setSel({ row: v.index, col: k })}
+                      data-testid="sql-cell"
+                    >
+                      {value === undefined ? <span className="muted">…</span> : value === null ? <span className="null">NULL</span> : value}
+                    </div>
+                  );
+                })}
+              </div>
+            );
+          })}
+        </div>
+        {viewRows === 0 && <div className="rg-empty muted">{filters.length ? 'No row matches the filters.' : 'No rows.'}</div>}
       </div>
-      {rows.length === 0 && <div className="rg-empty muted">No rows.</div>}
+      {profile && <ProfileCard column={columns[profile.column]} profile={profile.data} error={profile.error} onClose={() => setProfile(null)} />}
     </div>
+  );
+}
+
+/** The profile of one column: counts, min/max, top values, and a histogram with a text alternative. */
+function ProfileCard({ column, profile, error, onClose }: { column: ResultColumn; profile: ColumnProfile | null; error?: string; onClose: () => void }) {
+  const max = profile?.histogram ? Math.max(1, ...profile.histogram.map((b) => b.count)) : 1;
+  return (
+    <section className="rg-profile panel" aria-label={`Profile of ${column.name}`} data-testid="grid-profile-card">
+      <header className="row">
+        <strong>{column.name}</strong> <span className="muted small">{column.type}</span>
+        <button type="button" className="link" onClick={onClose}>
+          Close
+        </button>
+      </header>
+      {error ? (
+        <p className="muted small">{error}</p>
+      ) : !profile ? (
+        <p className="muted small">Computing over all rows…</p>
+      ) : (
+        <>
+          <dl className="rg-profile-stats small">
+            <dt>Rows</dt>
+            <dd data-testid="profile-rows">{formatCount(profile.rows)}</dd>
+            <dt>NULLs</dt>
+            <dd data-testid="profile-nulls" data-value={profile.nulls}>
+              {formatCount(profile.nulls)} ({formatPercent(profile.rows ? profile.nulls / profile.rows : 0)})
+            </dd>
+            <dt>Distinct</dt>
+            <dd data-testid="profile-distinct" data-value={profile.distinct}>
+              {profile.distinctCapped ? `more than ${formatCount(profile.distinct)}` : formatCount(profile.distinct)}
+            </dd>
+            <dt>Min</dt>
+            <dd data-testid="profile-min">{profile.min ?? '—'}</dd>
+            <dt>Max</dt>
+            <dd data-testid="profile-max">{profile.max ?? '—'}</dd>
+          </dl>
+          {profile.top && (
+            <p className="small">
+              <span className="muted">Most frequent: </span>
+              {profile.top.map((t) => `${t.value} (${formatCount(t.count)})`).join(', ')}
+            </p>
+          )}
+          {profile.histogram && (
+            <figure className="rg-hist">
+              <div className="rg-hist-bars" role="img" aria-label={`Histogram of ${column.name}: ${profile.histogram.map((b) => `${b.lo.toPrecision(4)} to ${b.hi.toPrecision(4)}: ${b.count}`).join('; ')}`}>
+                {profile.histogram.map((b, i) => (
+                  <span key={i} className="rg-hist-bar" style={{ height: `${Math.max(2, (b.count / max) * 100)}%` }} title={`${b.lo.toPrecision(6)} – ${b.hi.toPrecision(6)}: ${formatCount(b.count)}`} />
+                ))}
+              </div>
+              <figcaption className="muted small">
+                {profile.histogram.length} equal-width bins from {profile.min} to {profile.max}
+              </figcaption>
+            </figure>
+          )}
+        </>
+      )}
+    </section>
   );
 }

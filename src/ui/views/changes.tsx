@@ -131,7 +131,7 @@ export function ChangesView({ client, table, summary, history, param, setParam }
           <h3>Rows</h3>
           <div data-testid="changes-grid">
             <Suspense fallback={<p className="muted small">Loading the grid…</p>}>
-              <ResultGrid columns={m.columns} rows={shown.rows} height={380} />
+              <ResultGrid result={{ columns: m.columns, numRows: shown.rows.length, firstRows: shown.rows }} height={380} />
             </Suspense>
           </div>
         </>
