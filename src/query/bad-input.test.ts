@@ -59,14 +59,14 @@ const CASES: Case[] = [
     fixture: 'basic_partitioned',
     damage: (dir) => writeFileSync(join(dir, B_FILE), garbage(statSync(join(dir, B_FILE)).size)),
     sql: 'SELECT * FROM t',
-    expect: { kind: 'fails', code: 'QUERY_ERROR', path: B_FILE, version: 1 },
+    expect: { kind: 'fails', code: 'DATA_INTEGRITY', path: B_FILE, version: 1 },
   },
   {
     name: 'truncated data file',
     fixture: 'basic_partitioned',
     damage: (dir) => truncateSync(join(dir, B_FILE), 100),
     sql: 'SELECT * FROM t',
-    expect: { kind: 'fails', code: 'QUERY_ERROR', path: B_FILE, version: 1 },
+    expect: { kind: 'fails', code: 'DATA_INTEGRITY', path: B_FILE, version: 1 },
   },
   {
     name: 'missing deletion vector file',

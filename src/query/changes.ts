@@ -129,7 +129,7 @@ export async function buildChangesSql(plan: ChangePlan, ctx: ScanSqlContext): Pr
   // Register every file (cdc files labelled as such for FILE_NOT_FOUND), in plan order.
   const paths = reads.map((r) => storePath(r.storePath, ctx.store));
   const names = await ctx.registry.ensureFiles(
-    reads.map((r, k) => ({ path: paths[k], version: r.version, what: r.source === 'cdc' ? 'Change data file' : 'Data file', sizeBytes: r.sizeBytes })),
+    reads.map((r, k) => ({ path: paths[k], version: r.version, what: r.source === 'cdc' ? 'Change data file' : 'Data file', sizeBytes: r.sizeBytes, numRecords: r.numRecords })),
     ctx.signal,
   );
   throwIfAborted(ctx.signal);
@@ -186,13 +186,13 @@ export async function buildChangesSql(plan: ChangePlan, ctx: ScanSqlContext): Pr
     }
 
     // One SELECT per physical schema of the files.
-    const groups = await groupByPhysicalSchema(engine, fileOf);
+    const groups = await groupByPhysicalSchema(engine, fileOf, ctx.registry);
     const selects: string[] = [];
     for (const files of groups) {
       throwIfAborted(ctx.signal);
       const inGroup = new Set(files);
       const groupReads = reads.filter((_r, k) => inGroup.has(fileOf[k]));
-      const { exprs, fields } = await logicalColumnSql(engine, files[0], cols, plan.columnMappingMode, 'r');
+      const { exprs, fields } = await logicalColumnSql(engine, files[0], cols, plan.columnMappingMode, 'r', ctx.registry);
       const ctField = fields.find((f) => f.name === '_change_type');
       const changeType = ctField ? `COALESCE(r.__ct, CAST(d.${quoteIdent(ctField.name)} AS VARCHAR))` : 'r.__ct';
       const sel = [
@@ -203,7 +203,7 @@ export async function buildChangesSql(plan: ChangePlan, ctx: ScanSqlContext): Pr
         'r.__rid AS __rid',
         'd.file_row_number AS __rn',
       ];
-      let from = `read_parquet([${files.map(quoteString).join(', ')}], hive_partitioning=false, filename=true, file_row_number=true) AS d JOIN ${readsTable} AS r ON r.__fname = d.filename`;
+      let from = `${ctx.registry.readSql(files, { filename: true, rowNumber: true })} AS d JOIN ${readsTable} AS r ON r.__fname = d.filename`;
       let where = '';
       if (rowsTable && groupReads.some((r) => r.rows.kind !== 'all')) {
         from += ` LEFT JOIN ${rowsTable} AS x ON x.__rid = r.__rid AND x.__row = d.file_row_number`;

@@ -20,6 +20,7 @@
 import * as arrow from 'apache-arrow';
 import { DeltaError } from '../delta/errors.ts';
 import { withSizeFragment } from './sized-http.ts';
+import { tokenize } from './sql-text.ts';
 
 /** The DuckDB-WASM package version this module was written and tested against. */
 export const DUCKDB_WASM_VERSION = '1.28.0';
@@ -50,8 +51,26 @@ export interface SqlEngine {
   /** `'node'` or `'browser'`. */
   readonly kind: 'node' | 'browser';
   readonly capabilities: SqlEngineCapabilities;
-  /** Runs SQL (one or more statements) and returns the result of the last one as an Arrow table. */
-  query(sql: string): Promise<arrow.Table>;
+  /**
+   * Runs SQL (one or more statements) and returns the result of the last one as an Arrow table.
+   *
+   * Always on DuckDB's streaming path (`startPendingQuery` / `fetchQueryResults`): DuckDB-WASM
+   * 1.28's `runQuery` can return an EMPTY or SHORT result instead of raising an engine error (an
+   * unsupported codec gives 0 rows; an error part-way through a read returns the rows so far;
+   * upstream duckdb-wasm #1329, #1662), while every fetch of the streaming path raises it. A result
+   * is therefore complete or the call throws.
+   *
+   * @throws DeltaError `QUERY_ERROR` (DuckDB's message), `CANCELLED` (the signal fired: the pending
+   *   query is cancelled in DuckDB, not left running), `ENGINE_RESTARTED` (a WebAssembly trap killed
+   *   the engine; it was started again, empty: see {@link SqlEngine.generation}).
+   */
+  query(sql: string, options?: { signal?: AbortSignal }): Promise<arrow.Table>;
+  /**
+   * Increases each time the engine is started again after a trap. Everything registered or created
+   * before (files, tables, views, schemas) is gone then: holders of such state compare the
+   * generation they built it in and rebuild.
+   */
+  readonly generation: number;
   /** Makes `bytes` readable as file `name` (the engine keeps its own copy or reference). */
   registerBuffer(name: string, bytes: Uint8Array): Promise<void>;
   /** Makes a browser `File`/`Blob` readable as `name`, read lazily by range. Browser only. */
@@ -95,6 +114,116 @@ function queryError(e: unknown, sql?: string): DeltaError {
   return new DeltaError('QUERY_ERROR', msg, { cause: e, hint: short ? `Query: ${short}` : undefined });
 }
 
+/**
+ * True for a WebAssembly trap (`RuntimeError: memory access out of bounds`, `unreachable`, ...):
+ * the DuckDB instance is dead after one and must be started again.
+ */
+export function isTrap(e: unknown): boolean {
+  if (typeof WebAssembly !== 'undefined' && e instanceof WebAssembly.RuntimeError) return true;
+  const msg = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  return /RuntimeError|memory access out of bounds|unreachable executed|table index is out of bounds|null function or function signature mismatch/i.test(msg);
+}
+
+function restartedError(e: unknown, sql?: string): DeltaError {
+  const msg = e instanceof Error ? e.message : String(e);
+  const short = sql && sql.length > 300 ? sql.slice(0, 300) + '…' : sql;
+  return new DeltaError('ENGINE_RESTARTED', `The SQL engine crashed (${msg}) and was restarted; the query did not complete.`, {
+    cause: e,
+    hint: `Run the query again; a query that crashes the engine again may need less data (a LIMIT, a filter, fewer columns).${short ? ` Query: ${short}` : ''}`,
+  });
+}
+
+function throwIfCancelled(signal?: AbortSignal): void {
+  if (signal?.aborted) throw new DeltaError('CANCELLED', 'The query was cancelled.');
+}
+
+/**
+ * Splits SQL text into its statements at top-level `;` (not inside strings, quoted names or
+ * comments). Empty statements are dropped. DuckDB's streaming path takes one statement at a time.
+ */
+export function splitStatements(sql: string): string[] {
+  const out: string[] = [];
+  let from = 0;
+  for (const t of tokenize(sql)) {
+    if (t.kind !== 'punct' || t.text !== ';') continue;
+    out.push(sql.slice(from, t.start));
+    from = t.end;
+  }
+  out.push(sql.slice(from));
+  return out.filter((s) => s.trim() !== '');
+}
+
+/** Concatenates the IPC stream chunks of a streamed result (schema message first). */
+function concatChunks(chunks: Uint8Array[]): Uint8Array {
+  let total = 0;
+  for (const c of chunks) total += c.byteLength;
+  const out = new Uint8Array(total);
+  let o = 0;
+  for (const c of chunks) {
+    out.set(c, o);
+    o += c.byteLength;
+  }
+  return out;
+}
+
+/**
+ * Runs `sql` on DuckDB's streaming path with the blocking bindings and returns the whole result as
+ * Arrow IPC stream bytes. Every fetch raises the engine's error, so a failure part-way through is
+ * an error, never a shorter result.
+ */
+function streamSync(db: BlockingBindings, connId: number, sql: string, signal?: AbortSignal): Uint8Array {
+  const statements = splitStatements(sql);
+  let last: Uint8Array = new Uint8Array(0);
+  for (const st of statements.length ? statements : [sql]) last = streamOneSync(db, connId, st, signal);
+  return last;
+}
+
+function streamOneSync(db: BlockingBindings, connId: number, sql: string, signal?: AbortSignal): Uint8Array {
+  let header = db.startPendingQuery(connId, sql);
+  while (header == null) {
+    if (signal?.aborted) {
+      db.cancelPendingQuery(connId);
+      throwIfCancelled(signal);
+    }
+    header = db.pollPendingQuery(connId);
+  }
+  const chunks = [header];
+  for (;;) {
+    const c = db.fetchQueryResults(connId);
+    if (c.byteLength === 0) break;
+    chunks.push(c);
+  }
+  return concatChunks(chunks);
+}
+
+/** {@link streamSync} for the async (browser worker) bindings; the signal cancels between fetches. */
+async function streamAsync(db: AsyncBindings, connId: number, sql: string, signal?: AbortSignal): Promise<Uint8Array> {
+  const statements = splitStatements(sql);
+  let last: Uint8Array = new Uint8Array(0);
+  for (const st of statements.length ? statements : [sql]) last = await streamOneAsync(db, connId, st, signal);
+  return last;
+}
+
+async function streamOneAsync(db: AsyncBindings, connId: number, sql: string, signal?: AbortSignal): Promise<Uint8Array> {
+  const cancel = async () => {
+    await db.cancelPendingQuery(connId).catch(() => false);
+    throwIfCancelled(signal);
+  };
+  let header = await db.startPendingQuery(connId, sql);
+  while (header == null) {
+    if (signal?.aborted) await cancel();
+    header = await db.pollPendingQuery(connId);
+  }
+  const chunks = [header];
+  for (;;) {
+    if (signal?.aborted) await cancel();
+    const c = await db.fetchQueryResults(connId);
+    if (c.byteLength === 0) break;
+    chunks.push(c);
+  }
+  return concatChunks(chunks);
+}
+
 /** Decodes DuckDB's Arrow IPC result bytes with our apache-arrow. */
 function decode(bytes: Uint8Array): arrow.Table {
   return arrow.tableFromIPC(bytes);
@@ -110,6 +239,10 @@ interface BlockingBindings {
   open(config: unknown): void;
   connect(): { useUnsafe<T>(fn: (b: BlockingBindings, id: number) => T): T; close(): void };
   runQuery(conn: number, text: string): Uint8Array;
+  startPendingQuery(conn: number, text: string): Uint8Array | null;
+  pollPendingQuery(conn: number): Uint8Array | null;
+  fetchQueryResults(conn: number): Uint8Array;
+  cancelPendingQuery(conn: number): boolean;
   insertArrowFromIPCStream(conn: number, buffer: Uint8Array, options?: unknown): void;
   registerFileBuffer(name: string, buffer: Uint8Array): void;
   registerFileURL(name: string, url: string, proto: number, directIO: boolean): void;
@@ -144,82 +277,76 @@ function loadNodeModule(): Promise<{ duck: any; dist: string }> {
  * @throws DeltaError `QUERY_ERROR` when DuckDB cannot be instantiated.
  */
 export async function createNodeEngine(): Promise<SqlEngine> {
-  let db: BlockingBindings;
-  let connId: number;
-  let conn: ReturnType<BlockingBindings['connect']>;
-  try {
-    const { duck, dist } = await loadNodeModule();
-    db = (await duck.createDuckDB(
-      {
-        mvp: { mainModule: `${dist}/duckdb-mvp.wasm`, mainWorker: '' },
-        eh: { mainModule: `${dist}/duckdb-eh.wasm`, mainWorker: '' },
-      },
-      new duck.VoidLogger(),
-      duck.NODE_RUNTIME,
-    )) as BlockingBindings;
-    await db.instantiate(() => {});
-    db.open(OPEN_CONFIG);
-    conn = db.connect();
-    connId = conn.useUnsafe((_b, id) => id);
-    for (const s of SETUP_SQL) db.runQuery(connId, s);
-  } catch (e) {
-    throw queryError(e);
-  }
+  let db!: BlockingBindings;
+  let connId!: number;
+  let conn!: ReturnType<BlockingBindings['connect']>;
+  const start = async () => {
+    try {
+      const { duck, dist } = await loadNodeModule();
+      db = (await duck.createDuckDB(
+        {
+          mvp: { mainModule: `${dist}/duckdb-mvp.wasm`, mainWorker: '' },
+          eh: { mainModule: `${dist}/duckdb-eh.wasm`, mainWorker: '' },
+        },
+        new duck.VoidLogger(),
+        duck.NODE_RUNTIME,
+      )) as BlockingBindings;
+      await db.instantiate(() => {});
+      db.open(OPEN_CONFIG);
+      conn = db.connect();
+      connId = conn.useUnsafe((_b, id) => id);
+      for (const s of SETUP_SQL) db.runQuery(connId, s);
+    } catch (e) {
+      throw queryError(e);
+    }
+  };
+  await start();
   let closed = false;
+  let generation = 0;
   const live = () => {
     if (closed) throw new DeltaError('QUERY_ERROR', 'The SQL engine is closed.');
+  };
+  /** Runs `fn`; a WebAssembly trap restarts the engine and becomes `ENGINE_RESTARTED`. */
+  const guard = async <T>(fn: () => T, sql?: string): Promise<T> => {
+    live();
+    try {
+      return fn();
+    } catch (e) {
+      if (isTrap(e)) {
+        generation++;
+        try {
+          conn.close();
+        } catch {
+          // a trapped instance may not close
+        }
+        await start();
+        throw restartedError(e, sql);
+      }
+      throw queryError(e, sql);
+    }
   };
   return {
     kind: 'node',
     capabilities: { localPaths: true, fileHandles: false, urls: false },
-    async query(sql) {
-      live();
-      let bytes: Uint8Array;
-      try {
-        bytes = db.runQuery(connId, sql);
-      } catch (e) {
-        throw queryError(e, sql);
-      }
+    get generation() {
+      return generation;
+    },
+    async query(sql, options) {
+      throwIfCancelled(options?.signal);
+      const bytes = await guard(() => streamSync(db, connId, sql, options?.signal), sql);
       return decode(bytes);
     },
-    async registerBuffer(name, bytes) {
-      live();
-      try {
-        db.registerFileBuffer(name, bytes);
-      } catch (e) {
-        throw queryError(e);
-      }
-    },
+    registerBuffer: (name, bytes) => guard(() => db.registerFileBuffer(name, bytes)),
     async registerFile() {
       throw new DeltaError('QUERY_ERROR', 'registerFile (browser File handles) is not available in Node; use registerBuffer or registerLocalPath.');
     },
     async registerUrl() {
       throw new DeltaError('QUERY_ERROR', 'registerUrl is not available in the Node engine (no HTTP file system in the blocking bundle); read the bytes and use registerBuffer.');
     },
-    async registerLocalPath(name, absPath) {
-      live();
-      try {
-        db.registerFileURL(name, absPath, PROTOCOL.NODE_FS, true);
-      } catch (e) {
-        throw queryError(e);
-      }
-    },
-    async insertArrow(name, table, options = {}) {
-      live();
-      try {
-        db.insertArrowFromIPCStream(connId, ipcStream(table), { name, schema: options.schema, create: options.create ?? true });
-      } catch (e) {
-        throw queryError(e);
-      }
-    },
-    async copyFileToBuffer(name) {
-      live();
-      try {
-        return db.copyFileToBuffer(name).slice();
-      } catch (e) {
-        throw queryError(e);
-      }
-    },
+    registerLocalPath: (name, absPath) => guard(() => db.registerFileURL(name, absPath, PROTOCOL.NODE_FS, true)),
+    insertArrow: (name, table, options = {}) =>
+      guard(() => db.insertArrowFromIPCStream(connId, ipcStream(table), { name, schema: options.schema, create: options.create ?? true })),
+    copyFileToBuffer: (name) => guard(() => db.copyFileToBuffer(name).slice()),
     async dropFile(name) {
       if (closed) return;
       try {
@@ -259,6 +386,10 @@ interface AsyncBindings {
   open(config: unknown): Promise<void>;
   connectInternal(): Promise<number>;
   runQuery(conn: number, text: string): Promise<Uint8Array>;
+  startPendingQuery(conn: number, text: string): Promise<Uint8Array | null>;
+  pollPendingQuery(conn: number): Promise<Uint8Array | null>;
+  fetchQueryResults(conn: number): Promise<Uint8Array>;
+  cancelPendingQuery(conn: number): Promise<boolean>;
   insertArrowFromIPCStream(conn: number, buffer: Uint8Array, options?: unknown): Promise<void>;
   registerFileBuffer(name: string, buffer: Uint8Array): Promise<void>;
   registerFileHandle(name: string, handle: unknown, protocol: number, directIO: boolean): Promise<void>;
@@ -276,35 +407,52 @@ interface AsyncBindings {
  * @throws DeltaError `QUERY_ERROR` when the worker or the wasm module cannot be loaded.
  */
 export async function createBrowserEngine(urls: BrowserEngineUrls): Promise<SqlEngine> {
-  let db: AsyncBindings;
-  let connId: number;
-  try {
-    const duck = await import('@duckdb/duckdb-wasm');
-    const worker = urls.createWorker ? urls.createWorker() : new Worker(urls.workerUrl!);
-    db = new duck.AsyncDuckDB(new duck.VoidLogger(), worker) as unknown as AsyncBindings;
-    await db.instantiate(urls.wasmUrl, null);
-    await db.open(OPEN_CONFIG);
-    connId = await db.connectInternal();
-    for (const s of SETUP_SQL) await db.runQuery(connId, s);
-  } catch (e) {
-    throw queryError(e);
-  }
+  let db!: AsyncBindings;
+  let connId!: number;
+  const start = async () => {
+    try {
+      const duck = await import('@duckdb/duckdb-wasm');
+      const worker = urls.createWorker ? urls.createWorker() : new Worker(urls.workerUrl!);
+      db = new duck.AsyncDuckDB(new duck.VoidLogger(), worker) as unknown as AsyncBindings;
+      await db.instantiate(urls.wasmUrl, null);
+      await db.open(OPEN_CONFIG);
+      connId = await db.connectInternal();
+      for (const s of SETUP_SQL) await db.runQuery(connId, s);
+    } catch (e) {
+      throw queryError(e);
+    }
+  };
+  await start();
   let closed = false;
+  let generation = 0;
   const live = () => {
     if (closed) throw new DeltaError('QUERY_ERROR', 'The SQL engine is closed.');
   };
+  /** Runs `fn`; a WebAssembly trap terminates DuckDB's worker, starts a new one and becomes `ENGINE_RESTARTED`. */
   const wrap = async <T>(fn: () => Promise<T>, sql?: string): Promise<T> => {
     live();
     try {
       return await fn();
     } catch (e) {
+      if (isTrap(e)) {
+        generation++;
+        await db.terminate().catch(() => undefined);
+        await start();
+        throw restartedError(e, sql);
+      }
       throw queryError(e, sql);
     }
   };
   return {
     kind: 'browser',
     capabilities: { localPaths: false, fileHandles: true, urls: true, sizedUrls: !!urls.sizedUrls },
-    query: (sql) => wrap(async () => decode(await db.runQuery(connId, sql)), sql),
+    get generation() {
+      return generation;
+    },
+    async query(sql, options) {
+      throwIfCancelled(options?.signal);
+      return decode(await wrap(() => streamAsync(db, connId, sql, options?.signal), sql));
+    },
     // The worker takes ownership of transferred buffers; give it a copy so callers keep theirs.
     registerBuffer: (name, bytes) => wrap(() => db.registerFileBuffer(name, bytes.slice())),
     // directIO=false: reads go through DuckDB-WASM's bounded page buffer. With true, every small

@@ -48,6 +48,9 @@ import {
 import { mapLimit, numRecordsAt, safeDecode, statsAt, type Snapshot } from '../delta/snapshot.ts';
 import type { ObjectStore } from '../delta/storage/object-store.ts';
 import { quoteIdent, quoteString, type SqlEngine } from './engine.ts';
+import { decodeIntoTable, dropFallbackSql } from './fallback-decoder.ts';
+import { cachedFooter, duckdbReadProblem, summarizeFooter, type DataFileFooter } from './parquet-footer.ts';
+import { parquetMetadata } from 'hyparquet';
 import { parseSimpleComparison, splitConjuncts, type SimpleComparison } from './sql-text.ts';
 import { canonicalValue, castCanonical, convertExpr, duckType, nullOf } from './types.ts';
 
@@ -558,9 +561,23 @@ export class FileRegistry {
   private readonly names = new Map<string, string>();
   /** Files registered by a URL valid for a limited time (presigned), by path: refreshed by {@link refreshUrls}. */
   private readonly expiring = new Map<string, { name: string; sizeBytes?: number; atMs: number }>();
+  /** Registered name → DuckDB table holding the file as decoded by the fallback decoder. */
+  private readonly decoded = new Map<string, string>();
+  /** Registered name → why DuckDB does not read the file itself (files routed to the fallback decoder). */
+  readonly fallbackReasons = new Map<string, string>();
+  /** Registered name → the file's footer (row count, codecs, encodings). */
+  readonly footers = new Map<string, DataFileFooter>();
   private counter = 0;
+  /** The engine generation the registrations belong to (see `SqlEngine.generation`). */
+  private generation: number;
   /** Bytes read through `store.get` so far. */
   bytesRead = 0;
+  /**
+   * Read every file's footer before registering it: check its row count against `numRecords` and
+   * route files DuckDB cannot read to the fallback decoder (default true; off only for tests whose
+   * stores hold no real files).
+   */
+  checkFooters = true;
 
   /**
    * @param prefix a unique prefix for DuckDB file names (e.g. `dx3`).
@@ -573,11 +590,34 @@ export class FileRegistry {
     readonly prefix: string,
     readonly fileAccess: FileAccess = 'buffer',
     readonly concurrency = 8,
-  ) {}
+  ) {
+    this.generation = engine.generation ?? 0;
+  }
 
   /** The DuckDB name of a registered file, if any. */
   nameOf(path: string): string | undefined {
     return this.names.get(path);
+  }
+
+  /** True when the registered name stands for a file decoded by the fallback decoder. */
+  isDecoded(name: string): boolean {
+    return this.decoded.has(name);
+  }
+
+  /**
+   * The FROM item (without alias) that reads the registered files `names` as DuckDB's
+   * `read_parquet` does, with its `filename` / `file_row_number` columns when asked: one
+   * `read_parquet` call over parquet files, or the table of a file decoded by the fallback decoder
+   * (which always carries both columns). A decoded file must be read on its own (one name).
+   */
+  readSql(names: string[], options: { filename?: boolean; rowNumber?: boolean } = {}): string {
+    const decoded = names.filter((n) => this.decoded.has(n));
+    if (decoded.length) {
+      if (names.length !== 1) throw new DeltaError('QUERY_ERROR', 'Internal: a file decoded by the fallback decoder must be read on its own.');
+      return quoteIdent(this.decoded.get(decoded[0])!);
+    }
+    const list = `[${names.map(quoteString).join(', ')}]`;
+    return `read_parquet(${list}, hive_partitioning=false${options.filename ? ', filename=true' : ''}${options.rowNumber ? ', file_row_number=true' : ''})`;
   }
 
   /**
@@ -595,15 +635,27 @@ export class FileRegistry {
    * Like {@link ensure}, with the version (and a label such as `Change data file`, default
    * `Data file`) given per file for the `FILE_NOT_FOUND` message. A path listed twice is
    * registered once (the first entry names it).
-   * @throws DeltaError `FILE_NOT_FOUND` naming the file, its kind and version; store errors; `CANCELLED`.
+   *
+   * Before registering a file, its footer is read (see `parquet-footer.ts`): its row count must
+   * equal `numRecords` when given (the statistic from the log), else `DATA_INTEGRITY`; a file
+   * DuckDB 0.9.1 would refuse or decode wrongly is decoded by the fallback decoder instead (see
+   * `fallback-decoder.ts`), transparently for {@link readSql}.
+   *
+   * @throws DeltaError `FILE_NOT_FOUND` naming the file, its kind and version; `DATA_INTEGRITY`
+   *   (row count or size differs from the log, not a parquet file); `FILE_TOO_LARGE` (a fallback
+   *   file above its limit); store errors; `CANCELLED`.
    */
-  async ensureFiles(files: { path: string; version: number; what?: string; sizeBytes?: number | null }[], signal?: AbortSignal): Promise<Map<string, string>> {
-    const todo = new Map<string, { version: number; what?: string; sizeBytes?: number | null }>();
+  async ensureFiles(
+    files: { path: string; version: number; what?: string; sizeBytes?: number | null; numRecords?: number | null }[],
+    signal?: AbortSignal,
+  ): Promise<Map<string, string>> {
+    this.syncGeneration();
+    const todo = new Map<string, { version: number; what?: string; sizeBytes?: number | null; numRecords?: number | null }>();
     for (const f of files) if (!this.names.has(f.path) && !todo.has(f.path)) todo.set(f.path, f);
     await mapLimit([...todo], this.concurrency, async ([path, f]) => {
       throwIfAborted(signal);
       const name = `${this.prefix}_${++this.counter}.parquet`;
-      await this.register(path, name, f.version, signal, f.what, f.sizeBytes ?? undefined);
+      await this.register(path, name, f.version, signal, f.what, f.sizeBytes ?? undefined, f.numRecords ?? null);
       this.names.set(path, name);
     });
     const out = new Map<string, string>();
@@ -611,7 +663,27 @@ export class FileRegistry {
     return out;
   }
 
-  private async register(path: string, name: string, version: number, signal?: AbortSignal, what = 'Data file', sizeBytes?: number): Promise<void> {
+  /** After the engine restarted (a trap), everything registered before is gone: forget it. */
+  private syncGeneration(): void {
+    const g = this.engine.generation ?? 0;
+    if (g === this.generation) return;
+    this.generation = g;
+    this.names.clear();
+    this.expiring.clear();
+    this.decoded.clear();
+    this.fallbackReasons.clear();
+    this.footers.clear();
+  }
+
+  private async register(
+    path: string,
+    name: string,
+    version: number,
+    signal?: AbortSignal,
+    what = 'Data file',
+    sizeBytes?: number,
+    numRecords: number | null = null,
+  ): Promise<void> {
     const notFound = (e: unknown): never => {
       if (e instanceof DeltaError && e.code === 'FILE_NOT_FOUND') {
         throw new DeltaError('FILE_NOT_FOUND', `${what} ${path} of table version ${version} not found.`, {
@@ -623,7 +695,34 @@ export class FileRegistry {
       }
       throw e;
     };
-    if (this.fileAccess === 'direct') {
+    const direct = this.fileAccess === 'direct';
+    // Buffer access reads the file whole anyway: its footer comes from those bytes.
+    let bytes: Uint8Array | undefined;
+    if (!direct) {
+      bytes = await this.store.get(path, signal).catch(notFound);
+      this.bytesRead += bytes.byteLength;
+      if (this.checkFooters && sizeBytes !== undefined && bytes.byteLength !== sizeBytes) {
+        throw new DeltaError('DATA_INTEGRITY', `${what} ${path} of table version ${version} is ${bytes.byteLength} bytes long where the log states ${sizeBytes}.`, {
+          path,
+          version,
+          hint: 'The file does not match the Delta log: it may be damaged, truncated or replaced outside Delta. Restore it, or open a version that does not use it.',
+        });
+      }
+    }
+    if (this.checkFooters) {
+      const footer = bytes ? footerOfBytes(bytes, { path, version, what }) : await cachedFooter(this.store, { path, version, what, sizeBytes }, signal);
+      this.footers.set(name, footer);
+      checkRowCount(footer, { path, version, what, numRecords });
+      const problem = duckdbReadProblem(footer);
+      if (problem) {
+        const table = `${this.prefix}_fb_${this.counter}_${nextId()}`;
+        await decodeIntoTable(this.engine, { store: this.store, path, version, what, footer, reason: problem, name, table, bytes, signal });
+        this.decoded.set(name, table);
+        this.fallbackReasons.set(name, problem);
+        return;
+      }
+    }
+    if (direct) {
       const handles = this.store as unknown as Partial<FileHandleStore>;
       if (this.engine.capabilities.fileHandles && typeof handles.fileAt === 'function') {
         const file = handles.fileAt(path);
@@ -649,10 +748,10 @@ export class FileRegistry {
         await this.engine.registerLocalPath(name, url);
         return;
       }
+      bytes = await this.store.get(path, signal).catch(notFound);
+      this.bytesRead += bytes.byteLength;
     }
-    const bytes = await this.store.get(path, signal).catch(notFound);
-    this.bytesRead += bytes.byteLength;
-    await this.engine.registerBuffer(name, bytes);
+    await this.engine.registerBuffer(name, bytes!);
   }
 
   /**
@@ -676,12 +775,55 @@ export class FileRegistry {
     return n;
   }
 
-  /** Drops every registered file from the engine. */
+  /** Drops every registered file (and fallback table) from the engine. */
   async dropAll(): Promise<void> {
+    this.syncGeneration();
     this.expiring.clear();
-    for (const name of this.names.values()) await this.engine.dropFile(name);
+    for (const name of this.names.values()) {
+      const table = this.decoded.get(name);
+      if (table) await this.engine.query(dropFallbackSql(table)).catch(() => undefined);
+      else await this.engine.dropFile(name);
+    }
     this.names.clear();
+    this.decoded.clear();
+    this.fallbackReasons.clear();
+    this.footers.clear();
   }
+}
+
+/**
+ * The footer of a file read whole.
+ * @throws DeltaError `DATA_INTEGRITY` when the bytes are not a parquet file.
+ */
+function footerOfBytes(bytes: Uint8Array, where: { path: string; version: number; what: string }): DataFileFooter {
+  try {
+    return summarizeFooter(parquetMetadata(bytes, { geoparquet: false }), bytes.byteLength);
+  } catch (e) {
+    throw new DeltaError('DATA_INTEGRITY', `${where.what} ${where.path} of table version ${where.version} is not a readable parquet file: ${e instanceof Error ? e.message : String(e)}.`, {
+      path: where.path,
+      version: where.version,
+      cause: e,
+      hint: 'The file is damaged or not a parquet file. Restore it, or open a version that does not use it.',
+    });
+  }
+}
+
+/**
+ * The count invariant at the file level: a data file holds exactly `numRecords` rows (its
+ * statistic in the log, PROTOCOL.md "Per-file Statistics") when the log has one.
+ * @throws DeltaError `DATA_INTEGRITY` naming the file, version, expected and actual counts.
+ */
+export function checkRowCount(footer: DataFileFooter, f: { path: string; version: number; what?: string; numRecords: number | null }): void {
+  if (f.numRecords === null || footer.numRows === f.numRecords) return;
+  throw new DeltaError(
+    'DATA_INTEGRITY',
+    `${f.what ?? 'Data file'} ${f.path} of table version ${f.version} holds ${footer.numRows} rows, but the log's statistics say numRecords = ${f.numRecords}.`,
+    {
+      path: f.path,
+      version: f.version,
+      hint: 'The file does not match the Delta log: it may have been rewritten outside Delta. No rows are shown rather than wrong ones.',
+    },
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -739,7 +881,7 @@ export async function buildScanSql(plan: ScanPlan, ctx: ScanSqlContext): Promise
     return { sql: `SELECT ${sel} WHERE false`, helperTables };
   }
   const names = await ctx.registry.ensureFiles(
-    plan.files.map((f) => ({ path: f.path, version: plan.version, sizeBytes: f.sizeBytes })),
+    plan.files.map((f) => ({ path: f.path, version: plan.version, sizeBytes: f.sizeBytes, numRecords: f.numRecords })),
     ctx.signal,
   );
   throwIfAborted(ctx.signal);
@@ -749,6 +891,7 @@ export async function buildScanSql(plan: ScanPlan, ctx: ScanSqlContext): Promise
   const dvRows = await mapLimit(withDv, ctx.concurrency ?? 8, (f) =>
     loadDeletionVector(ctx.store, f.deletionVector!, { dataFile: f.path, version: plan.version, signal: ctx.signal }),
   );
+  withDv.forEach((f, j) => checkDeletionVectorRows(f.path, plan.version, dvRows[j], ctx.registry.footers.get(names.get(f.path)!)?.numRows ?? f.numRecords));
   let dvTable: string | undefined;
   const id = nextId();
   if (withDv.length) {
@@ -772,7 +915,7 @@ export async function buildScanSql(plan: ScanPlan, ctx: ScanSqlContext): Promise
   // Group files by physical schema, then (with partition columns selected) by partition values.
   const partCols = cols.filter((c) => c.partition);
   const byName = new Map(plan.files.map((f) => [names.get(f.path)!, f]));
-  const groups = (await groupByPhysicalSchema(engine, [...byName.keys()])).map((g) => g.map((n) => byName.get(n)!));
+  const groups = (await groupByPhysicalSchema(engine, [...byName.keys()], ctx.registry)).map((g) => g.map((n) => byName.get(n)!));
   const branches = groups.map((files) => (partCols.length ? groupByPartitionValues(files, partCols) : [files]));
   const constants =
     branches.reduce((s, b) => s + b.length, 0) <= (ctx.maxConstantBranches ?? MAX_CONSTANT_BRANCHES) &&
@@ -797,12 +940,11 @@ export async function buildScanSql(plan: ScanPlan, ctx: ScanSqlContext): Promise
 
   const selects: string[] = [];
   for (const [g, files] of groups.entries()) {
-    const { exprs } = await logicalColumnSql(engine, names.get(files[0].path)!, cols, plan.mode, 'f');
+    const { exprs } = await logicalColumnSql(engine, names.get(files[0].path)!, cols, plan.mode, 'f', ctx.registry);
     for (const part of constants ? branches[g] : [files]) {
-      const list = `[${part.map((f) => quoteString(names.get(f.path)!)).join(', ')}]`;
       const hasDv = dvTable !== undefined && part.some((f) => f.deletionVector);
       const needName = hasDv || filesTable !== undefined;
-      let from = `read_parquet(${list}, hive_partitioning=false${needName ? ', filename=true' : ''}${hasDv ? ', file_row_number=true' : ''}) AS d`;
+      let from = `${ctx.registry.readSql(part.map((f) => names.get(f.path)!), { filename: needName, rowNumber: hasDv })} AS d`;
       if (filesTable) from += ` JOIN ${filesTable} AS f ON f.__fname = d.filename`;
       if (hasDv) from += ` ANTI JOIN ${dvTable} AS x ON x.__fname = d.filename AND x.__row = d.file_row_number`;
       // Partition values as typed constants of this branch: DuckDB folds filters and casts on them.
@@ -816,6 +958,28 @@ export async function buildScanSql(plan: ScanPlan, ctx: ScanSqlContext): Promise
   // the first column of each branch of a UNION ALL.
   const out = cols.length ? cols.map((c) => quoteIdent(c.name)).join(', ') : '__row';
   return { sql: `SELECT ${out} FROM (${unionAll(selects.map((s) => `SELECT NULL AS __dx_lead, ${s}`))}) AS __u`, helperTables };
+}
+
+/**
+ * The count invariant for deletion vectors: every row a DV deletes exists in its data file (row
+ * indexes below the file's row count, PROTOCOL.md "Deletion Vectors"), so the rows read are exactly
+ * the file's rows minus the DV's cardinality.
+ * @throws DeltaError `DATA_INTEGRITY` naming the data file, version, the row index and the file's row count.
+ */
+export function checkDeletionVectorRows(path: string, version: number, rows: ArrayLike<number | bigint>, fileRows: number | null): void {
+  if (fileRows === null || !rows.length) return;
+  let max = -1;
+  for (let i = 0; i < rows.length; i++) {
+    const r = Number(rows[i]);
+    if (r > max) max = r;
+  }
+  if (max >= fileRows) {
+    throw new DeltaError('DATA_INTEGRITY', `The deletion vector of data file ${path} (table version ${version}) deletes row ${max}, but the file holds ${fileRows} rows.`, {
+      path,
+      version,
+      hint: 'The deletion vector does not belong to this file: the table was changed outside Delta. No rows are shown rather than wrong ones.',
+    });
+  }
 }
 
 /**
@@ -873,9 +1037,12 @@ export function unionAll(selects: string[]): string {
  * so each group can be read by one `read_parquet` call. Groups and the files in them keep the
  * order of `fileNames`; duplicate names are read once.
  */
-export async function groupByPhysicalSchema(engine: SqlEngine, fileNames: string[]): Promise<string[][]> {
-  const unique = [...new Set(fileNames)];
-  if (!unique.length) return [];
+export async function groupByPhysicalSchema(engine: SqlEngine, fileNames: string[], registry?: FileRegistry): Promise<string[][]> {
+  const all = [...new Set(fileNames)];
+  // Files decoded by the fallback decoder are tables, not parquet files: each is a group of its own.
+  const decoded = registry ? all.filter((n) => registry.isDecoded(n)) : [];
+  const unique = decoded.length ? all.filter((n) => !registry!.isDecoded(n)) : all;
+  if (!unique.length) return decoded.map((n) => [n]);
   const schemaRows = await engine.query(
     `SELECT file_name, name, type, repetition_type, num_children, converted_type, logical_type, scale, precision FROM parquet_schema([${unique.map(quoteString).join(', ')}])`,
   );
@@ -896,7 +1063,7 @@ export async function groupByPhysicalSchema(engine: SqlEngine, fileNames: string
     if (!g) groups.set(key, (g = []));
     g.push(f);
   }
-  return [...groups.values()];
+  return [...groups.values(), ...decoded.map((n) => [n])];
 }
 
 /**
@@ -913,8 +1080,10 @@ export async function logicalColumnSql(
   cols: ScanColumn[],
   mode: ColumnMappingMode,
   partitionAlias: string,
+  registry?: FileRegistry,
 ): Promise<{ exprs: string[]; fields: arrow.Field[] }> {
-  const sample = await engine.query(`SELECT * FROM read_parquet(${quoteString(sampleFile)}, hive_partitioning=false) LIMIT 0`);
+  const from = registry ? registry.readSql([sampleFile]) : `read_parquet(${quoteString(sampleFile)}, hive_partitioning=false)`;
+  const sample = await engine.query(`SELECT * FROM ${from} LIMIT 0`);
   const fields = sample.schema.fields;
   const exprs = cols.map((c) => {
     if (c.partition) return `${partitionAlias}.${quoteIdent(c.name)} AS ${quoteIdent(c.name)}`;
