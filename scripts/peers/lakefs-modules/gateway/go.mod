@@ -1,0 +1,5 @@
+module github.com/treeverse/lakefs/modules/gateway/factory
+
+go 1.25.0
+
+require github.com/treeverse/lakefs v1.80.0
