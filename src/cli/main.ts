@@ -44,6 +44,7 @@ import {
   type TypeChange,
 } from '../delta/index.ts';
 import { NodeFsStore } from '../delta/storage/node-fs.ts';
+import { isRemoteLocation, openRemoteStore } from './remote-source.ts';
 import type { ExportFormat } from '../query/export.ts';
 import { changes, scan, sql } from './data.ts';
 
@@ -858,6 +859,11 @@ const OPTIONS = {
       '                   redirected to a file or pipe (not a terminal)',
   },
   output: { type: 'string', short: 'o', help: '-o, --output FILE  Write the rows to FILE instead of stdout (replaced if it exists)' },
+  as: {
+    type: 'string',
+    help: '--as ENGINE        Print the same question as code for spark, pyspark, deltalake, duckdb or trino\n' +
+      '                   instead of reading the table (scan, changes)',
+  },
   json: {
     type: 'boolean',
     help:
@@ -897,8 +903,10 @@ function helpText(): string {
   return `Usage: ${PROGRAM} <command> <table-path> [options]
        ${PROGRAM} sql <table-path> <query> [options]
 
-Reads the Delta Lake table in a local folder (the folder that holds _delta_log/) and prints its
-metadata (info, history, schema, files), or its rows with DuckDB-WASM (scan, changes, sql).
+Reads the Delta Lake table in a local folder (the folder that holds _delta_log/) or at
+http(s)://…, s3://bucket/path (AWS_* settings, profiles) or lakefs://repo/ref/path (LAKECTL_*,
+~/.lakectl.yaml), and prints its metadata (info, history, schema, files), or its rows with
+DuckDB-WASM (scan, changes, sql).
 Tables that need reader features Delta Explorer does not support have their metadata shown
 anyway, with a warning on stderr; reading their rows fails.
 
@@ -1162,7 +1170,7 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
       io.out(parsed.text);
       return EXIT.ok;
     }
-    location = resolveLocation(parsed.path);
+    location = isRemoteLocation(parsed.path) ? parsed.path : resolveLocation(parsed.path);
     const o = parsed.options;
     if (o.format === 'parquet' && o.output === undefined && io.stdoutIsTTY) {
       throw new UsageError('Parquet is binary and stdout is a terminal: give --output FILE, or redirect stdout to a file or pipe.');
@@ -1175,9 +1183,11 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
     throw e;
   }
   const { command, options, args } = parsed;
+  if (typeof options.raw.as === 'string') return printHandoff(command.name, location, options, options.raw.as, io);
   const warnings: string[] = [];
   try {
-    const problem = await checkFolder(location);
+    const remote = isRemoteLocation(location) ? await openRemoteStore(location) : undefined;
+    const problem = remote ? undefined : await checkFolder(location);
     if (problem) {
       io.err(`error: ${problem}\n`);
       return EXIT.failure;
@@ -1186,8 +1196,8 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
     if (options.version !== undefined) target.version = options.version;
     if (options.timestamp !== undefined) target.timestamp = options.timestamp;
     const ctx: CommandContext = {
-      location,
-      table: new DeltaTable(new NodeFsStore(location)),
+      location: remote?.description ?? location,
+      table: new DeltaTable(remote ?? new NodeFsStore(location)),
       target,
       options,
       args,
@@ -1210,5 +1220,25 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
   } catch (e) {
     io.err(`error: ${errorMessage(e)}\n`);
     return EXIT.failure;
+  }
+}
+
+/** `--as ENGINE`: prints the hand-off code (see `handoff-cli.ts`); nothing is read. */
+function printHandoff(commandName: string, location: string, options: CliOptions, engine: string, io: CliIO): number {
+  if (!AS_ENGINES.includes(engine)) {
+    io.err(`error: --as must be one of ${AS_ENGINES.join(', ')}, got '${engine}'. Run '${PROGRAM} --help' for usage.\n`);
+    return EXIT.usage;
+  }
+  try {
+    const r = handoffText(engine as HandoffEngine, locationOf(location), queryOf(commandName, options));
+    if ('error' in r) {
+      io.err(`error: ${r.error}\n`);
+      return EXIT.failure;
+    }
+    io.out(r.text);
+    return EXIT.ok;
+  } catch (e) {
+    io.err(`error: ${(e as Error).message}\n`);
+    return EXIT.usage;
   }
 }
