@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --json] [-- --only replay,checkpoint,browser,data,peers] [-- --runs N] [-- --write-readme]`
+ * `npm run bench [-- --quick] [-- --json] [-- --only replay,checkpoint,browser,data,peers,network] [-- --runs N] [-- --write-readme]`
  *
  * Benchmarks of Delta Explorer on this machine, reported as RATIOS against floors measured in the
  * same run (absolute times on a shared machine are noise):
@@ -32,6 +32,7 @@ import { markdown, type BenchReport, type ResultRow, type Skipped, type TargetRe
 import { runBrowser, type BrowserCase } from './suites/browser.ts';
 import { runDataPlane } from './suites/data-plane.ts';
 import { runPeers } from './suites/peers.ts';
+import { runNetwork } from './suites/network.ts';
 import { replayRows, runReplayCase, type ReplayResult } from './suites/log-replay.ts';
 
 const ROOT = dirname(BENCH_DIR);
@@ -47,7 +48,7 @@ const { values: opts } = parseArgs({
   },
 });
 const quick = opts.quick!;
-const only = new Set((opts.only ?? 'replay,checkpoint,browser,data,peers').split(',').map((s) => s.trim()));
+const only = new Set((opts.only ?? 'replay,checkpoint,browser,data,peers,network').split(',').map((s) => s.trim()));
 const runs = Number(opts.runs ?? (quick ? 3 : 5));
 const log = (m: string) => process.stderr.write(`${m}\n`);
 
@@ -216,6 +217,16 @@ if (only.has('peers')) {
   const p = await runPeers(snapshotTables, data, runs, log);
   if ('skip' in p) skipped.push({ suite: 'peers', reason: p.skip });
   else rows.push(...p.rows);
+}
+
+if (only.has('network')) {
+  log('network');
+  const n = await runNetwork(quick ? 4 : 8, log);
+  rows.push(...n.rows);
+  const at20 = n.cells.filter((c) => c.retries && c.rate === 0.2);
+  const right = at20.reduce((k, c) => k + c.correct, 0);
+  const all = at20.reduce((k, c) => k + c.opens, 0);
+  targets.push({ target: 'every open right at 20% transient faults (share of opens)', measured: right / Math.max(1, all), limit: 1, unit: 'x', met: right === all, detail: `${right} of ${all} opens right (HttpStore through the fault proxy)` });
 }
 
 const report: BenchReport = {
