@@ -209,3 +209,27 @@ describe('permanent faults: named errors', () => {
     expect(c.code).toBe('CANCELLED');
   });
 });
+
+describe('fewer bytes, fewer round trips', () => {
+  it('the History after the Overview downloads no commit file again', async () => {
+    // simple_table: 5 commits, no checkpoint — the snapshot reads them all.
+    const t = remote('fixtures', 'simple_table');
+    const before = proxy.requests.length;
+    await t.snapshot();
+    const gets = (from: number) => proxy.requests.slice(from).filter((r) => r.method === 'GET' && /\d{20}\.json$/.test(r.url)).map((r) => r.url);
+    const bySnapshot = gets(before);
+    expect(bySnapshot.length).toBeGreaterThan(0);
+    const mid = proxy.requests.length;
+    const history = await t.history();
+    expect(history.length).toBe(bySnapshot.length);
+    expect(gets(mid)).toEqual([]);
+    // With a checkpoint, only the commits before it (which the snapshot did not need) are read.
+    const c = remote('fixtures', 'table_with_deletion_logs');
+    const s = await c.snapshot({ version: 15 });
+    const m2 = proxy.requests.length;
+    await c.history();
+    const again = gets(m2).map((u) => Number(/(\d{20})\.json$/.exec(u)![1]));
+    expect(s.segment.checkpoint?.version).toBe(10);
+    expect(again.filter((v) => v > 10 && v <= 15)).toEqual([]);
+  });
+});

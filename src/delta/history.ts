@@ -12,6 +12,7 @@ import type { CommitInfo, Metadata } from './actions.ts';
 import { DeltaError, throwIfAborted } from './errors.ts';
 import { listAllCommits, type CommitFile } from './log/listing.ts';
 import { mapLimit, readDelta } from './snapshot.ts';
+import { rememberCommit, rememberedCommit, summarizeCommit } from './commit-summaries.ts';
 import type { ObjectStore } from './storage/object-store.ts';
 
 /** One row of the table's history. */
@@ -126,13 +127,16 @@ export async function loadHistory(store: ObjectStore, options: HistoryOptions = 
   let done = 0;
   const entries = await mapLimit(commits, options.concurrency ?? 16, async (c) => {
     throwIfAborted(options.signal);
-    const set = await readDelta(store, c, options.signal);
+    // A commit a snapshot already read is not downloaded again.
+    let sum = rememberedCommit(store, c);
+    if (!sum) {
+      const set = await readDelta(store, c, options.signal);
+      rememberCommit(store, c, set);
+      sum = summarizeCommit(set);
+    }
     options.onProgress?.(++done, commits.length);
-    const ci = set.commitInfo ?? null;
-    let bytesAdded = 0;
-    let bytesRemoved = 0;
-    for (let i = 0; i < set.adds.length; i++) bytesAdded += set.adds.size[i] || 0;
-    for (let i = 0; i < set.removes.length; i++) bytesRemoved += set.removes.size[i] || 0;
+    const ci = sum.commitInfo;
+    const { bytesAdded, bytesRemoved } = sum;
     return {
       version: c.version,
       timestampMs: 0,
@@ -151,18 +155,10 @@ export async function loadHistory(store: ObjectStore, options: HistoryOptions = 
       isBlindAppend: typeof ci?.isBlindAppend === 'boolean' ? ci.isBlindAppend : null,
       engineInfo: str(ci?.engineInfo),
       userMetadata: str(ci?.userMetadata),
-      actionCounts: {
-        add: set.adds.length,
-        remove: set.removes.length,
-        cdc: set.cdcs.length,
-        metaData: set.metaData ? 1 : 0,
-        protocol: set.protocol ? 1 : 0,
-        txn: set.txns.length,
-        domainMetadata: set.domainMetadata.length,
-      },
+      actionCounts: { ...sum.actionCounts },
       bytesAdded,
       bytesRemoved,
-      ict: set.commitInfoFirst && typeof ci?.inCommitTimestamp === 'number' ? ci.inCommitTimestamp : undefined,
+      ict: sum.ict,
     };
   });
   const ict = ictSettings(options.metadata);
