@@ -57,7 +57,7 @@ export const scan: Command = {
     'matching a SQL predicate over column names (DuckDB syntax; it also skips files by partition values and statistics), ' +
     '--limit N keeps at most N rows. ' +
     FORMAT_NOTE,
-  accepts: ['version', 'timestamp', 'columns', 'where', 'limit', 'format', 'output'],
+  accepts: ['version', 'timestamp', 'columns', 'where', 'limit', 'format', 'output', 'as'],
   json: false,
   async run(ctx) {
     const snap = await targetSnapshot(ctx);
@@ -77,7 +77,7 @@ export const changes: Command = {
     'the first commit at or after --from-timestamp T, and ends at --to V, at the last commit at or before ' +
     '--to-timestamp T, or at the latest version. ' +
     FORMAT_NOTE,
-  accepts: ['from', 'to', 'from-timestamp', 'to-timestamp', 'format', 'output'],
+  accepts: ['from', 'to', 'from-timestamp', 'to-timestamp', 'format', 'output', 'as'],
   json: false,
   check(o) {
     if (o.from === undefined && o.fromTimestamp === undefined) return 'The changes command needs a start: --from V or --from-timestamp T.';

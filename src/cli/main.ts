@@ -47,6 +47,8 @@ import { NodeFsStore } from '../delta/storage/node-fs.ts';
 import { isRemoteLocation, openRemoteStore } from './remote-source.ts';
 import type { ExportFormat } from '../query/export.ts';
 import { changes, scan, sql } from './data.ts';
+import { AS_ENGINES, handoffText, locationOf, queryOf } from './handoff-cli.ts';
+import type { HandoffEngine } from '../explore/handoff.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Command table
@@ -859,6 +861,11 @@ const OPTIONS = {
       '                   redirected to a file or pipe (not a terminal)',
   },
   output: { type: 'string', short: 'o', help: '-o, --output FILE  Write the rows to FILE instead of stdout (replaced if it exists)' },
+  as: {
+    type: 'string',
+    help: '--as ENGINE        Print the same question as code for spark, pyspark, deltalake, duckdb or trino\n' +
+      '                   instead of reading the table (scan, changes)',
+  },
   json: {
     type: 'boolean',
     help:
@@ -1178,6 +1185,7 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
     throw e;
   }
   const { command, options, args } = parsed;
+  if (typeof options.raw.as === 'string') return printHandoff(command.name, location, options, options.raw.as, io);
   const warnings: string[] = [];
   try {
     const remote = isRemoteLocation(location) ? await openRemoteStore(location) : undefined;
@@ -1214,5 +1222,25 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
   } catch (e) {
     io.err(`error: ${errorMessage(e)}\n`);
     return EXIT.failure;
+  }
+}
+
+/** `--as ENGINE`: prints the hand-off code (see `handoff-cli.ts`); nothing is read. */
+function printHandoff(commandName: string, location: string, options: CliOptions, engine: string, io: CliIO): number {
+  if (!AS_ENGINES.includes(engine)) {
+    io.err(`error: --as must be one of ${AS_ENGINES.join(', ')}, got '${engine}'. Run '${PROGRAM} --help' for usage.\n`);
+    return EXIT.usage;
+  }
+  try {
+    const r = handoffText(engine as HandoffEngine, locationOf(location), queryOf(commandName, options));
+    if ('error' in r) {
+      io.err(`error: ${r.error}\n`);
+      return EXIT.failure;
+    }
+    io.out(r.text);
+    return EXIT.ok;
+  } catch (e) {
+    io.err(`error: ${(e as Error).message}\n`);
+    return EXIT.usage;
   }
 }
