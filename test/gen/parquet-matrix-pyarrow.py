@@ -28,7 +28,7 @@ import pyarrow.parquet as pq
 import duckdb
 
 FIXTURES = "--fixtures" in sys.argv
-OUT = [a for a in sys.argv[1:] if not a.startswith("--")][0]
+OUT = ([a for a in sys.argv[1:] if not a.startswith("--")] + [""])[0]
 SMALL = FIXTURES
 SRC_HASH = hashlib.sha256(open(__file__, "rb").read()).hexdigest()[:12]
 
@@ -257,8 +257,9 @@ def main():
     json.dump(cells, open(stamp, "w"), indent=1)
 
 
-if FIXTURES:
-    ROWS = {k: 240 for k in ROWS}
-    fixtures()
-else:
-    main()
+if __name__ == "__main__":
+    if FIXTURES:
+        ROWS = {k: 240 for k in ROWS}
+        fixtures()
+    else:
+        main()
