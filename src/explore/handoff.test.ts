@@ -151,3 +151,17 @@ describe('no secrets, every engine', () => {
     expect(handoffAll(LOCAL, { kind: 'data' }).map((r) => r.engine)).toEqual([...HANDOFF_ENGINES]);
   });
 });
+
+describe('dataQueryFromSql (Data tab)', () => {
+  it('carries a plain SELECT over t, nothing else', async () => {
+    const { dataQueryFromSql } = await import('./handoff.ts');
+    expect(dataQueryFromSql('SELECT id, "my col" FROM t WHERE id > 3 LIMIT 10;', 4)).toEqual({
+      query: { kind: 'data', version: 4, columns: ['id', 'my col'], where: 'id > 3', limit: 10 },
+      translated: true,
+    });
+    expect(dataQueryFromSql('select * from t', 2)).toEqual({ query: { kind: 'data', version: 2, columns: undefined, where: undefined, limit: undefined }, translated: true });
+    for (const sql of ['SELECT count(*) FROM t', 'SELECT * FROM "t@v1"', 'SELECT * FROM t JOIN u ON 1=1', 'SELECT * FROM t WHERE id IN (SELECT 1 FROM t)']) {
+      expect(dataQueryFromSql(sql, 7), sql).toEqual({ query: { kind: 'data', version: 7 }, translated: false });
+    }
+  });
+});

@@ -443,3 +443,24 @@ export function handoff(engine: HandoffEngine, location: TableLocation, query: H
 export function handoffAll(location: TableLocation, query: HandoffQuery): HandoffResult[] {
   return HANDOFF_ENGINES.map((e) => handoff(e, location, query));
 }
+
+/**
+ * The hand-off question of a Data-tab SQL text: a plain `SELECT <columns|*> FROM t [WHERE …]
+ * [LIMIT n]` carries its columns, predicate and limit over; anything else (joins, aggregates,
+ * `"t@v3"`, functions in the select list) gives the rows of the version with `translated: false`,
+ * so the UI can say the SQL itself was not carried over.
+ */
+export function dataQueryFromSql(sql: string, version: number): { query: Extract<HandoffQuery, { kind: 'data' }>; translated: boolean } {
+  const m = /^\s*select\s+(.+?)\s+from\s+t(?:\s+where\s+(.+?))?(?:\s+limit\s+(\d+))?\s*;?\s*$/is.exec(sql);
+  const base = { kind: 'data' as const, version };
+  if (!m) return { query: base, translated: false };
+  const [, sel, where, limit] = m;
+  let columns: string[] | undefined;
+  if (sel.trim() !== '*') {
+    const parts = sel.split(',').map((c) => c.trim());
+    if (!parts.every((c) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(c) || /^"[^"]+"$/.test(c))) return { query: base, translated: false };
+    columns = parts.map((c) => (c.startsWith('"') ? c.slice(1, -1) : c));
+  }
+  if (where && /\b(select|from|join)\b/i.test(where)) return { query: base, translated: false };
+  return { query: { ...base, columns, where: where?.trim() || undefined, limit: limit !== undefined ? Number(limit) : undefined }, translated: true };
+}

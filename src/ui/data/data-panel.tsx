@@ -22,6 +22,8 @@ import { describeError } from '../errors.ts';
 import { formatBytes, formatCount, formatDuration, plural } from '../format.ts';
 import { errorInfoOf, type ExplorerClient } from '../worker-client.ts';
 import type { TextRows } from './decode.ts';
+import { OpenInMenu } from '../components/open-in-menu.tsx';
+import { dataQueryFromSql } from '../../explore/handoff.ts';
 
 const ResultGrid = lazy(() => import('./result-grid.tsx'));
 
@@ -210,6 +212,7 @@ export function DataPanel({
         {version !== latestVersion ? ` (latest ${latestVersion})` : ''}. Also <code>"t@v0"</code>, <code>"t$history"</code>, <code>"t$files"</code>,{' '}
         <code>"t$partitions"</code>, <code>table_changes(0, {latestVersion})</code>. The SQL engine (about 18 MB) loads on the first run.
       </p>
+      <DataOpenIn table={table} sql={query} version={version} />
       <TabBar
         items={tabs.tabs.map((t) => ({ key: t.id, label: t.title, testId: 'query-tab' }))}
         selected={tabs.active}
@@ -339,3 +342,16 @@ function SqlError({ error }: { error: ErrorInfo }) {
     </div>
   );
 }
+
+/** "Open in …" for the editor's query: a plain SELECT over `t` is carried over, anything else gives the version's rows. */
+function DataOpenIn({ table, sql, version }: { table: OpenedTable; sql: string; version: number }) {
+  const { query, translated } = dataQueryFromSql(sql, version);
+  return (
+    <OpenInMenu
+      table={table}
+      query={query}
+      extraNote={translated ? undefined : `The editor's SQL is not carried over (only plain SELECT … FROM t [WHERE …] [LIMIT n] is); this reads version ${version}.`}
+    />
+  );
+}
+

@@ -16,6 +16,7 @@ import type { TextRows } from '../data/decode.ts';
 import { describeError } from '../errors.ts';
 import { formatCount, formatDuration, formatTimestamp, plural } from '../format.ts';
 import './changes-compare.css';
+import { OpenInMenu } from '../components/open-in-menu.tsx';
 import type { ViewProps } from './view-props.ts';
 
 const ResultGrid = lazy(() => import('../data/result-grid.tsx'));
@@ -84,6 +85,7 @@ export function ChangesView({ client, table, summary, history, param, setParam }
       <p className="muted small">
         Change Data Feed between two versions, inclusive: inserted, deleted and updated rows as Spark's <code>table_changes</code> returns them.
       </p>
+      <OpenInMenu table={table} query={{ kind: 'changes', startVersion: from, endVersion: to }} />
       <div className="cc-range">
         <label>
           From version{' '}

@@ -13,6 +13,7 @@ import { describeError } from '../errors.ts';
 import { formatBytes, formatCount, plural } from '../format.ts';
 import { retainedVersions } from './changes.tsx';
 import './changes-compare.css';
+import { OpenInMenu } from '../components/open-in-menu.tsx';
 import type { ViewProps } from './view-props.ts';
 
 /** Version A: the URL's `compare` when it is a whole number, else the retained version before B (B itself when none). */
@@ -37,6 +38,7 @@ export function CompareView({ client, table, summary, history, onTravel, param, 
   return (
     <section className="panel compare-view" data-testid="view-compare">
       <h2>Compare</h2>
+      <OpenInMenu table={table} query={{ kind: 'compare', fromVersion: a, toVersion: b }} extraNote="Rows only in version B (added) or only in version A (removed), as multisets." />
       <div className="cc-range">
         <label>
           Version A{' '}
