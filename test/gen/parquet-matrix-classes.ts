@@ -16,11 +16,20 @@
  *      writes such pages) — WRONG.
  * - C6 TIMESTAMP(NANOS) and INT96: read as microseconds, sub-µs digits dropped — WRONG vs the
  *      file (type mapping, not a decoder bug; a Delta timestamp is µs anyway).
+ * - C7 SNAPPY DataPage V2 whose values section can be empty (an all-null PLAIN or
+ *      BYTE_STREAM_SPLIT page: parquet-java writes 0 compressed bytes with is_compressed=true) —
+ *      ERROR "Snappy decompression failure". Needs `encoding_stats` to see V2 data pages; files
+ *      without it (DuckDB's writer) are not predicted — the error is loud, retry on it.
+ *
+ * Fallback decoders (see {@link preferredFallback}): parquet-wasm 0.8 refuses INT32 DBP pages
+ * whose min_delta leaves int32 (C5 files) and SILENTLY wraps INT96 timestamps outside
+ * 1677-09-21..2262-04-11 (it converts them to int64 nanoseconds); hyparquet 1.33 reads both
+ * right but fails on some LZ4_RAW dictionary pages (loudly).
  */
 import { parquetMetadata, type FileMetaData } from 'hyparquet';
 
 /** Class ids. */
-export type ParquetClass = 'C1' | 'C2' | 'C3' | 'C4' | 'C5' | 'C6';
+export type ParquetClass = 'C1' | 'C2' | 'C3' | 'C4' | 'C5' | 'C6' | 'C7';
 
 /** One predicted failure: class, leaf column path (dotted, as in the footer) and why. */
 export interface ClassHit {
@@ -82,6 +91,23 @@ export function footerClasses(md: FileMetaData, opts: { includeNanos?: boolean }
       }
       if (opts.includeNanos && el?.logical_type?.type === 'TIMESTAMP' && el.logical_type.unit === 'NANOS') add('C6', path, 'TIMESTAMP(NANOS)');
       if (opts.includeNanos && m.type === 'INT96') add('C6', path, 'INT96 timestamp (nanosecond precision)');
+      if (m.codec === 'SNAPPY') {
+        const emptyable = (m.encoding_stats ?? []).some((e) => e.page_type === 'DATA_PAGE_V2' && (e.encoding === 'PLAIN' || e.encoding === 'BYTE_STREAM_SPLIT'));
+        const nulls = st.null_count === undefined || BigInt(st.null_count) > 0n;
+        if (emptyable && nulls) add('C7', path, 'SNAPPY DataPage V2 (PLAIN/BYTE_STREAM_SPLIT values) with nulls: an all-null page may have an empty compressed section');
+      }
     });
   return [...hits.values()];
+}
+
+/**
+ * The fallback decoder to use for a file that needs one: `hyparquet` when parquet-wasm 0.8 would
+ * refuse it (INT32 DELTA_BINARY_PACKED with a range ≥ 2^31 or no statistics: C5) or could be
+ * silently wrong (any INT96 column: values outside the int64-nanosecond range wrap), else
+ * `parquet-wasm` (faster; hyparquet-compressors fails on some LZ4_RAW dictionary pages).
+ */
+export function preferredFallback(md: FileMetaData): { decoder: 'parquet-wasm' | 'hyparquet'; why: string } {
+  if (md.row_groups.some((rg) => rg.columns.some((c) => c.meta_data?.type === 'INT96'))) return { decoder: 'hyparquet', why: 'INT96 column (parquet-wasm wraps values outside 1677..2262)' };
+  if (footerClasses(md).some((h) => h.cls === 'C5')) return { decoder: 'hyparquet', why: 'INT32 DELTA_BINARY_PACKED beyond int32 (parquet-wasm refuses: min_delta too large)' };
+  return { decoder: 'parquet-wasm', why: 'default' };
 }

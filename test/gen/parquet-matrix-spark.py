@@ -8,6 +8,9 @@ refuses them), lets Spark rewrite them with each codec × writer version (PARQUE
 files like the pyarrow script, so parquet-matrix-study.ts can `--dir` them.
 
 Usage: <peers venv>/bin/python test/gen/parquet-matrix-spark.py <out dir>
+       <peers venv>/bin/python test/gen/parquet-matrix-spark.py --fixtures <out dir>
+The second form writes the small committed subset (240 rows, pages of at most 50 rows) into an
+existing fixtures folder, merging its cells into that folder's cells.json.
 Needs pyspark (peers venv) and Java 17.
 """
 import glob
@@ -29,7 +32,16 @@ spec.loader.exec_module(pm)
 from pyspark.sql import SparkSession  # noqa: E402
 
 OUT = [a for a in sys.argv[1:] if not a.startswith("--")][0]
+FIXTURES = "--fixtures" in sys.argv
 CODECS = ["uncompressed", "snappy", "gzip", "zstd", "lz4_raw", "lz4"]
+# (codec, writer version, dictionary, profile) of the committed fixtures
+FIXTURE_CELLS = [
+    ("snappy", "PARQUET_2_0", False, "nulls"),  # C7: empty SNAPPY value section of all-null V2 pages; F3 INT96
+    ("zstd", "PARQUET_2_0", True, "extremes"),  # C4 (V2 INT64 DBP), F3 (INT96 year 0001/9999 in parquet-wasm)
+    ("lz4_raw", "PARQUET_1_0", False, "random"),  # C1 routed file + F3: parquet-wasm alone would be wrong
+]
+if FIXTURES:
+    pm.ROWS = {k: 240 for k in pm.ROWS}
 
 
 def main():
@@ -46,9 +58,12 @@ def main():
         .getOrCreate()
     )
     spark.sparkContext.setLogLevel("ERROR")
-    cells = {}
+    cells = json.load(open(os.path.join(OUT, "cells.json"))) if FIXTURES and os.path.exists(os.path.join(OUT, "cells.json")) else {}
     tmp = tempfile.mkdtemp(prefix="pm-spark-")
+    wanted = {(c, v, d, p) for c, v, d, p in FIXTURE_CELLS}
     for profile in pm.PROFILES:
+        if FIXTURES and not any(p == profile for *_, p in FIXTURE_CELLS):
+            continue
         full = pm.build(profile)
         keep = [c for c in full.column_names if not c.startswith("ts_ns")]
         t = full.select(keep)
@@ -56,10 +71,13 @@ def main():
         pq.write_table(t, src, compression="NONE", use_dictionary=False, store_schema=False)
         truth = f"truth-spark-{profile}.arrow"
         pm.write_truth(t, os.path.join(OUT, truth))
+        page_rows = "50" if FIXTURES else "500"
         df = spark.read.parquet(src)
         for codec in CODECS:
             for ver in ["PARQUET_1_0", "PARQUET_2_0"]:
                 for dic in [True, False]:
+                    if FIXTURES and (codec, ver, dic, profile) not in wanted:
+                        continue
                     name = f"spark-{codec.upper()}-V{ver[8]}-{'DICT' if dic else 'PLAIN'}-{profile}.parquet"
                     out = os.path.join(tmp, name)
                     try:
@@ -70,7 +88,7 @@ def main():
                             .option("parquet.writer.version", ver)
                             .option("parquet.enable.dictionary", str(dic).lower())
                             .option("parquet.page.size", "2048")
-                            .option("parquet.page.row.count.limit", "500")
+                            .option("parquet.page.row.count.limit", page_rows)
                             .option("parquet.block.size", str(256 * 1024))
                             .parquet(out)
                         )
