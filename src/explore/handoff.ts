@@ -63,6 +63,11 @@ export type HandoffQuery =
       kind: 'data';
       version?: number;
       timestamp?: string;
+      /**
+       * The version `timestamp` resolves to, as Delta Explorer computed it; used by engines that
+       * travel by version only (DuckDB's delta extension 1.4), stated in a comment.
+       */
+      resolvedVersion?: number;
       columns?: string[];
       /** A SQL predicate as the user wrote it for Delta Explorer (DuckDB syntax), passed through. */
       where?: string;
@@ -337,6 +342,13 @@ function duckdb(loc: TableLocation, q: HandoffQuery): HandoffResult {
   if (q.kind === 'changes') {
     return { engine: 'duckdb', ok: false, unsupported: "DuckDB's delta extension cannot read the Change Data Feed (no table_changes); use Spark or delta-rs for changes." };
   }
+  if (q.kind === 'data' && q.version === undefined && q.timestamp && q.resolvedVersion === undefined) {
+    return {
+      engine: 'duckdb',
+      ok: false,
+      unsupported: "DuckDB's delta extension (1.4) travels by version only (AT (VERSION => n); a TIMESTAMP is refused): pick the version current at that time (Delta Explorer shows it) and ask again.",
+    };
+  }
   const notes = [...credentialNote(loc)];
   const lines: string[] = ['INSTALL delta;', 'LOAD delta;'];
   const s3 = s3Settings(loc);
@@ -353,12 +365,14 @@ function duckdb(loc: TableLocation, q: HandoffQuery): HandoffResult {
   }
   const uri = loc.kind === 'local' ? loc.path : tableUri(loc, 's3');
   lines.push(`ATTACH ${sqlString(uri)} AS t (TYPE delta);`);
-  const at = (v?: number, ts?: string) => (v !== undefined ? ` AT (VERSION => ${v})` : ts ? ` AT (TIMESTAMP => TIMESTAMPTZ ${sqlString(ts)})` : '');
+  const at = (v?: number) => (v !== undefined ? ` AT (VERSION => ${v})` : '');
   const q2 = ident.ansi;
   switch (q.kind) {
     case 'data': {
       const where = whereParts(q, q2);
-      lines.push(`SELECT ${selectList(q.columns, q2)}\nFROM t${at(q.version, q.timestamp)}${where.length ? `\nWHERE ${where.join('\n  AND ')}` : ''}${q.limit !== undefined ? `\nLIMIT ${q.limit}` : ''};`);
+      const v = q.version ?? q.resolvedVersion;
+      if (q.version === undefined && q.timestamp) lines.push(`-- Version ${v} was current at ${q.timestamp} (resolved by Delta Explorer; the extension travels by version only).`);
+      lines.push(`SELECT ${selectList(q.columns, q2)}\nFROM t${at(v)}${where.length ? `\nWHERE ${where.join('\n  AND ')}` : ''}${q.limit !== undefined ? `\nLIMIT ${q.limit}` : ''};`);
       break;
     }
     case 'files':
