@@ -846,6 +846,11 @@ export interface ScanSqlContext {
    * a helper table (same rows, slower).
    */
   maxConstantBranches?: number;
+  /**
+   * Add a column `__dx_file` holding each row's registered file name (DuckDB's `filename`), for the
+   * per-file row counts of the count invariant (see `QuerySession.scan`). Default false.
+   */
+  fileColumn?: boolean;
 }
 
 /** SQL for a plan plus the helper tables it needs. */
@@ -876,9 +881,10 @@ export async function buildScanSql(plan: ScanPlan, ctx: ScanSqlContext): Promise
   const { engine, schema } = ctx;
   const cols = plan.columns;
   const helperTables: string[] = [];
+  const fileCol = ctx.fileColumn ? ', CAST(NULL AS VARCHAR) AS __dx_file' : '';
   if (!plan.files.length) {
     const sel = cols.length ? cols.map((c) => `${nullOf(c.field.type)} AS ${quoteIdent(c.name)}`).join(', ') : 'NULL AS __row';
-    return { sql: `SELECT ${sel} WHERE false`, helperTables };
+    return { sql: `SELECT ${sel}${fileCol} WHERE false`, helperTables };
   }
   const names = await ctx.registry.ensureFiles(
     plan.files.map((f) => ({ path: f.path, version: plan.version, sizeBytes: f.sizeBytes, numRecords: f.numRecords })),
@@ -943,20 +949,20 @@ export async function buildScanSql(plan: ScanPlan, ctx: ScanSqlContext): Promise
     const { exprs } = await logicalColumnSql(engine, names.get(files[0].path)!, cols, plan.mode, 'f', ctx.registry);
     for (const part of constants ? branches[g] : [files]) {
       const hasDv = dvTable !== undefined && part.some((f) => f.deletionVector);
-      const needName = hasDv || filesTable !== undefined;
+      const needName = hasDv || filesTable !== undefined || !!ctx.fileColumn;
       let from = `${ctx.registry.readSql(part.map((f) => names.get(f.path)!), { filename: needName, rowNumber: hasDv })} AS d`;
       if (filesTable) from += ` JOIN ${filesTable} AS f ON f.__fname = d.filename`;
       if (hasDv) from += ` ANTI JOIN ${dvTable} AS x ON x.__fname = d.filename AND x.__row = d.file_row_number`;
       // Partition values as typed constants of this branch: DuckDB folds filters and casts on them.
       const sel = constants ? cols.map((c, k) => (c.partition ? `${partitionLiteral(part[0].partitionValues[c.name] ?? null, c.field.type)} AS ${quoteIdent(c.name)}` : exprs[k])) : exprs;
-      selects.push(`${sel.length ? sel.join(', ') : 'NULL AS __row'} FROM ${from}`);
+      selects.push(`${sel.length ? sel.join(', ') : 'NULL AS __row'}${ctx.fileColumn ? ', d.filename AS __dx_file' : ''} FROM ${from}`);
     }
   }
   if (selects.length === 1) return { sql: `SELECT ${selects[0]}`, helperTables };
   // Every branch starts with a constant column the outer SELECT drops: a query that needs no
   // column (count(*)) then reads no column chunk, where DuckDB would otherwise keep (and decode)
   // the first column of each branch of a UNION ALL.
-  const out = cols.length ? cols.map((c) => quoteIdent(c.name)).join(', ') : '__row';
+  const out = (cols.length ? cols.map((c) => quoteIdent(c.name)).join(', ') : '__row') + (ctx.fileColumn ? ', __dx_file' : '');
   return { sql: `SELECT ${out} FROM (${unionAll(selects.map((s) => `SELECT NULL AS __dx_lead, ${s}`))}) AS __u`, helperTables };
 }
 

@@ -99,6 +99,16 @@ interface ViewState {
 
 let sessionCounter = 0;
 
+/** Σ(numRecords − DV cardinality) over a plan's files, or null when a file has no `numRecords`. */
+function liveRowsOf(plan: ScanPlan): number | null {
+  let n = 0;
+  for (const f of plan.files) {
+    if (f.numRecords === null) return null;
+    n += f.numRecords - f.deletedRows;
+  }
+  return n;
+}
+
 /**
  * SQL over one table. Create with {@link QuerySession.open}; {@link QuerySession.close} when done
  * (drops its views, helper tables and registered files). Calls on one engine are serialized.
@@ -113,6 +123,8 @@ export class QuerySession {
   /** `table_changes(...)` argument text → the name of its view/table in the session schema. */
   private readonly changeNames = new Map<string, string>();
   private closed = false;
+  /** The engine generation the session's schema, views and tables were built in (see `SqlEngine.generation`). */
+  private generation: number;
   /** Plans of the data views built by the last {@link sql} or {@link scan} call (for "read 3 of 40 files"). */
   lastPlans: ScanPlan[] = [];
   /**
@@ -132,6 +144,7 @@ export class QuerySession {
     this.schemaName = `dx_s${id}`;
     this.registry = new NamingFileRegistry(engine, table.store, `dx${id}`, options.fileAccess ?? 'buffer', options.concurrency ?? 8);
     this.snapshots.set(snapshot.version, snapshot);
+    this.generation = engine.generation ?? 0;
   }
 
   /**
@@ -158,6 +171,21 @@ export class QuerySession {
   }
 
   /**
+   * After the engine was restarted (a WebAssembly trap), its schemas, views, tables and files are
+   * gone: forget what this session built and create its schema again, so the next call rebuilds
+   * what it needs instead of failing on missing objects.
+   */
+  private async syncGeneration(): Promise<void> {
+    const g = this.engine.generation ?? 0;
+    if (g === this.generation) return;
+    this.generation = g;
+    this.views.clear();
+    this.metaDone.clear();
+    this.changeNames.clear();
+    await this.engine.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(this.schemaName)}`);
+  }
+
+  /**
    * Runs SQL (DuckDB dialect) in which the table names of the module comment are available, and
    * returns the result with variant columns shown as JSON text.
    *
@@ -169,6 +197,7 @@ export class QuerySession {
   sql(query: string, options: SqlOptions = {}): Promise<arrow.Table> {
     this.live();
     return withEngineLock(this.engine, async () => {
+      await this.syncGeneration();
       this.lastChangePlans = [];
       await this.registry.refreshUrls(options.signal);
       const { sql, refs } = await this.rewriteChanges(query, options.signal);
@@ -184,9 +213,32 @@ export class QuerySession {
       const counted = this.countFromLog(sql, refs);
       if (counted) return this.engine.query(`SELECT CAST(${counted.rows} AS BIGINT) AS ${quoteIdent(counted.column)}`);
       await this.engine.query(`SET search_path = ${quoteString(`${this.schemaName},main`)}`);
-      const result = await this.engine.query(sql);
+      const result = await this.engine.query(sql, { signal: options.signal });
+      this.checkPlainRowCount(simple, refs, result.numRows);
       return decodeVariantColumns(result);
     }).catch(this.nameFile);
+  }
+
+  /**
+   * The count invariant for SQL whose rows are the table's rows one for one (`SELECT <columns or *>
+   * FROM t [ORDER BY …] [LIMIT n]`, no WHERE): the result has exactly min(n, Σ(numRecords − DV
+   * cardinality)) rows over the files read, when every file has `numRecords`.
+   * @throws DeltaError `DATA_INTEGRITY` with the expected and actual counts.
+   */
+  private checkPlainRowCount(simple: ReturnType<typeof analyzeSimpleQuery>, refs: TableRef[], rows: number): void {
+    if (!simple?.plainRows || simple.where !== undefined || refs.length !== 1 || refs[0].meta) return;
+    if (refs[0].name.toLowerCase() !== simple.table.toLowerCase() || this.lastPlans.length !== 1) return;
+    const plan = this.lastPlans[0];
+    if (plan.where !== undefined || plan.pruning.byPartition + plan.pruning.byStats > 0) return;
+    const logged = liveRowsOf(plan);
+    if (logged === null) return;
+    const expected = simple.anyLimit !== undefined ? Math.min(simple.anyLimit, logged) : logged;
+    if (rows === expected) return;
+    throw new DeltaError(
+      'DATA_INTEGRITY',
+      `The query returned ${rows} rows, but the Delta log says version ${plan.version} has ${logged} live rows in the ${plan.files.length} files read${simple.anyLimit !== undefined ? ` (LIMIT ${simple.anyLimit}: ${expected} expected)` : ''}.`,
+      { version: plan.version, hint: 'No result is shown rather than a short one. Reload the table; if it persists, the data files do not match the log.' },
+    );
   }
 
   /**
@@ -217,6 +269,7 @@ export class QuerySession {
   scan(options: ScanOptions & { version?: number; timestamp?: number | string } = {}): Promise<arrow.Table> {
     this.live();
     return withEngineLock(this.engine, async () => {
+      await this.syncGeneration();
       await this.registry.refreshUrls(options.signal);
       const snap = await this.snapshotAt(options.version, options.timestamp, options.signal);
       // A predicate may name columns that are not selected: read every column, then project.
@@ -228,16 +281,58 @@ export class QuerySession {
         return c.name;
       });
       this.lastPlans = [plan];
-      const built = await buildScanSql(plan, this.sqlContext(options.signal));
+      const built = await buildScanSql(plan, { ...this.sqlContext(options.signal), fileColumn: true });
+      const tmp = this.qualified(`__dx_scan_${nextId()}`);
       try {
-        let sql = `SELECT ${selected ? selected.map(quoteIdent).join(', ') : '*'} FROM (${built.sql}) AS t`;
+        const cols = selected ? selected.map(quoteIdent).join(', ') : plan.columns.length ? plan.columns.map((c) => quoteIdent(c.name)).join(', ') : '__row';
+        let sql = `CREATE TABLE ${tmp} AS SELECT ${cols}, __dx_file FROM (${built.sql}) AS t`;
         if (plan.where) sql += ` WHERE ${plan.where}`;
         if (plan.limit !== undefined) sql += ` LIMIT ${plan.limit}`;
-        return decodeVariantColumns(await this.engine.query(sql));
+        await this.engine.query(sql, { signal: options.signal });
+        // The count invariant, per file, from the same pass: rows read from each file.
+        const counts = await this.engine.query(`SELECT __dx_file, count(*) AS n FROM ${tmp} GROUP BY __dx_file`, { signal: options.signal });
+        this.checkFileCounts(plan, counts);
+        return decodeVariantColumns(await this.engine.query(`SELECT * EXCLUDE (__dx_file) FROM ${tmp}`, { signal: options.signal }));
       } finally {
-        await this.dropTables(built.helperTables);
+        await this.dropTables([...built.helperTables, tmp]);
       }
     }).catch(this.nameFile);
+  }
+
+  /**
+   * The count invariant of a scan (issue #11): for every file read, rows read = `numRecords` −
+   * its deletion vector's cardinality when the log has `numRecords` — exactly without WHERE and
+   * LIMIT, at most otherwise; without WHERE, a LIMIT n scan returns min(n, Σ) rows.
+   * @param counts rows of `__dx_file` (registered name), `n` (rows read from it).
+   * @throws DeltaError `DATA_INTEGRITY` naming the file, version, expected and actual counts.
+   */
+  private checkFileCounts(plan: ScanPlan, counts: arrow.Table): void {
+    const byName = new Map<string, number>();
+    const names = counts.getChild('__dx_file')!;
+    const ns = counts.getChild('n')!;
+    for (let i = 0; i < counts.numRows; i++) byName.set(String(names.get(i)), Number(ns.get(i)));
+    const exact = plan.where === undefined && plan.limit === undefined;
+    let total = 0;
+    for (const f of plan.files) {
+      const name = this.registry.nameOf(f.path);
+      const read = name ? (byName.get(name) ?? 0) : 0;
+      total += read;
+      if (f.numRecords === null) continue;
+      const expected = f.numRecords - f.deletedRows;
+      if (exact ? read !== expected : read > expected) {
+        throw new DeltaError(
+          'DATA_INTEGRITY',
+          `Data file ${f.path} of table version ${plan.version}: ${read} rows were read where the log says ${expected} (numRecords ${f.numRecords}${f.deletedRows ? ` − ${f.deletedRows} deleted by its deletion vector` : ''}).`,
+          { path: f.path, version: plan.version, hint: 'No result is shown rather than a wrong one. The file may be damaged or rewritten outside Delta.' },
+        );
+      }
+    }
+    const logged = liveRowsOf(plan);
+    if (plan.where === undefined && plan.limit !== undefined && logged !== null && total !== Math.min(plan.limit, logged)) {
+      throw new DeltaError('DATA_INTEGRITY', `A scan of version ${plan.version} with LIMIT ${plan.limit} read ${total} rows where the log says ${Math.min(plan.limit, logged)}.`, {
+        version: plan.version,
+      });
+    }
   }
 
   /**
@@ -254,6 +349,7 @@ export class QuerySession {
   changes(range: ChangeRange, options: SqlOptions = {}): Promise<arrow.Table> {
     this.live();
     return withEngineLock(this.engine, async () => {
+      await this.syncGeneration();
       await this.registry.refreshUrls(options.signal);
       const plan = await this.planChanges(range, options.signal);
       this.lastChangePlans = [plan];
@@ -269,6 +365,7 @@ export class QuerySession {
   changeSummary(range: ChangeRange, options: SqlOptions = {}): Promise<ChangeVersionSummary[]> {
     this.live();
     return withEngineLock(this.engine, async () => {
+      await this.syncGeneration();
       await this.registry.refreshUrls(options.signal);
       const plan = await this.planChanges(range, options.signal);
       this.lastChangePlans = [plan];

@@ -51,14 +51,16 @@ describe('parseSimpleComparison', () => {
 
 describe('analyzeSimpleQuery', () => {
   it('reads where and limit of the simple shape', () => {
-    expect(analyzeSimpleQuery('SELECT * FROM t')).toEqual({ table: 't', where: undefined, limit: undefined });
-    expect(analyzeSimpleQuery("SELECT a, \"b\" FROM t WHERE a = 1 AND b > 'x' LIMIT 10;")).toEqual({ table: 't', where: "a = 1 AND b > 'x'", limit: 10 });
-    expect(analyzeSimpleQuery('select * from "t@v3" x where a > 1 limit 5')).toEqual({ table: 't@v3', where: 'a > 1', limit: 5 });
+    expect(analyzeSimpleQuery('SELECT * FROM t')).toMatchObject({ table: 't', where: undefined, limit: undefined, plainRows: true });
+    expect(analyzeSimpleQuery("SELECT a, \"b\" FROM t WHERE a = 1 AND b > 'x' LIMIT 10;")).toMatchObject({ table: 't', where: "a = 1 AND b > 'x'", limit: 10, plainRows: true });
+    expect(analyzeSimpleQuery('select * from "t@v3" x where a > 1 limit 5')).toMatchObject({ table: 't@v3', where: 'a > 1', limit: 5 });
   });
 
   it('keeps the predicate but drops the limit when rows are not the first n', () => {
-    expect(analyzeSimpleQuery('SELECT count(*) FROM t WHERE a = 1 LIMIT 5')).toEqual({ table: 't', where: 'a = 1', limit: undefined });
-    expect(analyzeSimpleQuery('SELECT a FROM t WHERE a = 1 ORDER BY a LIMIT 5')).toEqual({ table: 't', where: 'a = 1', limit: undefined });
+    expect(analyzeSimpleQuery('SELECT count(*) FROM t WHERE a = 1 LIMIT 5')).toMatchObject({ table: 't', where: 'a = 1', limit: undefined, plainRows: false });
+    expect(analyzeSimpleQuery('SELECT a FROM t WHERE a = 1 ORDER BY a LIMIT 5')).toMatchObject({ table: 't', where: 'a = 1', limit: undefined, plainRows: true, anyLimit: 5 });
+    expect(analyzeSimpleQuery('SELECT a FROM t GROUP BY a')?.plainRows).toBe(false);
+    expect(analyzeSimpleQuery('SELECT DISTINCT a FROM t')?.plainRows).toBe(false);
     expect(analyzeSimpleQuery('SELECT DISTINCT a FROM t LIMIT 5')?.limit).toBeUndefined();
     expect(analyzeSimpleQuery('SELECT a FROM t GROUP BY a LIMIT 5')?.limit).toBeUndefined();
   });

@@ -267,6 +267,14 @@ export interface SimpleQuery {
    * plain column names or `*` only.
    */
   limit?: number;
+  /**
+   * True when the query returns the table's rows one for one, filtered by `where` and cut by the
+   * LIMIT at most: a select list of plain column names or `*`, and no clause but ORDER BY and LIMIT.
+   * The row count of such a query is then known from the log (see `QuerySession.sql`).
+   */
+  plainRows?: boolean;
+  /** The LIMIT's number, with or without ORDER BY (unlike {@link limit}). */
+  anyLimit?: number;
 }
 
 const CLAUSE_END = new Set(['GROUP', 'ORDER', 'LIMIT', 'HAVING', 'QUALIFY', 'WINDOW', 'OFFSET', 'UNION', 'EXCEPT', 'INTERSECT']);
@@ -342,7 +350,8 @@ export function analyzeSimpleQuery(sql: string): SimpleQuery | undefined {
     );
   const onlyLimit = [...clauses].every((c) => c === 'LIMIT');
   if (limitTokenNumber !== undefined && plainList && onlyLimit) limit = Number(limitTokenNumber);
-  return { table: tableTok.value, where, limit };
+  const plainRows = plainList && [...clauses].every((c) => c === 'LIMIT' || c === 'ORDER') && (!clauses.has('LIMIT') || limitTokenNumber !== undefined);
+  return { table: tableTok.value, where, limit, plainRows, anyLimit: limitTokenNumber !== undefined ? Number(limitTokenNumber) : undefined };
 }
 
 /** The reading of a bare row count; see {@link analyzeCountStar}. */
