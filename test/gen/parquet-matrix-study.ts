@@ -82,6 +82,10 @@ export class StreamingDuck {
     for (const c of chunks) all.set(c, o), (o += c.length);
     return arrow.tableFromIPC(all);
   }
+  /** Creates table `name` from an Arrow table (`insertArrowFromIPCStream`, as the fallback decoder does). */
+  insertArrow(name: string, table: arrow.Table): void {
+    this.db.insertArrowFromIPCStream(this.conn, arrow.tableToIPC(table, 'stream'), { name, create: true });
+  }
   /** Runs `sql` with `runQuery` (the path that can swallow errors); returns its row count or the error. */
   runQueryRows(sql: string): number | string {
     try {
@@ -162,7 +166,7 @@ export interface CellResult {
   bytes: number;
   footer: ReturnType<typeof footerSummary>;
   /** Outcome per top-level column per reader. */
-  columns: Record<string, { duckdb: ReaderOutcome; parquetWasm: ReaderOutcome; hyparquet: ReaderOutcome }>;
+  columns: Record<string, { duckdb: ReaderOutcome; parquetWasm: ReaderOutcome; hyparquet: ReaderOutcome; arrowIntoDuckdb?: ReaderOutcome }>;
   /** Whole-file DuckDB outcome (SELECT *): error message when it failed. */
   duckdbFileError?: string;
   /** Whether `runQuery` returned the right row count where streaming raised. */
@@ -204,7 +208,9 @@ export async function measureCell(duck: StreamingDuck, cell: StudyCell): Promise
   // DuckDB: whole file first; per column when the file errors
   const fname = cell.name;
   duck.register(fname, bytes);
-  const q = (cols: string) => `SELECT ${cols} FROM read_parquet('${fname}', hive_partitioning=false)`;
+  // PARQUET_MATRIX_DP_FLAGS=1: also ask for filename and file_row_number, as a scan with deletion vectors does
+  const extra = process.env.PARQUET_MATRIX_DP_FLAGS ? ', filename=true, file_row_number=true' : '';
+  const q = (cols: string) => `SELECT ${cols === '*' ? names.map((n) => `"${n}"`).join(', ') : cols} FROM read_parquet('${fname}', hive_partitioning=false${extra})`;
   const duckOut: Record<string, ReaderOutcome> = {};
   try {
     const t = duck.stream(q('*'));
@@ -252,7 +258,30 @@ export async function measureCell(duck: StreamingDuck, cell: StudyCell): Promise
   } catch (e) {
     for (const n of names) hyOut[n] = { kind: 'error', message: errMsg(e) };
   }
-  for (const n of names) columns[n] = { duckdb: duckOut[n], parquetWasm: pwOut[n], hyparquet: hyOut[n] };
+  // the fallback's second half: the exact table inserted into DuckDB as Arrow and read back (PARQUET_MATRIX_ARROW=1)
+  const arrOut: Record<string, ReaderOutcome> = {};
+  if (process.env.PARQUET_MATRIX_ARROW) {
+    const tname = 'arrow_' + cell.name.replace(/[^A-Za-z0-9]/g, '_');
+    try {
+      duck.insertArrow(tname, cell.truth);
+      const t = duck.stream(`SELECT * FROM ${tname}`);
+      for (const n of names) arrOut[n] = t.getChild(n) ? compareColumns(truth.get(n)!, canonColumn(t.getChild(n)!)) : { kind: 'error', message: 'column missing' };
+      duck.stream(`DROP TABLE ${tname}`);
+    } catch (e) {
+      for (const n of names) {
+        try {
+          duck.stream(`DROP TABLE IF EXISTS ${tname}`);
+          duck.insertArrow(tname, cell.truth.select([n]));
+          const t = duck.stream(`SELECT * FROM ${tname}`);
+          arrOut[n] = compareColumns(truth.get(n)!, canonColumn(t.getChild(n)!));
+        } catch (e2) {
+          arrOut[n] = { kind: 'error', message: errMsg(e2) };
+        }
+      }
+      duck.stream(`DROP TABLE IF EXISTS ${tname}`);
+    }
+  }
+  for (const n of names) columns[n] = { duckdb: duckOut[n], parquetWasm: pwOut[n], hyparquet: hyOut[n], ...(arrOut[n] ? { arrowIntoDuckdb: arrOut[n] } : {}) };
   res.ms = Date.now() - t0;
   return res;
 }
@@ -306,7 +335,7 @@ async function main() {
   writeFileSync(outPath, JSON.stringify(results, (_k, v) => (typeof v === 'bigint' ? String(v) : v), 1));
 
   // summary
-  const counts: Record<string, Record<string, number>> = { duckdb: {}, parquetWasm: {}, hyparquet: {} };
+  const counts: Record<string, Record<string, number>> = { duckdb: {}, parquetWasm: {}, hyparquet: {}, arrowIntoDuckdb: {} };
   for (const r of results)
     for (const col of Object.values(r.columns))
       for (const [reader, o] of Object.entries(col)) counts[reader][o.kind] = (counts[reader][o.kind] ?? 0) + 1;
