@@ -248,3 +248,24 @@ describe('the double answers as the lakeFS OpenAPI document says', () => {
     expect(res.headers.get('access-control-allow-origin')).toBeNull();
   });
 });
+
+describe('lakeFS client at an address without the lakeFS API', () => {
+  it('reports a 4xx answer that is not lakeFS error JSON as "is this the lakeFS API?", not as access denied', async () => {
+    const http = await import('node:http');
+    // An S3 server's answer to a request it cannot route (MinIO answers /api/v1/... like this).
+    const server = http.createServer((_req, res) => {
+      res.writeHead(403, { 'content-type': 'application/xml' });
+      res.end('<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code><Message>Access Denied.</Message></Error>');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    try {
+      const c = new LakeFsClient(`http://127.0.0.1:${(server.address() as { port: number }).port}`, ADMIN);
+      const e = await caught(c.repositories());
+      expect(e.code).toBe('STORAGE_ERROR');
+      expect(e.message).toMatch(/HTTP 403 without a lakeFS error \(application\/xml\): is this the lakeFS API\?/);
+      expect(e.message).not.toContain(ADMIN.secretAccessKey);
+    } finally {
+      server.close();
+    }
+  });
+});

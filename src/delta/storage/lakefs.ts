@@ -237,10 +237,21 @@ export class LakeFsClient {
     if (res.ok) return res;
     const body = await res.text().catch(() => '');
     let message = '';
+    // lakeFS answers every error with its `Error` JSON (`{"message": ...}`).
+    let fromLakeFs = false;
     try {
-      message = String((JSON.parse(body) as { message?: unknown }).message ?? '');
+      const parsed = JSON.parse(body) as { message?: unknown };
+      fromLakeFs = typeof parsed === 'object' && parsed !== null && typeof parsed.message === 'string';
+      message = String(parsed?.message ?? '');
     } catch {
       message = body.trim().split('\n')[0] ?? '';
+    }
+    if (!fromLakeFs && res.status >= 400 && res.status < 500 && res.status !== 401) {
+      // Another server (an S3 store, a web server) at this address: its 403 or 404 says nothing about lakeFS keys or objects.
+      throw new DeltaError('STORAGE_ERROR', `${this.where} answered HTTP ${res.status} without a lakeFS error (${(res.headers.get('content-type') ?? 'no content type').split(';')[0]}): is this the lakeFS API?`, {
+        path: ctx.path,
+        hint: 'Give the lakeFS server address (the one its web UI is at), without /api/v1.',
+      });
     }
     const err = this.answerError(res.status, this.scrub(message), ctx);
     if (isRetryableStatus(res.status)) markTransient(err, { status: res.status, retryAfterMs: parseRetryAfter(res.headers.get('retry-after')), reason: `HTTP ${res.status}` });
