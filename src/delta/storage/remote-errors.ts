@@ -69,10 +69,14 @@ export function corsHint(ctx: StoreContext): string {
   const origin = ctx.appOrigin ?? 'https://<this app>';
   const { json } = bucketCorsConfiguration(origin);
   const bucket = ctx.bucket ?? '<bucket>';
+  // S3-compatible servers without bucket CORS (MinIO answers PutBucketCors with NotImplemented)
+  // take the allowed origins server-wide instead.
+  const awsHost = ctx.endpointOrigin === undefined || /\.amazonaws\.com(\.cn)?$/i.test(new URL(ctx.endpointOrigin).hostname);
+  const serverWide = awsHost ? '' : ` On MinIO, which has no bucket CORS, allow it server-wide instead: MINIO_API_CORS_ALLOW_ORIGIN=${origin} (or mc admin config set <alias> api cors_allow_origin=${origin}).`;
   return (
     `Allow this app's origin (${origin}) in the bucket's CORS configuration, e.g. ` +
     `aws s3api put-bucket-cors --bucket ${bucket} --cors-configuration '${JSON.stringify(JSON.parse(json))}'` +
-    ` (S3 console: Permissions → Cross-origin resource sharing, paste:\n${json})`
+    ` (S3 console: Permissions → Cross-origin resource sharing, paste:\n${json})${serverWide}`
   );
 }
 
