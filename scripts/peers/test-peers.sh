@@ -9,7 +9,8 @@
 #           below, so any other origin is refused.
 #   lakeFS  database.type local, blockstore s3 on MinIO (force_path_style, presigned URLs), set up
 #           through POST /api/v1/setup_lakefs (admin keys); lakeFS sends no CORS headers, so the
-#           browser reaches its API through `delta-explorer serve --lakefs` (same origin).
+#           browser reaches its API through `delta-explorer serve --lakefs` (same origin). A
+#           second lakeFS with `disable_pre_signed: true` shows reads through the API only.
 #   tables  written into lakeFS through its S3 gateway by delta-rs and Spark, committed, branched
 #           and tagged by scripts/peers/seed_lakefs.py, once per run (facts in $DX_LAKEFS_FACTS).
 #
@@ -18,7 +19,8 @@
 # command instead (e.g. `bash scripts/peers/test-peers.sh npx playwright test -c playwright.peers.config.ts e2e-peers/s3.spec.ts`).
 # Exported for the tests: DX_MINIO_ENDPOINT, DX_MINIO_ACCESS_KEY, DX_MINIO_SECRET_KEY,
 # DX_MINIO_RESTRICTED_ACCESS_KEY, DX_MINIO_RESTRICTED_SECRET_KEY, DX_LAKEFS_ENDPOINT,
-# DX_LAKEFS_ACCESS_KEY, DX_LAKEFS_SECRET_KEY, DX_LAKEFS_FACTS, DX_APP_PORT, DX_SERVE_PORT,
+# DX_LAKEFS_ACCESS_KEY, DX_LAKEFS_SECRET_KEY, DX_LAKEFS_FACTS, DX_LAKEFS_NOPRESIGN_ENDPOINT,
+# DX_LAKEFS_NOPRESIGN_ACCESS_KEY, DX_LAKEFS_NOPRESIGN_SECRET_KEY, DX_APP_PORT, DX_SERVE_PORT,
 # DX_PEERS_VENV, DX_PEERS_CACHE, DX_PEERS_PYTHON, DX_SPARK_IVY, DX_SPARK_PACKAGES.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -40,7 +42,7 @@ cleanup() {
   done
   if [ "$rc" -ne 0 ] && [ -d "$WORK" ]; then
     echo "test:peers: failed (exit $rc); server logs:" >&2
-    tail -n 30 "$WORK"/minio.log "$WORK"/lakefs.log 2>/dev/null >&2 || true
+    tail -n 30 "$WORK"/minio.log "$WORK"/lakefs.log "$WORK"/lakefs-nopresign.log 2>/dev/null >&2 || true
   fi
   rm -rf "$WORK"
   exit "$rc"
@@ -59,11 +61,11 @@ wait_http() { # wait_http <url> <name> <log>
   echo "test:peers: $2 did not come up at $1" >&2; tail -n 40 "$3" >&2; return 1
 }
 
-MINIO_PORT=$(free_port); LAKEFS_PORT=$(free_port)
+MINIO_PORT=$(free_port); LAKEFS_PORT=$(free_port); LAKEFS_NOPRESIGN_PORT=$(free_port)
 export DX_APP_PORT="${DX_APP_PORT:-$(free_port)}" DX_SERVE_PORT="${DX_SERVE_PORT:-$(free_port)}"
 export DX_MINIO_ENDPOINT="http://127.0.0.1:$MINIO_PORT"
 export DX_MINIO_ACCESS_KEY="dx-root" DX_MINIO_SECRET_KEY="dx-root-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-export DX_LAKEFS_ENDPOINT="http://127.0.0.1:$LAKEFS_PORT"
+export DX_LAKEFS_ENDPOINT="http://127.0.0.1:$LAKEFS_PORT" DX_LAKEFS_NOPRESIGN_ENDPOINT="http://127.0.0.1:$LAKEFS_NOPRESIGN_PORT"
 
 # MinIO: CORS for the two app origins the browser tests use (the static server and `serve`).
 mkdir -p "$WORK/minio"
@@ -78,12 +80,15 @@ wait_http "$DX_MINIO_ENDPOINT/minio/health/live" MinIO "$WORK/minio.log"
 source "$WORK/minio.env"
 echo "test:peers: MinIO at $DX_MINIO_ENDPOINT ($(( $(t) - T0 )) s)"
 
-# lakeFS on MinIO.
-cat >"$WORK/lakefs.yaml" <<YAML
-listen_address: 127.0.0.1:$LAKEFS_PORT
+# lakeFS on MinIO: the main server (presigns), and one whose blockstore does not presign.
+start_lakefs() { # start_lakefs <name> <port> <disable_pre_signed>
+  local name=$1 port=$2 nopresign=$3
+  cat >"$WORK/$name.yaml" <<YAML
+listen_address: 127.0.0.1:$port
+logging: {level: WARN, format: text}
 database:
   type: local
-  local: {path: "$WORK/lakefs-metadata"}
+  local: {path: "$WORK/$name-metadata"}
 auth:
   encrypt: {secret_key: "dx-peers-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"}
 stats: {enabled: false}
@@ -98,16 +103,22 @@ blockstore:
     region: us-east-1
     credentials: {access_key_id: "$DX_MINIO_ACCESS_KEY", secret_access_key: "$DX_MINIO_SECRET_KEY"}
     pre_signed_expiry: 15m
+    disable_pre_signed: $nopresign
 gateways:
   s3: {region: us-east-1}
 YAML
-"$DX_LAKEFS_BIN" run --config "$WORK/lakefs.yaml" >>"$WORK/lakefs.log" 2>&1 &
-PIDS+=($!)
+  "$DX_LAKEFS_BIN" run --config "$WORK/$name.yaml" >"$WORK/$name.log" 2>&1 &
+  PIDS+=($!)
+}
+start_lakefs lakefs "$LAKEFS_PORT" false
+start_lakefs lakefs-nopresign "$LAKEFS_NOPRESIGN_PORT" true
 wait_http "$DX_LAKEFS_ENDPOINT/_health" lakeFS "$WORK/lakefs.log"
+wait_http "$DX_LAKEFS_NOPRESIGN_ENDPOINT/_health" "lakeFS (no presign)" "$WORK/lakefs-nopresign.log"
 export DX_LAKEFS_FACTS="$WORK/lakefs-facts.json"
 "$DX_PEERS_PYTHON" "$ROOT/scripts/peers/seed_lakefs.py" --facts "$DX_LAKEFS_FACTS" >"$WORK/lakefs.env" 2>"$WORK/seed.log" || { cat "$WORK/seed.log" >&2; exit 1; }
 # shellcheck disable=SC1091
 source "$WORK/lakefs.env"
+grep '^seed_lakefs:' "$WORK/seed.log" | grep -v '^seed_lakefs: {' || true
 echo "test:peers: lakeFS at $DX_LAKEFS_ENDPOINT, tables written and committed ($(( $(t) - T0 )) s)"
 
 if [ "$#" -gt 0 ]; then
