@@ -47,9 +47,11 @@ export interface ResultGridProps {
 
 /** Column width from the header and the longest of the first values, within bounds (px). */
 function widthOf(col: ResultColumn, k: number, rows: TextRows): number {
-  let chars = Math.max(col.name.length + 3, Math.min(col.type.length, 14));
+  // The header holds the name (or type) and three small buttons (~64 px).
+  const head = Math.max(col.name.length, Math.min(col.type.length, 14)) * 8 + 80;
+  let chars = 4;
   for (let r = 0; r < Math.min(rows.length, 200); r++) chars = Math.max(chars, rows[r][k]?.length ?? 4);
-  return Math.max(80, Math.min(360, chars * 8 + 24));
+  return Math.max(96, Math.min(360, Math.max(head, chars * 8 + 24)));
 }
 
 /** Writes text to the clipboard; false when the browser refuses. */
@@ -343,9 +345,15 @@ export default function ResultGrid({ client, result, height = 460, testId = 'sql
                     {s && <span className="rg-sortmark" aria-hidden="true" data-mark={`${s.desc ? '▼' : '▲'}${sort.length > 1 ? s.rank : ''}`} />}
                   </button>
                   <span className="rg-tools">
-                    <button type="button" title={`Profile of ${columns[k].name}`} aria-label={`Profile of ${columns[k].name}`} aria-pressed={profile?.column === k} onClick={() => showProfile(k)} data-testid="grid-profile" data-icon="profile" />
-                    <button type="button" title={pinned ? 'Unpin' : 'Pin to the left'} aria-label={`${pinned ? 'Unpin' : 'Pin'} ${columns[k].name}`} aria-pressed={pinned} onClick={() => col.pin(pinned ? false : 'left')} data-testid="grid-pin" data-icon="pin" />
-                    <button type="button" title={`Copy the column ${columns[k].name}`} aria-label={`Copy the column ${columns[k].name}`} onClick={() => void copyColumn(k)} data-testid="grid-copy-column" data-icon="copy" />
+                    <button type="button" title={`Profile of ${columns[k].name}`} aria-label={`Profile of ${columns[k].name}`} aria-pressed={profile?.column === k} onClick={() => showProfile(k)} data-testid="grid-profile">
+                      <Icon d="M2 13h2V8H2zm4 0h2V3H6zm4 0h2V6h-2z" />
+                    </button>
+                    <button type="button" title={pinned ? 'Unpin' : 'Pin to the left'} aria-label={`${pinned ? 'Unpin' : 'Pin'} ${columns[k].name}`} aria-pressed={pinned} onClick={() => col.pin(pinned ? false : 'left')} data-testid="grid-pin">
+                      <Icon d="M2 2h2v12H2zm4 5h8v2H6z" />
+                    </button>
+                    <button type="button" title={`Copy the column ${columns[k].name}`} aria-label={`Copy the column ${columns[k].name}`} onClick={() => void copyColumn(k)} data-testid="grid-copy-column">
+                      <Icon d="M5 1h9v10H5zm1.5 1.5v7h6v-7zM2 5h2v8.5h7V15H2z" />
+                    </button>
                   </span>
                   <div
                     className={`rg-resize${col.getIsResizing() ? ' active' : ''}`}
@@ -376,7 +384,10 @@ export default function ResultGrid({ client, result, height = 460, testId = 'sql
                     placeholder="filter"
                     aria-label={`Filter ${columns[k].name}`}
                     disabled={!paged}
-                    onChange={(e) => setFilterDraft((d) => ({ ...d, [k]: e.currentTarget.value }))}
+                    onChange={(e) => {
+                      const text = e.currentTarget.value;
+                      setFilterDraft((d) => ({ ...d, [k]: text }));
+                    }}
                     data-testid="grid-filter"
                   />
                 </div>
@@ -431,6 +442,15 @@ export default function ResultGrid({ client, result, height = 460, testId = 'sql
       </div>
       {profile && <ProfileCard column={columns[profile.column]} profile={profile.data} error={profile.error} onClose={() => setProfile(null)} />}
     </div>
+  );
+}
+
+/** A 16×16 glyph (no text: header texts stay the column's name and type). */
+function Icon({ d }: { d: string }) {
+  return (
+    <svg viewBox="0 0 16 16" width="12" height="12" aria-hidden="true" focusable="false">
+      <path d={d} fill="currentColor" fillRule="evenodd" />
+    </svg>
   );
 }
 

@@ -146,10 +146,10 @@ export function FilesView(props: ViewProps) {
   );
 
   const sortHeader = (label: string, sort: FileSortKey | null, cls = '') => {
-    if (!sort) return <div className={`cell head ${cls}`}>{label}</div>;
+    if (!sort) return <div role="columnheader" className={`cell head ${cls}`}>{label}</div>;
     const active = query.sort === sort;
     return (
-      <div className={`cell head ${cls}`} aria-sort={active ? (query.descending ? 'descending' : 'ascending') : 'none'}>
+      <div role="columnheader" className={`cell head ${cls}`} aria-sort={active ? (query.descending ? 'descending' : 'ascending') : 'none'}>
         <button
           type="button"
           className="sort-button"
@@ -206,17 +206,17 @@ export function FilesView(props: ViewProps) {
       </div>
       {current.error && <div className="notice warn">The files cannot be listed: {current.error}</div>}
       <div className="vgrid" ref={scrollRef} data-testid="files-grid" style={{ height: `min(30rem, ${matched * ROW_HEIGHT + 48}px)` }}>
-        <div className="vgrid-inner" style={{ minWidth: 'max-content' }}>
-          <div className="vrow vhead" style={{ gridTemplateColumns: template }}>
+        <div className="vgrid-inner" role="table" aria-label="Active files" style={{ minWidth: 'max-content' }}>
+          <div className="vrow vhead" role="row" style={{ gridTemplateColumns: template }}>
             {sortHeader('Path', 'path')}
             {partitionColumns.map((c) => (
-              <div key={c} className="cell head">{c}</div>
+              <div key={c} role="columnheader" className="cell head">{c}</div>
             ))}
             {sortHeader('Size', 'size', 'num')}
             {sortHeader('Records', 'records', 'num')}
-            <div className="cell head num" title="Rows deleted by the file's deletion vector">DV rows</div>
+            <div role="columnheader" className="cell head num" title="Rows deleted by the file's deletion vector">DV rows</div>
             {statsColumns.map((c) => (
-              <div key={c} className="cell head" title="min … max (nulls)">{c} <span className="muted small">min … max</span></div>
+              <div key={c} role="columnheader" className="cell head" title="min … max (nulls)">{c} <span className="muted small">min … max</span></div>
             ))}
             {sortHeader('Modified', 'modified')}
           </div>
@@ -226,6 +226,7 @@ export function FilesView(props: ViewProps) {
               return (
                 <div
                   key={v.key}
+                  role="row"
                   className={`vrow ${v.index % 2 ? 'odd' : ''}`}
                   data-testid={r ? 'file-row' : undefined}
                   data-path={r?.path}
@@ -233,28 +234,28 @@ export function FilesView(props: ViewProps) {
                 >
                   {r ? (
                     <>
-                      <div className="cell path" title={r.path}>{r.path}</div>
+                      <div role="cell" className="cell path" title={r.path}>{r.path}</div>
                       {r.partitionValues.map((p, k) => (
-                        <div key={k} className="cell"><Nullable v={p} /></div>
+                        <div key={k} role="cell" className="cell"><Nullable v={p} /></div>
                       ))}
-                      <div className="cell num">{formatBytes(r.size)}</div>
-                      <div className="cell num">{r.numRecords === null ? <span className="muted">—</span> : formatCount(r.numRecords)}</div>
-                      <div className="cell num">{r.dvCardinality === null ? <span className="muted">—</span> : formatCount(r.dvCardinality)}</div>
+                      <div role="cell" className="cell num">{formatBytes(r.size)}</div>
+                      <div role="cell" className="cell num">{r.numRecords === null ? <span className="muted">—</span> : formatCount(r.numRecords)}</div>
+                      <div role="cell" className="cell num">{r.dvCardinality === null ? <span className="muted">—</span> : formatCount(r.dvCardinality)}</div>
                       {statsColumns.map((c, k) => {
                         const s = r.stats?.[k];
-                        if (!s) return <div key={c} className="cell muted">—</div>;
+                        if (!s) return <div key={c} role="cell" className="cell muted">—</div>;
                         const text = `${s.min ?? 'null'} … ${s.max ?? 'null'}`;
                         return (
-                          <div key={c} className="cell stat" title={`${text}${s.nullCount !== null ? ` (${s.nullCount} nulls)` : ''}${r.tightBounds === false ? ' (bounds may be wide)' : ''}`}>
+                          <div key={c} role="cell" className="cell stat" title={`${text}${s.nullCount !== null ? ` (${s.nullCount} nulls)` : ''}${r.tightBounds === false ? ' (bounds may be wide)' : ''}`}>
                             <Nullable v={s.min} /> … <Nullable v={s.max} />
                             {s.nullCount !== null && s.nullCount > 0 && <span className="muted small"> ({formatCount(s.nullCount)} null)</span>}
                           </div>
                         );
                       })}
-                      <div className="cell small">{formatTimestamp(r.modificationTime)}</div>
+                      <div role="cell" className="cell small">{formatTimestamp(r.modificationTime)}</div>
                     </>
                   ) : (
-                    <div className="cell muted">…</div>
+                    <div role="cell" className="cell muted">…</div>
                   )}
                 </div>
               );

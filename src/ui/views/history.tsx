@@ -189,7 +189,7 @@ export function HistoryView({ client, table, summary, rows, onTravel, openVersio
                     data-testid="history-row"
                     data-version={v}
                     className={`clickable${v === summary.version ? ' current' : ''}${isOpen ? ' open' : ''}`}
-                    aria-expanded={isOpen}
+                    data-open={isOpen}
                     onClick={() => setOpened(isOpen ? null : v)}
                   >
                     {row.getVisibleCells().map((c) => {

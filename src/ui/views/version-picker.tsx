@@ -74,6 +74,7 @@ export function VersionPicker({ version, minVersion, latestVersion, pending, onC
       />
       <form
         className="version-form"
+        noValidate
         onSubmit={(e) => {
           e.preventDefault();
           submit();
