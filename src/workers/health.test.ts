@@ -32,6 +32,27 @@ describe('computeHealth', () => {
     expect(h.hints.find((x) => x.id === 'deletion-vectors')!.value).toContain(`${c.numDeletedRecordsOpt} of`);
   });
 
+  it('advice follows the values: no checkpoint, no deletion vectors, no partitions are said as such (issue #13)', async () => {
+    const s = await open('COVID-19_NYT').snapshot();
+    const h = computeHealth(s);
+    const hint = (id: string) => h.hints.find((x) => x.id === id)!;
+    expect(s.segment.checkpoint).toBeFalsy();
+    expect(hint('checkpoint').value).toContain('(no checkpoint)');
+    expect(hint('checkpoint').advice).toMatch(/^No checkpoint yet/);
+    expect(hint('checkpoint').advice).not.toMatch(/load from a recent checkpoint/);
+    expect(h.filesWithDeletionVectors).toBe(0);
+    expect(hint('deletion-vectors').value).toBe('none');
+    expect(hint('deletion-vectors').advice).not.toMatch(/Few rows/);
+    expect(hint('partition-skew').advice).toMatch(/no partition columns/);
+    // One byte formatter: the log's size in the unit that fits (KiB here, not "0.01 MiB").
+    expect(hint('log-size').value).toMatch(/^\d+(\.\d+)? KiB listed$/);
+    // The table with deletion vectors names its share of deleted rows in the advice.
+    const dv = computeHealth(await open('table_with_deletion_logs').snapshot({ version: 20 }));
+    const dvHint = dv.hints.find((x) => x.id === 'deletion-vectors')!;
+    expect(dvHint.advice).toContain('%');
+    expect(dv.hints.find((x) => x.id === 'checkpoint')!.advice).toBe('Snapshots load from checkpoint v20 plus 0 commits.');
+  });
+
   it('counts commits since the last checkpoint (checkpoint at v10, snapshot at v15)', async () => {
     const s = await open('table_with_deletion_logs').snapshot({ version: 15 });
     expect(computeHealth(s).commitsSinceCheckpoint).toBe(5);

@@ -4,6 +4,7 @@
  * file batches (`files.forEach(batch, row)`), never from per-file objects.
  */
 import { numRecordsAt, type Snapshot } from '../delta/snapshot.ts';
+import { formatBytes, formatCount, formatPercent } from '../ui/format.ts';
 import type { HealthHint, TableHealth } from './api.ts';
 
 const MiB = 1024 * 1024;
@@ -40,7 +41,13 @@ export function parseSizeBytes(text: string | undefined): number | undefined {
   return Number(m[1]) * mult;
 }
 
-const pct = (x: number) => `${(x * 100).toFixed(x < 0.1 && x > 0 ? 1 : 0)}%`;
+const pct = formatPercent;
+/** A log above this is "large" whatever the checkpoints. */
+export const LARGE_LOG_BYTES = 256 * MiB;
+/** Without a checkpoint, a log above this makes every reader parse that much JSON: worth a checkpoint. */
+export const UNCHECKPOINTED_LOG_BYTES = 8 * MiB;
+/** A share of rows hidden by deletion vectors above this is worth a rewrite. */
+export const DV_WARN_RATIO = 0.2;
 
 /**
  * The health of a snapshot.
@@ -126,7 +133,7 @@ export function computeHealth(s: Snapshot, nowMs: number = Date.now()): TableHea
       id: 'small-files',
       label: 'Small files',
       status: numFiles > 10 && smallRatio > 0.5 ? 'warn' : 'ok',
-      value: `${smallFiles} of ${numFiles} files (${pct(smallRatio)}) under ${Math.round(smallThreshold / MiB)} MiB`,
+      value: `${formatCount(smallFiles)} of ${formatCount(numFiles)} files (${pct(smallRatio)}) under ${formatBytes(smallThreshold)}`,
       advice:
         numFiles > 10 && smallRatio > 0.5
           ? 'Many small files slow reads down; run OPTIMIZE (compaction) or enable auto-compaction.'
@@ -136,52 +143,80 @@ export function computeHealth(s: Snapshot, nowMs: number = Date.now()): TableHea
       id: 'partition-skew',
       label: 'Partition skew',
       status: skew !== null && numPartitions > 2 && skew > 10 ? 'warn' : 'ok',
-      value: keys.length ? (skew === null ? `${numPartitions} partitions` : `largest partition ${skew.toFixed(1)}× the median, ${numPartitions} partitions`) : 'not partitioned',
-      advice:
-        skew !== null && numPartitions > 2 && skew > 10
+      value: keys.length
+        ? skew === null
+          ? `${formatCount(numPartitions)} partitions`
+          : `largest partition ${skew.toFixed(1)}× the median, ${formatCount(numPartitions)} partitions`
+        : 'not partitioned',
+      advice: !keys.length
+        ? 'The table has no partition columns, so there is no partition skew.'
+        : skew !== null && numPartitions > 2 && skew > 10
           ? 'One partition dwarfs the others; consider a different partition column or liquid clustering.'
-          : 'Data is spread evenly enough across partitions.',
+          : numPartitions <= 2
+            ? 'Too few partitions to speak of skew.'
+            : 'Data is spread evenly enough across partitions.',
     },
     {
       id: 'deletion-vectors',
       label: 'Deletion vectors',
-      status: deletedRowRatio > 0.2 ? 'warn' : 'ok',
-      value: `${withDv} of ${numFiles} files (${pct(dvFileRatio)}) · ${deletedRows} of ${totalRows} rows deleted (${pct(deletedRowRatio)})`,
-      advice:
-        deletedRowRatio > 0.2
+      status: deletedRowRatio > DV_WARN_RATIO ? 'warn' : 'ok',
+      value: withDv
+        ? `${formatCount(withDv)} of ${formatCount(numFiles)} files (${pct(dvFileRatio)}) · ${formatCount(deletedRows)} of ${formatCount(totalRows)} rows deleted (${pct(deletedRowRatio)})`
+        : 'none',
+      advice: !withDv
+        ? 'No file has a deletion vector: every row of the active files is live.'
+        : deletedRowRatio > DV_WARN_RATIO
           ? 'A large share of rows is soft-deleted; run OPTIMIZE or REORG TABLE … APPLY (PURGE) to rewrite the files.'
-          : 'Few rows are hidden by deletion vectors.',
+          : `${pct(deletedRowRatio)} of the rows are hidden by deletion vectors; below ${pct(DV_WARN_RATIO)} a rewrite is not needed yet.`,
     },
     {
       id: 'checkpoint',
       label: 'Commits since checkpoint',
       status: commitsSinceCheckpoint > 2 * checkpointInterval ? 'warn' : 'ok',
-      value: `${commitsSinceCheckpoint} commits replayed${cp ? ` after checkpoint v${cp.version}` : ' (no checkpoint)'}`,
+      value: `${formatCount(commitsSinceCheckpoint)} ${commitsSinceCheckpoint === 1 ? 'commit' : 'commits'} replayed${cp ? ` after checkpoint v${cp.version}` : ' (no checkpoint)'}`,
       advice:
         commitsSinceCheckpoint > 2 * checkpointInterval
-          ? 'Readers replay many commits; write a checkpoint (most writers do so every delta.checkpointInterval commits).'
-          : 'Snapshots load from a recent checkpoint.',
+          ? `Readers replay ${formatCount(commitsSinceCheckpoint)} commits; write a checkpoint (most writers do so every delta.checkpointInterval = ${checkpointInterval} commits).`
+          : cp
+            ? `Snapshots load from checkpoint v${cp.version} plus ${formatCount(commitsSinceCheckpoint)} ${commitsSinceCheckpoint === 1 ? 'commit' : 'commits'}.`
+            : `No checkpoint yet: snapshots replay every commit from version 0, which is fine for ${formatCount(commitsSinceCheckpoint)} ${commitsSinceCheckpoint === 1 ? 'commit' : 'commits'}.`,
     },
     {
       id: 'log-size',
       label: 'Log size',
-      status: logSizeBytes > 256 * MiB ? 'warn' : 'ok',
-      value: `${(logSizeBytes / MiB).toFixed(2)} MiB listed`,
-      advice: logSizeBytes > 256 * MiB ? 'The log is large; check delta.logRetentionDuration and checkpoint regularly.' : 'The log is small.',
+      status: logSizeBytes > LARGE_LOG_BYTES || (!cp && logSizeBytes > UNCHECKPOINTED_LOG_BYTES) ? 'warn' : 'ok',
+      value: `${formatBytes(logSizeBytes)} listed`,
+      advice:
+        logSizeBytes > LARGE_LOG_BYTES
+          ? `The log is large (${formatBytes(logSizeBytes)}); check delta.logRetentionDuration and checkpoint regularly.`
+          : !cp && logSizeBytes > UNCHECKPOINTED_LOG_BYTES
+            ? `Without a checkpoint every reader parses all ${formatBytes(logSizeBytes)} of JSON commits; a checkpoint would make snapshots load faster.`
+            : logSizeBytes < MiB
+              ? 'The log is small.'
+              : `The log (${formatBytes(logSizeBytes)}) is read through ${cp ? 'its checkpoint' : 'its commits'} without trouble.`,
     },
     {
       id: 'tombstones',
       label: 'Tombstones awaiting vacuum',
       status: expired > 0 ? 'warn' : 'ok',
-      value: `${tombstones} files (${(tombstoneBytes / MiB).toFixed(2)} MiB), ${expired} past the ${Math.round(retentionMs / 3_600_000)} h retention`,
-      advice: expired > 0 ? 'Removed files past the retention period still take storage; run VACUUM.' : 'Nothing is waiting for VACUUM beyond the retention period.',
+      value: `${formatCount(tombstones)} files (${formatBytes(tombstoneBytes)}), ${formatCount(expired)} past the ${Math.round(retentionMs / 3_600_000)} h retention`,
+      advice: expired > 0
+        ? 'Removed files past the retention period still take storage; run VACUUM.'
+        : tombstones
+          ? 'Removed files are still within the retention period; nothing to VACUUM yet.'
+          : 'No removed files are kept as tombstones.',
     },
     {
       id: 'stats',
       label: 'Stats coverage',
       status: statsCoverage < 1 ? 'warn' : 'ok',
-      value: `${withStats} of ${numFiles} files have statistics (${pct(statsCoverage)})`,
-      advice: statsCoverage < 1 ? 'Files without stats cannot be skipped and hide row counts; rewrite them or enable stats collection.' : 'Every file has statistics for data skipping.',
+      value: `${formatCount(withStats)} of ${formatCount(numFiles)} files have statistics (${pct(statsCoverage)})`,
+      advice:
+        statsCoverage < 1
+          ? 'Files without stats cannot be skipped and hide row counts ("Count rows" in the Data tab gives the exact count); rewrite them or enable stats collection.'
+          : numFiles
+            ? 'Every file has statistics for data skipping.'
+            : 'The table has no active files.',
     },
   ];
 
