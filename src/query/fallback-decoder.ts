@@ -67,11 +67,11 @@ export async function decodeIntoTable(engine: SqlEngine, req: FallbackRequest): 
     const wasmTable = pw.readParquet(bytes);
     decoded = arrow.tableFromIPC(wasmTable.intoIPCStream());
   } catch (e) {
-    throw new DeltaError('DATA_INTEGRITY', `${where} cannot be decoded: ${e instanceof Error ? e.message : String(e)}`, {
+    throw new DeltaError('QUERY_ERROR', `${where} cannot be read here: DuckDB 0.9.1 must not read it (${req.reason}) and the fallback decoder (parquet-wasm) refuses it: ${e instanceof Error ? e.message : String(e)}`, {
       path: req.path,
       version: req.version,
       cause: e,
-      hint: 'The file is damaged or not a parquet file. Restore it, or open a version that does not use it.',
+      hint: 'No rows are shown rather than wrong ones. Read this table with Spark, delta-rs or DuckDB 1.x; if those fail too, the file is damaged.',
     });
   }
   if (decoded.numRows !== req.footer.numRows) {
@@ -80,6 +80,7 @@ export async function decodeIntoTable(engine: SqlEngine, req: FallbackRequest): 
       version: req.version,
     });
   }
+  if (req.footer.int96Columns.length) decoded = await withExactInt96(decoded, bytes, req);
   const n = decoded.numRows;
   const rowNumbers = new BigInt64Array(n);
   for (let i = 0; i < n; i++) rowNumbers[i] = BigInt(i);
@@ -90,6 +91,55 @@ export async function decodeIntoTable(engine: SqlEngine, req: FallbackRequest): 
   columns.file_row_number = arrow.makeVector(rowNumbers);
   const withVirtual = n ? new arrow.Table(columns) : emptyWithVirtual(decoded);
   await engine.insertArrow(req.table, withVirtual);
+}
+
+/**
+ * parquet-wasm 0.8 turns INT96 (Spark's legacy timestamp) into Arrow timestamp[ns] and silently
+ * wraps values outside 1677-09-21..2262-04-11 (year 0001 or 9999 come out wrong; found by the
+ * differential matrix). The INT96 columns are decoded again by hyparquet, exactly, as
+ * microseconds since the epoch (floored, as DuckDB reads INT96), and replace parquet-wasm's.
+ * @throws DeltaError `QUERY_ERROR` for an INT96 field inside a nested column (not supported here).
+ */
+async function withExactInt96(decoded: arrow.Table, bytes: Uint8Array, req: FallbackRequest): Promise<arrow.Table> {
+  const nested = req.footer.int96Columns.filter((c) => c.includes('.'));
+  if (nested.length) {
+    throw new DeltaError('QUERY_ERROR', `${req.what} ${req.path} of table version ${req.version} needs the fallback decoder (${req.reason}) and has INT96 timestamps inside nested column ${nested[0]}, which it cannot read exactly.`, {
+      path: req.path,
+      version: req.version,
+      hint: 'Read this table with Spark or delta-rs.',
+    });
+  }
+  const [{ parquetReadObjects }, { compressors }] = await Promise.all([import('hyparquet'), import('hyparquet-compressors')]);
+  const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  const rows = (await parquetReadObjects({
+    file,
+    columns: req.footer.int96Columns,
+    compressors,
+    parsers: { timestampFromNanoseconds: (v: bigint) => v } as never,
+  })) as Record<string, bigint | null>[];
+  const columns: Record<string, arrow.Vector> = {};
+  for (const f of decoded.schema.fields) columns[f.name] = decoded.getChild(f.name)!;
+  for (const name of req.footer.int96Columns) {
+    const n = rows.length;
+    const micros = new BigInt64Array(n);
+    const valid = new Uint8Array(Math.ceil(n / 8));
+    let nulls = 0;
+    for (let i = 0; i < n; i++) {
+      const v = rows[i][name];
+      if (v === null || v === undefined) {
+        nulls++;
+        continue;
+      }
+      const ns = BigInt(v);
+      micros[i] = ns >= 0n ? ns / 1000n : -((-ns + 999n) / 1000n);
+      valid[i >> 3] |= 1 << (i & 7);
+    }
+    const old = decoded.schema.fields.find((f) => f.name === name);
+    const tz = old && arrow.DataType.isTimestamp(old.type) ? old.type.timezone : null;
+    const type = new arrow.TimestampMicrosecond(tz ?? undefined);
+    columns[name] = arrow.makeVector(arrow.makeData({ type, length: n, nullCount: nulls, nullBitmap: nulls ? valid : undefined, data: micros }));
+  }
+  return new arrow.Table(columns);
 }
 
 /** An empty table with the decoded schema plus the two virtual columns. */

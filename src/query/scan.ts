@@ -49,8 +49,7 @@ import { mapLimit, numRecordsAt, safeDecode, statsAt, type Snapshot } from '../d
 import type { ObjectStore } from '../delta/storage/object-store.ts';
 import { quoteIdent, quoteString, type SqlEngine } from './engine.ts';
 import { decodeIntoTable, dropFallbackSql } from './fallback-decoder.ts';
-import { cachedFooter, duckdbReadProblem, summarizeFooter, type DataFileFooter } from './parquet-footer.ts';
-import { parquetMetadata } from 'hyparquet';
+import { cachedFooter, duckdbReadProblem, parseFooter, summarizeFooter, type DataFileFooter } from './parquet-footer.ts';
 import { parseSimpleComparison, splitConjuncts, type SimpleComparison } from './sql-text.ts';
 import { canonicalValue, castCanonical, convertExpr, duckType, nullOf } from './types.ts';
 
@@ -567,6 +566,8 @@ export class FileRegistry {
   readonly fallbackReasons = new Map<string, string>();
   /** Registered name → the file's footer (row count, codecs, encodings). */
   readonly footers = new Map<string, DataFileFooter>();
+  /** Registered name → the file it stands for. */
+  private readonly registered = new Map<string, { path: string; version: number; what: string; sizeBytes?: number }>();
   private counter = 0;
   /** The engine generation the registrations belong to (see `SqlEngine.generation`). */
   private generation: number;
@@ -673,6 +674,34 @@ export class FileRegistry {
     this.decoded.clear();
     this.fallbackReasons.clear();
     this.footers.clear();
+    this.registered.clear();
+  }
+
+  /**
+   * The registered parquet file (not yet decoded by the fallback) a `QUERY_ERROR` of DuckDB names,
+   * if any: a file the footer rules did not route but DuckDB failed to read.
+   */
+  failedFile(e: unknown): string | undefined {
+    if (!(e instanceof DeltaError) || e.code !== 'QUERY_ERROR') return undefined;
+    const re = new RegExp(`${this.prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}_\\d+\\.parquet`, 'g');
+    const text = `${e.message} ${e.cause instanceof Error ? e.cause.message : ''}`;
+    return (text.match(re) ?? []).find((n) => this.registered.has(n) && !this.decoded.has(n));
+  }
+
+  /**
+   * The safety net behind the footer rules: a file DuckDB failed to read is decoded by the fallback
+   * decoder instead, under the same name, so the next attempt reads it exactly.
+   * @throws as {@link ensureFiles}.
+   */
+  async reroute(name: string, reason: string, signal?: AbortSignal): Promise<void> {
+    const f = this.registered.get(name);
+    if (!f) return;
+    const footer = this.footers.get(name) ?? (await cachedFooter(this.store, { path: f.path, version: f.version, what: f.what, sizeBytes: f.sizeBytes }, signal));
+    await this.engine.dropFile(name);
+    const table = `${this.prefix}_fb_${this.counter}_${nextId()}`;
+    await decodeIntoTable(this.engine, { store: this.store, path: f.path, version: f.version, what: f.what, footer, reason, name, table, signal });
+    this.decoded.set(name, table);
+    this.fallbackReasons.set(name, reason);
   }
 
   private async register(
@@ -695,6 +724,7 @@ export class FileRegistry {
       }
       throw e;
     };
+    this.registered.set(name, { path, version, what, sizeBytes });
     const direct = this.fileAccess === 'direct';
     // Buffer access reads the file whole anyway: its footer comes from those bytes.
     let bytes: Uint8Array | undefined;
@@ -788,6 +818,7 @@ export class FileRegistry {
     this.decoded.clear();
     this.fallbackReasons.clear();
     this.footers.clear();
+    this.registered.clear();
   }
 }
 
@@ -797,7 +828,7 @@ export class FileRegistry {
  */
 function footerOfBytes(bytes: Uint8Array, where: { path: string; version: number; what: string }): DataFileFooter {
   try {
-    return summarizeFooter(parquetMetadata(bytes, { geoparquet: false }), bytes.byteLength);
+    return summarizeFooter(parseFooter(bytes), bytes.byteLength);
   } catch (e) {
     throw new DeltaError('DATA_INTEGRITY', `${where.what} ${where.path} of table version ${where.version} is not a readable parquet file: ${e instanceof Error ? e.message : String(e)}.`, {
       path: where.path,

@@ -99,6 +99,9 @@ interface ViewState {
 
 let sessionCounter = 0;
 
+/** DuckDB errors that mean "this parquet file could not be decoded" (worth a fallback decoder). */
+const DECODE_ERROR = /decompress|compression codec|encoding is only supported|Invalid Error|Corrupt|parquet|Thrift|page/i;
+
 /** Σ(numRecords − DV cardinality) over a plan's files, or null when a file has no `numRecords`. */
 function liveRowsOf(plan: ScanPlan): number | null {
   let n = 0;
@@ -196,7 +199,7 @@ export class QuerySession {
    */
   sql(query: string, options: SqlOptions = {}): Promise<arrow.Table> {
     this.live();
-    return withEngineLock(this.engine, async () => {
+    return withEngineLock(this.engine, () => this.rerouting(options.signal, async () => {
       await this.syncGeneration();
       this.lastChangePlans = [];
       await this.registry.refreshUrls(options.signal);
@@ -216,7 +219,7 @@ export class QuerySession {
       const result = await this.engine.query(sql, { signal: options.signal });
       this.checkPlainRowCount(simple, refs, result.numRows);
       return decodeVariantColumns(result);
-    }).catch(this.nameFile);
+    })).catch(this.nameFile);
   }
 
   /**
@@ -268,7 +271,7 @@ export class QuerySession {
    */
   scan(options: ScanOptions & { version?: number; timestamp?: number | string } = {}): Promise<arrow.Table> {
     this.live();
-    return withEngineLock(this.engine, async () => {
+    return withEngineLock(this.engine, () => this.rerouting(options.signal, async () => {
       await this.syncGeneration();
       await this.registry.refreshUrls(options.signal);
       const snap = await this.snapshotAt(options.version, options.timestamp, options.signal);
@@ -296,7 +299,7 @@ export class QuerySession {
       } finally {
         await this.dropTables([...built.helperTables, tmp]);
       }
-    }).catch(this.nameFile);
+    })).catch(this.nameFile);
   }
 
   /**
@@ -348,13 +351,13 @@ export class QuerySession {
    */
   changes(range: ChangeRange, options: SqlOptions = {}): Promise<arrow.Table> {
     this.live();
-    return withEngineLock(this.engine, async () => {
+    return withEngineLock(this.engine, () => this.rerouting(options.signal, async () => {
       await this.syncGeneration();
       await this.registry.refreshUrls(options.signal);
       const plan = await this.planChanges(range, options.signal);
       this.lastChangePlans = [plan];
       return readChanges(plan, this.sqlContext(options.signal));
-    }).catch(this.nameFile);
+    })).catch(this.nameFile);
   }
 
   /**
@@ -364,13 +367,13 @@ export class QuerySession {
    */
   changeSummary(range: ChangeRange, options: SqlOptions = {}): Promise<ChangeVersionSummary[]> {
     this.live();
-    return withEngineLock(this.engine, async () => {
+    return withEngineLock(this.engine, () => this.rerouting(options.signal, async () => {
       await this.syncGeneration();
       await this.registry.refreshUrls(options.signal);
       const plan = await this.planChanges(range, options.signal);
       this.lastChangePlans = [plan];
       return summarizeChanges(plan, this.sqlContext(options.signal));
-    }).catch(this.nameFile);
+    })).catch(this.nameFile);
   }
 
   /** Plans a change feed range on this table (history reused for timestamp bounds). */
@@ -395,6 +398,44 @@ export class QuerySession {
       this.snapshots.set(v, s);
     }
     return s;
+  }
+
+  /**
+   * Runs `fn`; when DuckDB fails on a data file the footer rules did not route (a class the
+   * differential matrix did not meet), that file is decoded by the fallback decoder and `fn` runs
+   * again (at most 3 files), so an engine error on a readable file ends in exact rows, not an error
+   * and never a short result. Errors on other grounds are rethrown unchanged.
+   */
+  private async rerouting<T>(signal: AbortSignal | undefined, fn: () => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await fn();
+      } catch (e) {
+        if (attempt >= 3 || !(e instanceof DeltaError) || e.code !== 'QUERY_ERROR' || !DECODE_ERROR.test(e.message)) throw e;
+        const name = this.registry.failedFile(e) ?? (await this.findUnreadableFile(signal));
+        if (!name) throw e;
+        await this.registry.reroute(name, `DuckDB 0.9.1 failed to read it: ${e.message.slice(0, 200)}`, signal);
+        // Views built over the file's read_parquet are stale now.
+        this.views.clear();
+        this.changeNames.clear();
+      }
+    }
+  }
+
+  /** The first file of the last plans DuckDB cannot read on its own (each read whole), if any. */
+  private async findUnreadableFile(signal?: AbortSignal): Promise<string | undefined> {
+    const paths = [...this.lastPlans.flatMap((p) => p.files.map((f) => f.path)), ...this.lastChangePlans.flatMap((p) => p.versions.flatMap((v) => v.reads.map((r) => r.path)))];
+    for (const path of new Set(paths)) {
+      const name = this.registry.nameOf(path);
+      if (!name || this.registry.isDecoded(name)) continue;
+      try {
+        await this.engine.query(`SELECT * FROM read_parquet(${quoteString(name)}, hive_partitioning=false)`, { signal });
+      } catch (e) {
+        if (e instanceof DeltaError && e.code === 'QUERY_ERROR') return name;
+        throw e;
+      }
+    }
+    return undefined;
   }
 
   /** Rethrows an error with the data file and version named where DuckDB named only its registered file. */
