@@ -211,9 +211,43 @@ export async function snapshotShape(snap: Snapshot): Promise<RsSnapshot> {
 export async function checkSnapshot(ref: Reference, version: number, ours: Snapshot | Error): Promise<string | undefined> {
   const theirs = ref.versions[String(version)].deltaRs;
   const at = where(ref, `v${version} snapshot`);
+  if (isError(theirs) && /Unsupported table features/.test(theirs.error)) return checkSparkFiles(ref, version, ours, theirs.error);
   if (isError(theirs)) return ours instanceof Error ? undefined : `${at}: delta-rs failed (${theirs.error}) but we loaded a snapshot`;
   if (ours instanceof Error) return `${at}: we failed (${ours.message}) but delta-rs loaded it`;
   const d = firstDiff(JSON.parse(canonText((await snapshotShape(ours)) as unknown as Canon)), JSON.parse(canonText(theirs as unknown as Canon)));
+  return d ? `${at}: ${d}` : undefined;
+}
+
+function fullyDecoded(p: string): string {
+  for (let i = 0; i < 4 && p.includes('%'); i++) {
+    try {
+      const d = decodeURIComponent(p);
+      if (d === p) break;
+      p = d;
+    } catch {
+      break;
+    }
+  }
+  return p;
+}
+
+/**
+ * When delta-rs refuses a table feature it lacks (e.g. type widening, shredded variants), our
+ * active files are checked against the data files of Spark's `versionAsOf` read instead (paths
+ * compared fully percent-decoded: Spark reports file system paths, the log URI-encoded ones).
+ */
+function checkSparkFiles(ref: Reference, version: number, ours: Snapshot | Error, rsError: string): string | undefined {
+  const at = where(ref, `v${version} snapshot (delta-rs refused: ${rsError.slice(0, 120)}; compared with Spark's input files)`);
+  const spark = ref.versions[String(version)].spark;
+  const theirs = spark.inputFiles;
+  if (theirs === undefined || isError(theirs)) {
+    if (isError(spark.rows)) return undefined; // Spark could not read this version either: nothing to compare
+    return `${at}: no Spark input files recorded`;
+  }
+  if (ours instanceof Error) return `${at}: we failed (${ours.message}) but Spark read it`;
+  const paths: string[] = [];
+  ours.files.forEach((batch, row) => paths.push(fullyDecoded(batch.addAt(row).path)));
+  const d = firstRowDiff(paths.sort(), theirs.map(fullyDecoded).sort());
   return d ? `${at}: ${d}` : undefined;
 }
 

@@ -19,9 +19,10 @@ import base64
 import datetime as dt
 import json
 import math
-from decimal import Decimal
+from decimal import Context, Decimal
 
 MAX_SAFE = 2**53 - 1
+WIDE = Context(prec=80)  # decimals up to 38 digits, quantized without rounding
 
 
 def iso_ms(ms: int) -> str:
@@ -83,7 +84,9 @@ def canon(v, t):
     if isinstance(t, T.DateType):
         return v.isoformat()
     if isinstance(t, T.DecimalType):
-        return format(v, "f")
+        # PySpark may hand over a Decimal with a larger exponent than the column's scale
+        # (Decimal('-1.00E-10') in a DECIMAL(38, 10)): print it with the declared scale.
+        return format(v.quantize(Decimal(1).scaleb(-t.scale), context=WIDE), "f")
     if isinstance(t, T.BinaryType):
         return base64.b64encode(bytes(v)).decode()
     if isinstance(t, T.StructType):

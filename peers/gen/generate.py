@@ -71,6 +71,7 @@ def spark_session():
             .config("spark.databricks.delta.retentionDurationCheck.enabled", "false")
             .config("spark.ui.enabled", "false")
             .config("spark.sql.adaptive.enabled", "false")
+            .config("spark.sql.variant.allowReadingShredded", "true")
             .config("spark.sql.warehouse.dir", tempfile.mkdtemp(prefix="dx-spark-warehouse-"))
             .config("spark.driver.memory", "2g")
             .getOrCreate())
@@ -82,8 +83,9 @@ def commit_versions(path: Path) -> list[int]:
 
 
 def err(e: BaseException) -> dict:
-    text = str(e).strip().splitlines()
-    return {"error": f"{type(e).__name__}: {text[0] if text else ''}"[:500]}
+    """A peer's failure: the exception's class and first lines (a Java error's cause included)."""
+    lines = [ln.strip() for ln in str(e).strip().splitlines() if ln.strip() and not ln.strip().startswith("at ")]
+    return {"error": f"{type(e).__name__}: {' | '.join(lines[:3])}"[:700]}
 
 
 # --- delta-rs -----------------------------------------------------------------------------------
