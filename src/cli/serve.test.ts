@@ -26,8 +26,8 @@ beforeAll(async () => {
 afterAll(() => handle?.close());
 
 describe('serve', () => {
-  it('prints the app URL that opens the folder served at /local/', () => {
-    expect(handle.url).toBe(`${handle.baseUrl}/?url=${handle.baseUrl}/local/`);
+  it('prints the app URL that opens the folder served at /local/<folder name>/ (the table is named after its folder)', () => {
+    expect(handle.url).toBe(`${handle.baseUrl}/?url=${handle.baseUrl}/local/table_with_deletion_logs/`);
     expect(handle.baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(lines.join('\n')).toContain(`open ${handle.url}`);
     expect(lines.join('\n')).toContain(join(FIXTURES, 'table_with_deletion_logs'));
@@ -37,11 +37,11 @@ describe('serve', () => {
     const page = await fetch(handle.url);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('<title>app</title>');
-    const range = await fetch(`${handle.baseUrl}/local/_delta_log/00000000000000000000.json`, { headers: { range: 'bytes=0-9' } });
+    const range = await fetch(`${handle.baseUrl}/local/table_with_deletion_logs/_delta_log/00000000000000000000.json`, { headers: { range: 'bytes=0-9' } });
     expect(range.status).toBe(206);
     expect((await range.arrayBuffer()).byteLength).toBe(10);
     expect(range.headers.get('access-control-allow-origin')).toBeNull();
-    const list = await (await fetch(`${handle.baseUrl}/local/?list-type=2&prefix=_delta_log/0000000000000000002`)).text();
+    const list = await (await fetch(`${handle.baseUrl}/local/table_with_deletion_logs/?list-type=2&prefix=_delta_log/0000000000000000002`)).text();
     expect([...list.matchAll(/<Key>([^<]*)<\/Key>/g)].map((m) => m[1])).toEqual([
       '_delta_log/00000000000000000020.checkpoint.parquet',
       '_delta_log/00000000000000000020.crc',
@@ -63,7 +63,7 @@ describe('serve', () => {
   it('refuses requests naming another host (DNS rebinding)', async () => {
     const status = await new Promise<number>((done, fail) => {
       const u = new URL(handle.baseUrl);
-      http.get({ host: u.hostname, port: u.port, path: '/local/_delta_log/_last_checkpoint', headers: { host: 'evil.example:80' } }, (res) => {
+      http.get({ host: u.hostname, port: u.port, path: '/local/table_with_deletion_logs/_delta_log/_last_checkpoint', headers: { host: 'evil.example:80' } }, (res) => {
         res.resume();
         done(res.statusCode ?? 0);
       }).on('error', fail);

@@ -3,10 +3,10 @@
  * uploaded anywhere (Node only).
  *
  * One HTTP server on `host:port` (default `127.0.0.1:5173`) serves the built app (`dist/`, built
- * with Vite first when missing) at `/`, and the local folder at `/local/` with correct HTTP Range and
+ * with Vite first when missing) at `/`, and the local folder at `/local/<folder name>/` with correct HTTP Range and
  * an S3 `ListObjectsV2` listing (see `src/server/static.ts`), so the app's `HttpStore` lists the log
  * instead of probing it. It prints the app URL that opens the folder,
- * `http://127.0.0.1:5173/?url=http://127.0.0.1:5173/local/`; for a folder holding several tables the
+ * `http://127.0.0.1:5173/?url=http://127.0.0.1:5173/local/my_table/`; for a folder holding several tables the
  * app lists them to pick from. With `lakefs`, a lakeFS endpoint is also reverse-proxied at
  * `/lakefs/`, so the page can call its API from its own origin (lakeFS sends no CORS headers).
  *
@@ -46,7 +46,7 @@ export interface ServeHandle {
   url: string;
   /** The server's base URL, e.g. `http://127.0.0.1:5173`. */
   baseUrl: string;
-  /** The folder served at `/local/`. */
+  /** The folder served at `/local/<its name>/`. */
   root: string;
   close(): Promise<void>;
 }
@@ -101,9 +101,11 @@ export async function serve(options: ServeOptions): Promise<ServeHandle> {
     await buildApp(log);
   }
 
+  // Under the folder's own name, so the app names the table after it (not "local").
+  const tablePrefix = `/local/${encodeURIComponent(basename(root) || 'table')}/`;
   const mounts: StaticMount[] = [
     { urlPrefix: '/', root: appDir, fallback: 'index.html', listing: true },
-    { urlPrefix: '/local/', root, listing: true },
+    { urlPrefix: tablePrefix, root, listing: true },
   ];
   // No CORS: the app is served from this origin, and other sites must not read the folder.
   const files = createStaticHandler({ mounts, cors: false, headers: { 'Cache-Control': 'no-cache' } });
@@ -132,7 +134,7 @@ export async function serve(options: ServeOptions): Promise<ServeHandle> {
   }
   const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   const baseUrl = `http://${shownHost}:${port}`;
-  const url = `${baseUrl}/?url=${queryValue(`${baseUrl}/local/`)}`;
+  const url = `${baseUrl}/?url=${queryValue(`${baseUrl}${tablePrefix}`)}`;
 
   const hasLog = existsSync(join(root, '_delta_log'));
   log(`Delta Explorer is serving ${root}${hasLog ? '' : ' (no _delta_log/ in it: the app lists the tables in its sub-folders)'}`);

@@ -40,3 +40,18 @@ describe('format', () => {
     expect(formatPercent(0.012)).toBe('1.2%');
   });
 });
+
+describe('nice ticks', () => {
+  it('bytes: round steps in the unit that fits', async () => {
+    const { niceByteTicks, formatBytes } = await import('./format.ts');
+    const GiB = 1024 ** 3;
+    expect(niceByteTicks(83.8 * GiB).map(formatBytes)).toEqual(['0 B', '25.0 GiB', '50.0 GiB', '75.0 GiB', '100 GiB']);
+    expect(niceByteTicks(5.58 * 1024).map(formatBytes)).toEqual(['0 B', '2.00 KiB', '4.00 KiB', '6.00 KiB']);
+    expect(niceByteTicks(0)).toEqual([0]);
+  });
+  it('counts', async () => {
+    const { niceTicks } = await import('./format.ts');
+    expect(niceTicks(99_990)).toEqual([0, 25_000, 50_000, 75_000, 100_000]);
+    expect(niceTicks(7)).toEqual([0, 2, 4, 6, 8]);
+  });
+});

@@ -77,3 +77,26 @@ export function formatIso(ms: number | null | undefined): string {
   if (Number.isNaN(d.getTime())) return '—';
   return d.toISOString().replace(/\.000Z$/, 'Z');
 }
+
+/**
+ * Round axis ticks for a byte scale from 0 to at least `max`: steps of 1, 2, 2.5 or 5 × a power of
+ * ten of the binary unit that fits (`0, 25 GiB, 50 GiB, 75 GiB`, never `27.9, 55.9, 83.8 GiB`), at
+ * most `count + 1` ticks. Feed them to the axis as `ticks`, and the last as the domain's end.
+ */
+export function niceByteTicks(max: number, count = 4): number[] {
+  if (!Number.isFinite(max) || max <= 0) return [0];
+  const unit = 1024 ** Math.min(5, Math.max(0, Math.floor(Math.log(max) / Math.log(1024))));
+  return niceTicks(max / unit, count).map((t) => t * unit);
+}
+
+/** Round ticks from 0 to at least `max` in steps of 1, 2, 2.5 or 5 × 10^k, at most `count + 1` ticks. */
+export function niceTicks(max: number, count = 4): number[] {
+  if (!Number.isFinite(max) || max <= 0) return [0];
+  const raw = max / count;
+  const pow = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * pow).find((s) => s >= raw)!;
+  const ticks: number[] = [];
+  for (let t = 0; t < max + step * 1e-9; t += step) ticks.push(Number(t.toPrecision(12)));
+  if (ticks[ticks.length - 1] < max) ticks.push(Number((ticks[ticks.length - 1] + step).toPrecision(12)));
+  return ticks;
+}

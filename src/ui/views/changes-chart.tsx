@@ -22,7 +22,15 @@ export default function ChangesChart({ summary }: { summary: ChangeVersionSummar
     delete: s.rows.delete,
   }));
   return (
-    <div className="changes-chart" data-testid="changes-chart" role="img" aria-label="Rows per change type per version">
+    <div
+      className="changes-chart"
+      data-testid="changes-chart"
+      role="img"
+      aria-label={`Rows per change type per version: ${summary
+        .slice(-30)
+        .map((s) => `v${s.version} ${CHANGE_SERIES.map((c) => `${c.label} ${s.rows[c.key]}`).join(', ')}`)
+        .join('; ')}.`}
+    >
       <ResponsiveContainer width="100%" height={240}>
         <BarChart data={data} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" vertical={false} />

@@ -114,7 +114,7 @@ export function ChangesView({ client, table, summary, history, param, setParam }
 
       {busy && <ProgressLine label="Reading the change feed" progress={progress} onCancel={() => busy.abort()} />}
 
-      {error && <ChangesError error={error} from={from} to={to} />}
+      {error && <ChangesError error={error} from={from} to={to} cdfSet={summary.metadata.configuration['delta.enableChangeDataFeed'] === 'true'} />}
 
       {shown && m && !error && (
         <>
@@ -202,11 +202,30 @@ function CountsTable({ summary }: { summary: ChangesResult['summary'] }) {
   );
 }
 
-/** A failed feed read in place; `CDF_NOT_ENABLED` names the versions without the feed. */
-function ChangesError({ error, from, to }: { error: ErrorInfo; from: number; to: number }) {
+/**
+ * A failed feed read in place; `CDF_NOT_ENABLED` names the versions without the feed. A feed that
+ * is simply absent is an expected state, not a failure: it is shown neutrally, with what to do
+ * instead (Compare, SQL over two versions) and how to turn the feed on.
+ */
+function ChangesError({ error, from, to, cdfSet }: { error: ErrorInfo; from: number; to: number; cdfSet: boolean }) {
   const { title, next } = describeError(error);
+  const absent = error.code === 'CDF_NOT_ENABLED';
   return (
-    <div className="cc-error" role="alert" data-testid="changes-error" data-code={error.code}>
+    <div className={absent ? 'cc-empty' : 'cc-error'} role={absent ? 'status' : 'alert'} data-testid="changes-error" data-code={error.code}>
+      {absent && (
+        <p data-testid="changes-empty">
+          <strong>{cdfSet ? 'No Change Data Feed for part of this range.' : 'This table does not record a Change Data Feed.'}</strong>{' '}
+          {cdfSet
+            ? 'The feed was enabled later than the start of the range: pick versions after it was turned on.'
+            : 'To see what changed between two versions, use the Compare tab (files, records, schema), or SQL such as '}
+          {!cdfSet && (
+            <code>
+              SELECT * FROM "t@v{to}" EXCEPT SELECT * FROM "t@v{Math.max(0, to - 1)}"
+            </code>
+          )}
+          {!cdfSet && '. Writers record the feed from the moment delta.enableChangeDataFeed = true is set on the table.'}
+        </p>
+      )}
       <p>
         <strong>{title}</strong> <code data-testid="changes-error-code">{error.code}</code>
       </p>

@@ -5,7 +5,7 @@
  */
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { HistoryRow } from '../../workers/api.ts';
-import { formatBytes, formatCount } from '../format.ts';
+import { formatBytes, formatCount, niceByteTicks, niceTicks } from '../format.ts';
 
 /** One bar group of the chart. */
 export interface ChangePoint {
@@ -57,15 +57,32 @@ export default function HistoryChart({ rows, current, onTravel }: { rows: Histor
     if (typeof v === 'number' && v !== current) onTravel(v);
   };
   const axisColor = 'var(--muted)';
+  // Symmetric round ticks (the bars go up for added, down for removed).
+  const rowTicks = niceTicks(Math.max(1, ...data.map((d) => Math.max(d.rowsAdded, d.rowsRemoved))));
+  const byteTicks = niceByteTicks(Math.max(1, ...data.map((d) => Math.max(d.bytesAdded, d.bytesRemoved))));
+  const both = (t: number[]) => [...t.slice(1).map((x) => -x).reverse(), ...t];
+  const anyRemoved = (k: 'rowsRemoved' | 'bytesRemoved') => data.some((d) => d[k] > 0);
+  const last = data.slice(-20);
+  const rowsAlt = `Rows added and removed per version, the last ${last.length} of ${data.length}: ${last.map((d) => `v${d.version} +${formatCount(d.rowsAdded)} −${formatCount(d.rowsRemoved)}`).join('; ')}.`;
+  const bytesAlt = `Bytes added and removed per version, the last ${last.length} of ${data.length}: ${last.map((d) => `v${d.version} +${formatBytes(d.bytesAdded)} −${formatBytes(d.bytesRemoved)}`).join('; ')}.`;
   return (
     <div className="history-charts" data-testid="history-chart">
       <figure>
         <figcaption className="small muted">Rows added / removed per version{rows.length > MAX_POINTS ? ` (newest ${MAX_POINTS})` : ''}</figcaption>
+        <p className="visually-hidden" data-testid="history-chart-alt">{rowsAlt}</p>
+        <div aria-hidden="true">
         <ResponsiveContainer width="100%" height={180}>
           <BarChart data={data} stackOffset="sign" margin={{ top: 8, right: 8, left: 8, bottom: 0 }}>
             <CartesianGrid strokeDasharray="3 3" stroke="var(--border)" />
             <XAxis dataKey="version" stroke={axisColor} tick={{ fontSize: 11 }} />
-            <YAxis stroke={axisColor} tick={{ fontSize: 11 }} tickFormatter={(v: number) => formatCount(Math.abs(v))} width={64} />
+            <YAxis
+              stroke={axisColor}
+              tick={{ fontSize: 11 }}
+              ticks={anyRemoved('rowsRemoved') ? both(rowTicks) : rowTicks}
+              domain={[anyRemoved('rowsRemoved') ? -rowTicks[rowTicks.length - 1] : 0, rowTicks[rowTicks.length - 1]]}
+              tickFormatter={(v: number) => formatCount(Math.abs(v))}
+              width={64}
+            />
             <Tooltip
               contentStyle={{ background: 'var(--panel)', border: '1px solid var(--border)', color: 'var(--text)' }}
               labelFormatter={(v) => `Version ${String(v)}`}
@@ -76,14 +93,24 @@ export default function HistoryChart({ rows, current, onTravel }: { rows: Histor
             <Bar dataKey="rowsRemovedNeg" name="rows removed" stackId="r" fill="var(--chart-remove)" onClick={click} cursor="pointer" isAnimationActive={false} />
           </BarChart>
         </ResponsiveContainer>
+        </div>
       </figure>
       <figure>
         <figcaption className="small muted">Bytes added / removed per version</figcaption>
+        <p className="visually-hidden">{bytesAlt}</p>
+        <div aria-hidden="true">
         <ResponsiveContainer width="100%" height={180}>
           <BarChart data={data} stackOffset="sign" margin={{ top: 8, right: 8, left: 8, bottom: 0 }}>
             <CartesianGrid strokeDasharray="3 3" stroke="var(--border)" />
             <XAxis dataKey="version" stroke={axisColor} tick={{ fontSize: 11 }} />
-            <YAxis stroke={axisColor} tick={{ fontSize: 11 }} tickFormatter={(v: number) => formatBytes(Math.abs(v))} width={64} />
+            <YAxis
+              stroke={axisColor}
+              tick={{ fontSize: 11 }}
+              ticks={anyRemoved('bytesRemoved') ? both(byteTicks) : byteTicks}
+              domain={[anyRemoved('bytesRemoved') ? -byteTicks[byteTicks.length - 1] : 0, byteTicks[byteTicks.length - 1]]}
+              tickFormatter={(v: number) => formatBytes(Math.abs(v))}
+              width={64}
+            />
             <Tooltip
               contentStyle={{ background: 'var(--panel)', border: '1px solid var(--border)', color: 'var(--text)' }}
               labelFormatter={(v) => `Version ${String(v)}`}
@@ -94,6 +121,7 @@ export default function HistoryChart({ rows, current, onTravel }: { rows: Histor
             <Bar dataKey="bytesRemovedNeg" name="bytes removed" stackId="b" fill="var(--chart-remove)" onClick={click} cursor="pointer" isAnimationActive={false} />
           </BarChart>
         </ResponsiveContainer>
+        </div>
       </figure>
     </div>
   );

@@ -20,6 +20,12 @@ import type { CommitActions, ErrorInfo, HistoryRow } from '../../workers/api.ts'
 import { CopyButton } from '../components/copy-button.tsx';
 import { ErrorPanel } from '../components/error-panel.tsx';
 import { formatBytes, formatCount, formatRelative, formatTimestamp, plural } from '../format.ts';
+import { fileTimesReset, RESET_THRESHOLD_MS, writerTimestamp } from './history-times.ts';
+
+/** A span of ms in the largest whole unit: `3 days`, `14 hours`. */
+function formatRelativeSpan(ms: number): string {
+  return formatRelative(0, ms).replace(/ ago$/, '');
+}
 import { errorInfoOf } from '../worker-client.ts';
 import type { ViewProps } from './view-props.ts';
 
@@ -65,6 +71,7 @@ export function HistoryView({ client, table, summary, rows, onTravel, openVersio
   const opened = openVersion !== undefined ? openVersion : localOpen;
   const setOpened = onOpen ?? setLocalOpen;
   const now = Date.now();
+  const reset = useMemo(() => fileTimesReset(rows), [rows]);
 
   const columns = useMemo(
     () => [
@@ -87,13 +94,27 @@ export function HistoryView({ client, table, summary, rows, onTravel, openVersio
         ),
       }),
       column.accessor('timestampMs', {
-        header: 'Timestamp',
+        header: 'Commit time (UTC)',
         cell: (c) => (
           <span title={`${formatTimestamp(c.getValue())} (${c.row.original.timestampSource === 'inCommitTimestamp' ? 'in-commit timestamp' : 'commit file modification time'})`}>
             {formatTimestamp(c.getValue())}
             <span className="muted small"> · {formatRelative(c.getValue(), now)}</span>
           </span>
         ),
+      }),
+      column.accessor((r) => writerTimestamp(r) ?? -1, {
+        id: 'writerTime',
+        header: 'commitInfo.timestamp',
+        cell: (c) => {
+          const w = c.getValue();
+          if (w < 0) return <span className="muted">—</span>;
+          const far = Math.abs(w - c.row.original.timestampMs) > RESET_THRESHOLD_MS;
+          return (
+            <span className={far ? 'time-differs' : 'muted'} title={far ? 'Differs from the commit time by more than an hour' : "The writer's clock"} data-testid="history-writer-time">
+              {formatTimestamp(w)}
+            </span>
+          );
+        },
       }),
       column.accessor((r) => r.userName ?? r.userId ?? '', { id: 'user', header: 'User', cell: (c) => c.getValue() || <span className="muted">—</span> }),
       column.accessor((r) => r.operation ?? '', {
@@ -140,6 +161,14 @@ export function HistoryView({ client, table, summary, rows, onTravel, openVersio
           <HistoryChart rows={rows} current={summary.version} onTravel={onTravel} />
         </Suspense>
       </ChartBoundary>
+      {reset && (
+        <div className="notice warn" role="note" data-testid="history-times-reset">
+          <strong>The commit files' times look reset</strong> (a copied or restored table?): for {plural(reset.commits, 'commit')} of {formatCount(reset.compared)},
+          the file time differs from the writer's <code>commitInfo.timestamp</code> by more than an hour (up to {formatRelativeSpan(reset.maxDifferenceMs)}). The
+          protocol times commits by their files here (no in-commit timestamps), so time travel by time follows the files' clock; the writers' times are in the
+          column beside.
+        </div>
+      )}
       <div className="history-tools">
         <input
           type="search"
