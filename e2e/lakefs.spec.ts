@@ -86,7 +86,7 @@ test('lakeFS: connect through serve --lakefs, list repositories and refs, open a
   test.setTimeout(360_000);
   const traffic = recordTraffic(context, page);
   // The same table from local files at main's version: the count the lakeFS read must give.
-  await page.goto(`${app.baseUrl}/?url=${encodeURIComponent(`${app.baseUrl}/local/`)}&version=${facts.mainVersion}`);
+  await page.goto(`${app.baseUrl}/?url=${encodeURIComponent(app.tableUrl)}&version=${facts.mainVersion}`);
   await expect(page.getByTestId('overview-version')).toHaveAttribute('data-value', String(facts.mainVersion), { timeout: 30_000 });
   const localMainCount = await sqlCount(page);
 
@@ -161,7 +161,7 @@ test('lakeFS: connect through serve --lakefs, list repositories and refs, open a
 });
 
 test('lakeFS: a wrong secret says so, and the secret is not shown', async ({ page }) => {
-  await page.goto(`${app.baseUrl}/?url=${encodeURIComponent(`${app.baseUrl}/local/`)}`);
+  await page.goto(`${app.baseUrl}/?url=${encodeURIComponent(app.tableUrl)}`);
   await page.getByTestId('source-lakefs').click();
   const panel = page.getByTestId('lakefs-panel');
   await panel.getByTestId('lakefs-accessKeyId').fill(KEY.accessKeyId);
@@ -175,7 +175,7 @@ test('lakeFS: a wrong secret says so, and the secret is not shown', async ({ pag
 });
 
 test('lakeFS: a cross-origin lakeFS address is refused by CORS, and the error says how to deploy', async ({ page }) => {
-  await page.goto(`${app.baseUrl}/?url=${encodeURIComponent(`${app.baseUrl}/local/`)}`);
+  await page.goto(`${app.baseUrl}/?url=${encodeURIComponent(app.tableUrl)}`);
   await page.getByTestId('source-lakefs').click();
   const panel = page.getByTestId('lakefs-panel');
   await panel.getByTestId('lakefs-endpoint').fill(double.url); // lakeFS itself: another origin, no CORS headers

@@ -48,6 +48,8 @@ export interface ServeHandle {
   baseUrl: string;
   /** The folder served at `/local/<its name>/`. */
   root: string;
+  /** The URL the folder is served at, `${baseUrl}/local/<its name>/`. */
+  tableUrl: string;
   close(): Promise<void>;
 }
 
@@ -147,6 +149,7 @@ export async function serve(options: ServeOptions): Promise<ServeHandle> {
     url,
     baseUrl,
     root,
+    tableUrl: `${baseUrl}${tablePrefix}`,
     close: () =>
       new Promise<void>((done, fail) => {
         server.close((e) => (e ? fail(e) : done()));
