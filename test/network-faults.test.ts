@@ -232,4 +232,14 @@ describe('fewer bytes, fewer round trips', () => {
     expect(s.segment.checkpoint?.version).toBe(10);
     expect(again.filter((v) => v > 10 && v <= 15)).toEqual([]);
   });
+
+  it('one listing request per open (the table check, the snapshot and its history share it)', async () => {
+    const store = new HttpStore(`${proxy.url}/fixtures/table_with_deletion_logs`);
+    const before = proxy.requests.length;
+    await store.list('_delta_log/');
+    const t = new DeltaTable(store);
+    await t.snapshot();
+    await t.history();
+    expect(proxy.requests.slice(before).filter((r) => /list-type=2/.test(r.url)).length).toBe(1);
+  });
 });

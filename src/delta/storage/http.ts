@@ -54,6 +54,9 @@ function appOrigin(): string | undefined {
 
 export { redactUrl };
 
+/** How long a listing answer is reused, ms: long enough for one open, short enough to see new commits. */
+export const LISTING_REUSE_MS = 5_000;
+
 const NO_LISTING = Symbol('dx-no-listing');
 const HTML_FALLBACK = Symbol('dx-html-fallback');
 
@@ -85,6 +88,8 @@ export class HttpStore implements ObjectStore {
   private readonly base: string;
   private readonly doFetch: typeof fetch;
   private s3Listing: boolean | undefined;
+  /** Recent listings by prefix (see {@link LISTING_REUSE_MS}). */
+  private readonly listings = new Map<string, { atMs: number; result: Promise<ObjectMeta[] | undefined> }>();
 
   constructor(baseUrl: string, private readonly options: HttpStoreOptions = {}) {
     this.base = baseUrl.replace(/\/+$/, '');
@@ -224,7 +229,20 @@ export class HttpStore implements ObjectStore {
     let all: ObjectMeta[] | undefined;
     if (this.options.index) all = this.options.index;
     else if (this.s3Listing !== false) {
-      all = await this.tryS3List(prefix, options.signal);
+      // One listing pass per open: opening a table lists the log several times in a row (the table
+      // check, the snapshot, its history); an answer younger than LISTING_REUSE_MS is reused.
+      const hit = this.listings.get(prefix);
+      if (hit && Date.now() - hit.atMs < LISTING_REUSE_MS) all = await hit.result;
+      else {
+        const result = this.tryS3List(prefix, options.signal);
+        const entry = { atMs: Date.now(), result };
+        this.listings.set(prefix, entry);
+        result.then(
+          (r) => (r === undefined ? this.listings.delete(prefix) : undefined),
+          () => this.listings.delete(prefix),
+        );
+        all = await result;
+      }
       this.s3Listing = all !== undefined;
     }
     if (!all) {
