@@ -31,7 +31,8 @@ beforeAll(async () => {
     ],
   });
   proxy = await startFaultProxy({ target: server.url, seed: 16 });
-  setRetryPolicy({ maxAttempts: 4, baseDelayMs: 5, maxDelayMs: 40, deadlineMs: 10_000, stallTimeoutMs: 400 });
+  // Short, but not so short that a busy machine's slow answer counts as a stall.
+  setRetryPolicy({ maxAttempts: 4, baseDelayMs: 5, maxDelayMs: 40, deadlineMs: 20_000, stallTimeoutMs: 1_500 });
 });
 afterAll(async () => {
   resetRetryPolicy();
@@ -130,7 +131,7 @@ describe('transient faults give exactly the right table', () => {
     proxy.setRules([{ match: /00000000000000000001\.json/, method: 'GET', fault: 'stall', times: 1 }]);
     const started = Date.now();
     expect(await summary(remote('fixtures', 'simple_table'))).toEqual(await local('simple_table'));
-    expect(Date.now() - started).toBeLessThan(5000);
+    expect(Date.now() - started).toBeLessThan(8000);
   });
 });
 
@@ -202,11 +203,13 @@ describe('permanent faults: named errors', () => {
     const e = await failure(remote('fixtures', 'simple_table').snapshot());
     expect(e.code).toBe('STORAGE_ERROR');
     expect(e.message).toMatch(/00000000000000000001\.json.*4 attempts.*no data/);
-    expect(Date.now() - started).toBeLessThan(4000);
+    expect(Date.now() - started).toBeLessThan(12_000);
     const ctrl = new AbortController();
-    setTimeout(() => ctrl.abort(), 100);
+    setTimeout(() => ctrl.abort(), 300);
+    const cancelledAt = Date.now();
     const c = await failure(remote('fixtures', 'simple_table').snapshot({}, { signal: ctrl.signal }));
     expect(c.code).toBe('CANCELLED');
+    expect(Date.now() - cancelledAt).toBeLessThan(1500);
   });
 });
 
