@@ -18,8 +18,16 @@ export function peersPython(): string {
   return python;
 }
 
-/** Generates (or reuses) the conformance tables; resolves to their folder. */
+/** The committed copy of the generated tables (see its NOTICE). */
+export const COMMITTED_TABLES = join(import.meta.dirname, '..', 'test', 'fixtures', 'tables-generated', 'peers');
+
+/**
+ * Generates (or reuses) the conformance tables; resolves to their folder. With
+ * `DX_PEERS_TABLES=committed` the committed copy is used instead (no Spark run: for a quick
+ * peers run when the generator has not changed).
+ */
 export async function generatedTables(): Promise<string> {
+  if (process.env.DX_PEERS_TABLES === 'committed') return COMMITTED_TABLES;
   const script = join(import.meta.dirname, 'gen', 'generate.py');
   const { stdout } = await promisify(execFile)(peersPython(), [script], {
     env: { ...process.env, TZ: 'UTC' },

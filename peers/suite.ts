@@ -25,20 +25,12 @@ import {
   type Reference,
 } from './conformance.ts';
 
-const LZ4_RAW =
-  'LZ4_RAW data files: DuckDB-WASM 0.9.1 has no LZ4_RAW codec and the fallback decoder is issue #11 ' +
-  "(it fails on Spark's default INT96 timestamps: cast TIMESTAMP_NS -> TIMESTAMP WITH TIME ZONE)";
-
 /**
  * Mismatches with an open issue, by table and check (`rows`, `snapshot`, `changes`, `timestamp`,
- * `history`; `*` for all): the reason is printed when the test is skipped for it.
+ * `history`; `*` for all): the reason is printed when the test is skipped for it. Empty now: the
+ * one gap found (lz4_raw data files, issue #11) was closed by the fallback parquet decoder.
  */
-export const KNOWN_GAPS: Record<string, Partial<Record<string, string>>> = {
-  spark_lz4_raw: {
-    rows: LZ4_RAW,
-    timestamp: LZ4_RAW,
-  },
-};
+export const KNOWN_GAPS: Record<string, Partial<Record<string, string>>> = {};
 
 async function attempt<T>(fn: () => Promise<T>): Promise<T | Error> {
   try {
