@@ -12,8 +12,8 @@
  * Retries (issue #16): DuckDB reads URLs with synchronous `XMLHttpRequest`s in its own worker and
  * takes the first answer as final: one 503 failed the query. The subclass retries its synchronous
  * `GET`/`HEAD`s of http(s) URLs on the statuses and failures of `src/delta/storage/retry.ts` (same
- * policy, same backoff schedule: 408/429/5xx, no answer, a request timeout, a 206 body shorter than
- * its range), waiting between attempts with `Atomics.wait` where shared memory exists, else a
+ * policy, same backoff schedule: 408/429/5xx, no answer, a request timeout (the stall timeout
+ * plus the range's time at 64 KB/s), a body shorter than its range or than the log's size), waiting between attempts with `Atomics.wait` where shared memory exists, else a
  * bounded busy wait (the worker is blocked in DuckDB's read anyway). A 206 for other bytes than
  * asked is refused. After the last attempt it throws an error naming the file (URL without its
  * query: presigned signatures never appear), the attempts and the last status, which DuckDB turns
@@ -109,7 +109,10 @@ export function installSizedHttp(scope: { XMLHttpRequest: typeof XMLHttpRequest 
         let info: TransientInfo | undefined;
         try {
           try {
-            this.timeout = policy.stallTimeoutMs;
+            // A synchronous request has no progress events to watch: its timeout is the stall
+            // timeout plus the time the range takes at 64 KB/s, so a big read on a slow link is not cut.
+            const asked = requestedRange(this.dxHeaders);
+            this.timeout = policy.stallTimeoutMs + (asked ? Math.ceil((asked[1] - asked[0] + 1) / 64) : 0);
           } catch {
             // timeouts on synchronous requests are refused outside workers
           }
