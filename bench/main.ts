@@ -31,6 +31,7 @@ import { runChild } from './lib/measure.ts';
 import { markdown, type BenchReport, type ResultRow, type Skipped, type TargetResult } from './lib/report.ts';
 import { runBrowser, type BrowserCase } from './suites/browser.ts';
 import { runDataPlane } from './suites/data-plane.ts';
+import { runIntegrity } from './suites/integrity.ts';
 import { runPeers } from './suites/peers.ts';
 import { runNetwork } from './suites/network.ts';
 import { replayRows, runReplayCase, type ReplayResult } from './suites/log-replay.ts';
@@ -188,6 +189,11 @@ if (only.has('data')) {
     skipped.push({ suite: 'data plane', reason: `cannot generate the data table: ${(e as Error).message.split('\n')[0]}` });
   }
   if (dir) {
+    try {
+      rows.push(...(await runIntegrity(dir, SIZES.dataRows, runs, log)));
+    } catch (e) {
+      skipped.push({ suite: 'integrity', reason: `failed: ${(e as Error).message.split('\n')[0]}` });
+    }
     const d = await runDataPlane(dir, SIZES.dataRows, runs, log);
     if ('skip' in d) skipped.push({ suite: 'data plane', reason: d.skip });
     else {
