@@ -107,9 +107,11 @@ test('real lakeFS: connect through serve --lakefs, repositories, branches, tags,
   test.setTimeout(600_000);
   const traffic = recordTraffic(context, page);
   await page.goto(`${app.baseUrl}/`);
-  await connect(page);
+  await page.getByTestId('source-lakefs').click();
   const panel = page.getByTestId('lakefs-panel');
-  await expect(panel.getByTestId('lakefs-endpoint')).toHaveValue(`${app.baseUrl}/lakefs`);
+  await expect(panel.getByTestId('lakefs-endpoint')).toHaveValue(`${app.baseUrl}/lakefs`); // the serve proxy, by default
+  await page.getByTestId('source-lakefs').click();
+  await connect(page);
   await expect(panel.getByTestId('lakefs-repo')).toHaveCount(2);
   await expect(panel.getByTestId('lakefs-repo').first()).toHaveAttribute('data-repo', [facts.repository, facts.otherRepository].sort()[0]);
   await panel.locator(`[data-testid=lakefs-repo][data-repo="${facts.repository}"]`).click();
@@ -208,7 +210,7 @@ test('real lakeFS: a share link pins the commit; a recipient with no credentials
   await other.goto(link);
   await expect(other.getByTestId('share-banner')).toContainText(`version ${SALES.dev.version}`);
   await other.getByTestId('tab-overview').click();
-  await expect(other.getByTestId('overview-source')).toContainText(`lakefs://${facts.repository}/${facts.branches.dev}`);
+  await expect(other.getByTestId('overview-source')).toContainText(`lakefs://${facts.repository}/dev/${SALES.path} (commit ${facts.branches.dev.slice(0, 12)})`);
   expect(await runSql(other, query)).toEqual(mine);
   await shot(other, 'lakefs-real-share-recipient');
   for (const r of theirs.requests) expect(r.headers.authorization, r.url).toBeUndefined();
@@ -217,7 +219,7 @@ test('real lakeFS: a share link pins the commit; a recipient with no credentials
   await fresh.close();
 });
 
-test('real lakeFS: a wrong secret is WRONG_CREDENTIALS; an address with no lakeFS API says so', async ({ page }) => {
+test('real lakeFS: a wrong secret is WRONG_CREDENTIALS; an address with no lakeFS API says so; lakeFS cross-origin is CORS_REFUSED', async ({ page }) => {
   await page.goto(`${app.baseUrl}/`);
   const wrong = 'wrong-lakefs-secret-e2e-5521';
   await connect(page, { secret: wrong });
@@ -233,6 +235,14 @@ test('real lakeFS: a wrong secret is WRONG_CREDENTIALS; an address with no lakeF
   await expect(err).toHaveAttribute('data-code', 'STORAGE_ERROR');
   await expect(err).toContainText('lakeFS API');
   await shot(page, 'lakefs-real-not-lakefs');
+
+  // lakeFS itself, cross-origin: it sends no CORS headers, so the browser refuses, and the error says how to deploy.
+  await page.getByTestId('lakefs-panel').getByTestId('lakefs-endpoint').fill(lakefs.endpoint);
+  await page.getByTestId('lakefs-panel').getByTestId('lakefs-secretAccessKey').fill(lakefs.secretAccessKey);
+  await page.getByTestId('lakefs-panel').getByTestId('lakefs-connect').click();
+  await expect(err).toHaveAttribute('data-code', 'CORS_REFUSED');
+  await expect(err.getByTestId('error-hint')).toContainText('--lakefs');
+  await expect(err).not.toContainText(lakefs.secretAccessKey);
 });
 
 test('real lakeFS without presigned URLs: the table is read through the API', async ({ page, context }) => {

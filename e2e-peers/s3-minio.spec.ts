@@ -14,7 +14,8 @@
  * policy reads only `warehouse/covid/` → ACCESS_DENIED naming the file of the other table, while
  * covid opens; an origin MinIO does not allow → CORS_REFUSED; a share link opened in a fresh context
  * with no credentials gives the same rows; a link whose presigned URLs MinIO considers expired →
- * EXPIRED; and the secret in no URL, header, storage, console line or page text.
+ * EXPIRED (and the link past its own time too); remembering keys is opt-in; and the secret in no
+ * URL, header, storage, console line or page text.
  */
 import { S3Client, GetObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
@@ -203,4 +204,31 @@ test('MinIO: a share link opens without credentials with the same rows; presigne
   await expect(err.getByTestId('error-message')).toContainText('expired');
   await shot(late, 'minio-share-expired-at-server');
   await later.close();
+
+  // The original link two hours later: the link's own time has passed (checked before any read).
+  const after = await browser.newContext();
+  const past = await after.newPage();
+  await past.clock.install({ time: Date.now() + 2 * 3600_000 });
+  await past.goto(link);
+  await expect(past.getByTestId('error-code')).toHaveText('EXPIRED');
+  await expect(past.getByTestId('error-message')).toContainText('This share link expired on');
+  await after.close();
+});
+
+test('MinIO: remembering the keys is opt-in, and forgetting removes them', async ({ page, context }) => {
+  const rec = recordTraffic(context, page);
+  await page.goto('/');
+  await connect(page);
+  await expect(page.getByTestId('s3-browser')).toBeVisible();
+  expect(await page.evaluate(() => JSON.stringify({ ...localStorage }))).not.toContain(minio.secretAccessKey);
+  await expectNoSecret(page, rec, minio.secretAccessKey);
+  await page.getByTestId('s3-disconnect').click();
+  await page.getByTestId('s3-secretAccessKey').fill(minio.secretAccessKey);
+  await page.getByTestId('s3-remember').check();
+  await page.getByTestId('s3-connect').click();
+  await expect(page.getByTestId('s3-browser')).toBeVisible();
+  expect(await page.evaluate(() => JSON.stringify({ ...localStorage }))).toContain(minio.secretAccessKey);
+  await page.getByTestId('s3-disconnect').click();
+  await page.getByTestId('s3-remember').uncheck();
+  expect(await page.evaluate(() => JSON.stringify({ ...localStorage }))).not.toContain(minio.secretAccessKey);
 });

@@ -6,6 +6,9 @@
  * same tables) do not: there the log is found by probing, as on a plain static host.
  *
  *   npx tsx e2e/static-server.ts [--port 4329] [--host 127.0.0.1] [--log]
+ *
+ * `E2E_APP_DIR` names another build of the app to serve instead of `dist/` (`npm run test:peers`
+ * builds into its own folder, so that a concurrent `vite build` cannot swap assets under a test).
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -24,7 +27,7 @@ const { values } = parseArgs({
   },
 });
 
-const dist = join(root, 'dist');
+const dist = process.env.E2E_APP_DIR ?? join(root, 'dist');
 if (!existsSync(join(dist, 'index.html'))) {
   console.error(`static-server: ${dist}/index.html is missing; run "npx vite build" first.`);
   process.exit(1);

@@ -121,6 +121,12 @@ source "$WORK/lakefs.env"
 grep '^seed_lakefs:' "$WORK/seed.log" | grep -v '^seed_lakefs: {' || true
 echo "test:peers: lakeFS at $DX_LAKEFS_ENDPOINT, tables written and committed ($(( $(t) - T0 )) s)"
 
+# The app, built into this run's own folder (served by the Playwright web server and `serve`).
+export E2E_APP_DIR="$WORK/dist"
+T1=$(t)
+npx vite build --logLevel warn --outDir "$E2E_APP_DIR" --emptyOutDir
+echo "test:peers: app built ($(( $(t) - T1 )) s)"
+
 if [ "$#" -gt 0 ]; then
   "$@"
   exit $?
@@ -131,7 +137,6 @@ T1=$(t)
 npx vitest run --config vitest.peers.config.ts || rc=$?
 echo "test:peers: vitest done ($(( $(t) - T1 )) s)"
 T2=$(t)
-npx vite build --logLevel warn
 npx playwright test --config playwright.peers.config.ts || rc=$?
 echo "test:peers: playwright done ($(( $(t) - T2 )) s); total $(( $(t) - T0 )) s"
 exit "$rc"
