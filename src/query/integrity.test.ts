@@ -169,6 +169,13 @@ describe('count invariant: rows read = numRecords − deletion vector cardinalit
   });
 });
 
+/** `t` without every 97th row. */
+function withoutEvery97th(t: arrow.Table): arrow.Table {
+  const parts: arrow.Table[] = [];
+  for (let i = 0; i < t.numRows; i += 97) parts.push(t.slice(i, Math.min(i + 96, t.numRows)));
+  return parts.length ? parts.slice(1).reduce((x, y) => x.concat(y), parts[0]) : t;
+}
+
 describe('count invariant in the same pass: a short read is an error, never a result', () => {
   /** The test engine, with rows silently lost the way a decoder bug or a swallowed error loses them. */
   async function lossyEngine(mode: 'scan-table' | 'result') {
@@ -176,10 +183,8 @@ describe('count invariant in the same pass: a short read is an error, never a re
     const lossy = Object.create(engine) as typeof engine;
     lossy.query = async (sql, options) => {
       const t = await engine.query(sql, options);
-      if (mode === 'scan-table' && /^CREATE TABLE .*__dx_scan_\d+/.test(sql)) {
-        const name = /^CREATE TABLE (\S+)/.exec(sql)![1];
-        await engine.query(`DELETE FROM ${name} WHERE rowid % 97 = 3`);
-      }
+      // Drop rows of the scan's result (it carries the per-file column) as a lossy decoder would.
+      if (mode === 'scan-table' && t.schema.fields.some((f) => f.name === '__dx_file')) return withoutEvery97th(t);
       if (mode === 'result' && /^SELECT \* FROM t( LIMIT \d+)?$/.test(sql.trim())) return t.slice(0, Math.max(0, t.numRows - 1));
       return t;
     };

@@ -228,6 +228,11 @@ export interface PlanContext {
   engine?: SqlEngine;
   /** DuckDB schema for temporary helper tables (default `main`). */
   scratchSchema?: string;
+  /**
+   * The table's store: with it, `LIMIT n` over files without `numRecords` reads their footers' row
+   * counts, in log order, only as far as n rows (instead of reading every file).
+   */
+  store?: ObjectStore;
 }
 
 /**
@@ -287,8 +292,35 @@ export async function planScan(snapshot: Snapshot, options: ScanOptions = {}, ct
     if (!keep[i]) return;
     files.push(plannedFile(snapshot, b, r, i, partitionColumns));
   });
+  if (!where && limit !== undefined && ctx.store && files.some((f) => f.numRecords === null)) {
+    const kept = await filesForLimit(ctx.store, snapshot.version, files, limit, options.signal);
+    report.byLimit += files.length - kept;
+    files.length = kept;
+  }
   report.selectedBytes = files.reduce((s, f) => s + f.sizeBytes, 0);
   return { version: snapshot.version, mode, schema, columns, partitionColumns, files, where, limit, pruning: report };
+}
+
+/**
+ * How many of `files` (in log order) a `LIMIT n` read needs: row counts from `numRecords`, or from
+ * the file's footer where the log has no statistics, read in growing batches (1, 2, 4, 8 files)
+ * and only until n rows are reached.
+ * @throws DeltaError from reading a footer (`FILE_NOT_FOUND`, `DATA_INTEGRITY`, store errors), `CANCELLED`.
+ */
+async function filesForLimit(store: ObjectStore, version: number, files: PlannedFile[], limit: number, signal?: AbortSignal): Promise<number> {
+  let rows = 0;
+  let k = 0;
+  let batch = 1;
+  while (k < files.length && rows < limit) {
+    throwIfAborted(signal);
+    const chunk = files.slice(k, k + batch);
+    const counts = await Promise.all(
+      chunk.map((f) => (f.numRecords !== null ? f.numRecords : cachedFooter(store, { path: f.path, sizeBytes: f.sizeBytes, version }, signal).then((ft) => ft.numRows))),
+    );
+    for (let j = 0; j < chunk.length && rows < limit; j++, k++) rows += Math.max(0, counts[j] - chunk[j].deletedRows);
+    batch = Math.min(batch * 2, 8);
+  }
+  return k;
 }
 
 function plannedFile(snapshot: Snapshot, b: FileActionBatch, r: number, i: number, partitionColumns: PartitionColumn[]): PlannedFile {

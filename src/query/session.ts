@@ -102,6 +102,41 @@ let sessionCounter = 0;
 /** DuckDB errors that mean "this parquet file could not be decoded" (worth a fallback decoder). */
 const DECODE_ERROR = /decompress|compression codec|encoding is only supported|Invalid Error|Corrupt|parquet|Thrift|page/i;
 
+/**
+ * Rows per value of a string column (the `__dx_file` column of a scan: registered file names, in
+ * runs), counted without decoding every value: a row whose bytes equal the previous row's adds to
+ * the same count.
+ */
+export function countByFile(v: arrow.Vector): Map<string, number> {
+  const out = new Map<string, number>();
+  const dec = new TextDecoder();
+  for (const d of v.data) {
+    const offsets = d.valueOffsets as Int32Array;
+    const bytes = d.values as Uint8Array;
+    let prevStart = -1;
+    let prevEnd = -1;
+    let key = '';
+    let run = 0;
+    for (let i = 0; i < d.length; i++) {
+      if (!d.getValid(i)) continue;
+      const a = offsets[i];
+      const b = offsets[i + 1];
+      let same = prevStart >= 0 && b - a === prevEnd - prevStart;
+      for (let k = 0; same && k < b - a; k++) if (bytes[a + k] !== bytes[prevStart + k]) same = false;
+      if (!same) {
+        if (run) out.set(key, (out.get(key) ?? 0) + run);
+        key = dec.decode(bytes.subarray(a, b));
+        run = 0;
+        prevStart = a;
+        prevEnd = b;
+      }
+      run++;
+    }
+    if (run) out.set(key, (out.get(key) ?? 0) + run);
+  }
+  return out;
+}
+
 /** Σ(numRecords − DV cardinality) over a plan's files, or null when a file has no `numRecords`. */
 function liveRowsOf(plan: ScanPlan): number | null {
   let n = 0;
@@ -277,7 +312,7 @@ export class QuerySession {
       const snap = await this.snapshotAt(options.version, options.timestamp, options.signal);
       // A predicate may name columns that are not selected: read every column, then project.
       const project = options.columns && options.where ? options.columns : undefined;
-      const plan = await planScan(snap, project ? { ...options, columns: undefined } : options, { engine: this.engine, scratchSchema: this.schemaName });
+      const plan = await planScan(snap, project ? { ...options, columns: undefined } : options, { engine: this.engine, scratchSchema: this.schemaName, store: this.table.store });
       const selected = project?.map((n) => {
         const c = plan.columns.find((x) => x.name === n) ?? plan.columns.find((x) => x.name.toLowerCase() === n.toLowerCase());
         if (!c) throw new DeltaError('QUERY_ERROR', `Column "${n}" is not in the table schema (columns: ${plan.columns.map((x) => x.name).join(', ')}).`);
@@ -285,19 +320,17 @@ export class QuerySession {
       });
       this.lastPlans = [plan];
       const built = await buildScanSql(plan, { ...this.sqlContext(options.signal), fileColumn: true });
-      const tmp = this.qualified(`__dx_scan_${nextId()}`);
       try {
         const cols = selected ? selected.map(quoteIdent).join(', ') : plan.columns.length ? plan.columns.map((c) => quoteIdent(c.name)).join(', ') : '__row';
-        let sql = `CREATE TABLE ${tmp} AS SELECT ${cols}, __dx_file FROM (${built.sql}) AS t`;
+        let sql = `SELECT ${cols}, __dx_file FROM (${built.sql}) AS t`;
         if (plan.where) sql += ` WHERE ${plan.where}`;
         if (plan.limit !== undefined) sql += ` LIMIT ${plan.limit}`;
-        await this.engine.query(sql, { signal: options.signal });
+        const result = await this.engine.query(sql, { signal: options.signal });
         // The count invariant, per file, from the same pass: rows read from each file.
-        const counts = await this.engine.query(`SELECT __dx_file, count(*) AS n FROM ${tmp} GROUP BY __dx_file`, { signal: options.signal });
-        this.checkFileCounts(plan, counts);
-        return decodeVariantColumns(await this.engine.query(`SELECT * EXCLUDE (__dx_file) FROM ${tmp}`, { signal: options.signal }));
+        this.checkFileCounts(plan, countByFile(result.getChild('__dx_file')!));
+        return decodeVariantColumns(result.select(result.schema.fields.map((f) => f.name).filter((n) => n !== '__dx_file')));
       } finally {
-        await this.dropTables([...built.helperTables, tmp]);
+        await this.dropTables(built.helperTables);
       }
     })).catch(this.nameFile);
   }
@@ -306,14 +339,10 @@ export class QuerySession {
    * The count invariant of a scan (issue #11): for every file read, rows read = `numRecords` −
    * its deletion vector's cardinality when the log has `numRecords` — exactly without WHERE and
    * LIMIT, at most otherwise; without WHERE, a LIMIT n scan returns min(n, Σ) rows.
-   * @param counts rows of `__dx_file` (registered name), `n` (rows read from it).
+   * @param byName rows read per registered file name.
    * @throws DeltaError `DATA_INTEGRITY` naming the file, version, expected and actual counts.
    */
-  private checkFileCounts(plan: ScanPlan, counts: arrow.Table): void {
-    const byName = new Map<string, number>();
-    const names = counts.getChild('__dx_file')!;
-    const ns = counts.getChild('n')!;
-    for (let i = 0; i < counts.numRows; i++) byName.set(String(names.get(i)), Number(ns.get(i)));
+  private checkFileCounts(plan: ScanPlan, byName: Map<string, number>): void {
     const exact = plan.where === undefined && plan.limit === undefined;
     let total = 0;
     for (const f of plan.files) {
@@ -584,7 +613,7 @@ export class QuerySession {
       if (plan) this.lastPlans.push(plan);
       return;
     }
-    const plan = await planScan(snap, { ...opts, signal }, { engine: this.engine, scratchSchema: this.schemaName });
+    const plan = await planScan(snap, { ...opts, signal }, { engine: this.engine, scratchSchema: this.schemaName, store: this.table.store });
     const built = await buildScanSql(plan, this.sqlContext(signal));
     await this.engine.query(`CREATE OR REPLACE VIEW ${this.qualified(ref.name)} AS ${built.sql}`);
     if (prev) await this.dropTables(prev.helperTables);
