@@ -102,7 +102,7 @@ export default function ResultGrid({ client, result, height = 460, testId = 'sql
     } else setViewRows(null);
     setTick((n) => n + 1);
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [viewKey, resultId]);
+  }, [viewKey, resultId, firstRows]);
 
   // Filters apply shortly after typing stops.
   useEffect(() => {

@@ -13,7 +13,7 @@ export function SizeHistogramChart({ data }: { data: FileSizeHistogram }) {
   const ticks = niceTicks(Math.max(1, ...bars.map((b) => b.files)));
   const alt = `Files per size range: ${bars.map((b) => `${b.name}: ${formatCount(b.files)}`).join('; ')}.`;
   return (
-    <div role="img" aria-label={alt} data-testid="size-histogram">
+    <div role="img" aria-label={alt} data-testid="size-histogram-chart">
     <ResponsiveContainer width="100%" height={180}>
       <BarChart data={bars} margin={{ left: 8, right: 16, top: 4, bottom: 4 }}>
         <CartesianGrid strokeDasharray="3 3" vertical={false} />
