@@ -91,20 +91,22 @@ const asBig = (v: unknown): bigint | undefined => (typeof v === 'bigint' ? v : t
  *   empty compressed section (parquet-java) fails to decompress.
  * Nanosecond timestamps and INT96 are read truncated to microseconds, as the Delta type says: not a
  * problem.
- * @returns one reason per problem column chunk kind, e.g. `codec LZ4_RAW (column a)`.
+ * `includeNanos` adds C6 (nanosecond and INT96 timestamps, read as microseconds): reported for the
+ * differential study, never routed.
+ * @returns one problem per class and leaf column.
  */
-export function footerProblems(meta: FileMetaData): string[] {
-  const out = new Map<string, string>();
+export function footerProblems(meta: FileMetaData, options: { includeNanos?: boolean } = {}): FooterProblem[] {
+  const out = new Map<string, FooterProblem>();
   const leaves = meta.schema.filter((s) => !s.num_children);
   for (const rg of meta.row_groups) {
     rg.columns.forEach((c, k) => {
       const m = c.meta_data;
       if (!m) return;
       const path = m.path_in_schema.join('.');
-      const add = (cls: string, why: string) => {
-        if (!out.has(cls + path)) out.set(cls + path, `${why} (column ${path})`);
+      const add = (cls: FooterProblem['cls'], why: string) => {
+        if (!out.has(cls + path)) out.set(cls + path, { cls, path, why });
       };
-      const el = leaves[k] as { logical_type?: { type?: string; isSigned?: boolean }; converted_type?: string } | undefined;
+      const el = leaves[k] as { logical_type?: { type?: string; isSigned?: boolean; unit?: string }; converted_type?: string } | undefined;
       const enc = new Set<string>(m.encodings.map(String));
       const type = String(m.type);
       if (!DUCKDB_CODECS.has(String(m.codec))) add('C1', `codec ${m.codec} is not supported by DuckDB 0.9.1`);
@@ -116,19 +118,30 @@ export function footerProblems(meta: FileMetaData): string[] {
       const unsigned = el?.logical_type?.type === 'INTEGER' ? el.logical_type.isSigned === false : /^UINT_/.test(el?.converted_type ?? '');
       const isDecimal = el?.logical_type?.type === 'DECIMAL' || el?.converted_type === 'DECIMAL';
       if (enc.has('DELTA_BINARY_PACKED') && type === 'INT64' && !isDecimal && (unsigned || min === undefined || max === undefined || max >= TWO62 || min < -TWO62)) {
-        add('C4', 'INT64 DELTA_BINARY_PACKED values that may reach 2^62, which DuckDB 0.9.1 decodes wrongly');
+        add('C4', min === undefined || max === undefined ? 'INT64 DELTA_BINARY_PACKED without min/max statistics (DuckDB 0.9.1 decodes values ≥ 2^62 wrongly)' : `INT64 DELTA_BINARY_PACKED, min ${min} max ${max} (DuckDB 0.9.1 decodes values ≥ 2^62 wrongly)`);
       }
       if (enc.has('DELTA_BINARY_PACKED') && type === 'INT32' && (unsigned || min === undefined || max === undefined || max - min >= TWO31)) {
-        add('C5', 'INT32 DELTA_BINARY_PACKED deltas that may leave int32, which DuckDB 0.9.1 decodes wrongly');
+        add('C5', min === undefined || max === undefined ? 'INT32 DELTA_BINARY_PACKED without min/max statistics (DuckDB 0.9.1 decodes deltas beyond int32 wrongly)' : `INT32 DELTA_BINARY_PACKED, max − min = ${max - min} (DuckDB 0.9.1 decodes deltas beyond int32 wrongly)`);
       }
+      if (options.includeNanos && el?.logical_type?.type === 'TIMESTAMP' && el.logical_type.unit === 'NANOS') add('C6', 'TIMESTAMP(NANOS)');
+      if (options.includeNanos && type === 'INT96') add('C6', 'INT96 timestamp (nanosecond precision)');
       if (String(m.codec) === 'SNAPPY') {
         const emptyable = (m.encoding_stats ?? []).some((e) => String(e.page_type) === 'DATA_PAGE_V2' && (String(e.encoding) === 'PLAIN' || String(e.encoding) === 'BYTE_STREAM_SPLIT'));
         const nulls = st.null_count === undefined || BigInt(st.null_count as bigint | number) > 0n;
-        if (emptyable && nulls) add('C7', 'SNAPPY DataPage V2 with nulls (an all-null page may have an empty compressed section DuckDB 0.9.1 cannot decompress)');
+        if (emptyable && nulls) add('C7', 'SNAPPY DataPage V2 with nulls: an all-null page may have an empty compressed section DuckDB 0.9.1 cannot decompress');
       }
     });
   }
   return [...out.values()];
+}
+
+/** One predicted failure of DuckDB 0.9.1 on a column chunk kind (see {@link footerProblems}). */
+export interface FooterProblem {
+  /** Class id (C6, nanosecond truncation, only with `includeNanos`: it is not routed). */
+  cls: 'C1' | 'C2' | 'C3' | 'C4' | 'C5' | 'C6' | 'C7';
+  /** Dotted leaf column path. */
+  path: string;
+  why: string;
 }
 
 /** Summarizes hyparquet's parsed footer. */
@@ -155,7 +168,7 @@ export function summarizeFooter(meta: FileMetaData, sizeBytes: number): DataFile
     sizeBytes,
     createdBy: meta.created_by,
     columns,
-    problems: footerProblems(meta),
+    problems: footerProblems(meta).map((p) => `${p.why} (column ${p.path})`),
     int96Columns: columns.filter((c) => c.physicalType === 'INT96').map((c) => c.path),
   };
 }

@@ -26,7 +26,8 @@
  * 1677-09-21..2262-04-11 (it converts them to int64 nanoseconds); hyparquet 1.33 reads both
  * right but fails on some LZ4_RAW dictionary pages (loudly).
  */
-import { parquetMetadata, type FileMetaData } from 'hyparquet';
+import type { FileMetaData } from 'hyparquet';
+import { footerProblems, parseFooter } from '../../src/query/parquet-footer.ts';
 
 /** Class ids. */
 export type ParquetClass = 'C1' | 'C2' | 'C3' | 'C4' | 'C5' | 'C6' | 'C7';
@@ -38,66 +39,18 @@ export interface ClassHit {
   why: string;
 }
 
-const OK_CODECS = new Set(['UNCOMPRESSED', 'SNAPPY', 'GZIP', 'ZSTD']);
-const TWO62 = 1n << 62n;
-const TWO31 = 1n << 31n;
-
-/** Statistics parsers that keep INT64 timestamps raw (hyparquet otherwise converts them to Date). */
-const RAW_PARSERS = {
-  timestampFromMilliseconds: (v: bigint) => v,
-  timestampFromMicroseconds: (v: bigint) => v,
-  timestampFromNanoseconds: (v: bigint) => v,
-  dateFromDays: (d: number) => d,
-};
-
-/** Footer of a parquet file's bytes, with raw integer statistics. */
+/** Footer of a parquet file's bytes, with raw integer statistics (the data plane's parser). */
 export function readFooter(bytes: Uint8Array): FileMetaData {
-  return parquetMetadata(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer, { parsers: RAW_PARSERS as any });
+  return parseFooter(bytes);
 }
-
-const asBig = (v: unknown): bigint | undefined => (typeof v === 'bigint' ? v : typeof v === 'number' && Number.isInteger(v) ? BigInt(v) : undefined);
 
 /**
  * Predicted DuckDB 0.9.1 failures of every column chunk of a footer (deduplicated per leaf and
- * class). `includeNanos` adds C6 (off by default: see the notes, a Delta timestamp is µs).
+ * class): the data plane's own predicates (`footerProblems` in src/query/parquet-footer.ts, which
+ * routes files by them). `includeNanos` adds C6 (off by default: a Delta timestamp is µs).
  */
 export function footerClasses(md: FileMetaData, opts: { includeNanos?: boolean } = {}): ClassHit[] {
-  const hits = new Map<string, ClassHit>();
-  const add = (cls: ParquetClass, path: string, why: string) => hits.has(cls + path) || hits.set(cls + path, { cls, path, why });
-  // leaf schema elements in order = column chunk order
-  const leaves = md.schema.filter((s) => s.num_children === undefined || s.num_children === 0).slice(0);
-  for (const rg of md.row_groups)
-    rg.columns.forEach((c, k) => {
-      const m = c.meta_data;
-      if (!m) return;
-      const path = m.path_in_schema.join('.');
-      const el: any = leaves[k];
-      const enc = new Set<string>(m.encodings);
-      if (!OK_CODECS.has(m.codec)) add('C1', path, `codec ${m.codec}`);
-      if (enc.has('BYTE_STREAM_SPLIT') && m.type !== 'FLOAT' && m.type !== 'DOUBLE') add('C2', path, `BYTE_STREAM_SPLIT on ${m.type}`);
-      if (enc.has('DELTA_BYTE_ARRAY') && m.type === 'FIXED_LEN_BYTE_ARRAY') add('C3', path, 'DELTA_BYTE_ARRAY on FIXED_LEN_BYTE_ARRAY');
-      const st: any = m.statistics ?? {};
-      const min = asBig(st.min_value ?? st.min);
-      const max = asBig(st.max_value ?? st.max);
-      const unsigned = el?.logical_type?.type === 'INTEGER' ? el.logical_type.isSigned === false : /^UINT_/.test(el?.converted_type ?? '');
-      if (enc.has('DELTA_BINARY_PACKED') && m.type === 'INT64') {
-        const isDecimal = el?.logical_type?.type === 'DECIMAL' || el?.converted_type === 'DECIMAL';
-        if (!isDecimal && (unsigned || min === undefined || max === undefined || max >= TWO62 || min < -TWO62))
-          add('C4', path, min === undefined || max === undefined ? 'INT64 DELTA_BINARY_PACKED without min/max statistics' : `INT64 DELTA_BINARY_PACKED, min ${min} max ${max}`);
-      }
-      if (enc.has('DELTA_BINARY_PACKED') && m.type === 'INT32') {
-        if (unsigned || min === undefined || max === undefined || max - min >= TWO31)
-          add('C5', path, min === undefined || max === undefined ? 'INT32 DELTA_BINARY_PACKED without min/max statistics' : `INT32 DELTA_BINARY_PACKED, max − min = ${max - min}`);
-      }
-      if (opts.includeNanos && el?.logical_type?.type === 'TIMESTAMP' && el.logical_type.unit === 'NANOS') add('C6', path, 'TIMESTAMP(NANOS)');
-      if (opts.includeNanos && m.type === 'INT96') add('C6', path, 'INT96 timestamp (nanosecond precision)');
-      if (m.codec === 'SNAPPY') {
-        const emptyable = (m.encoding_stats ?? []).some((e) => e.page_type === 'DATA_PAGE_V2' && (e.encoding === 'PLAIN' || e.encoding === 'BYTE_STREAM_SPLIT'));
-        const nulls = st.null_count === undefined || BigInt(st.null_count) > 0n;
-        if (emptyable && nulls) add('C7', path, 'SNAPPY DataPage V2 (PLAIN/BYTE_STREAM_SPLIT values) with nulls: an all-null page may have an empty compressed section');
-      }
-    });
-  return [...hits.values()];
+  return footerProblems(md, opts);
 }
 
 /**
