@@ -478,7 +478,14 @@ export class LakeFsStore implements ObjectStore {
         if (o.path_type !== 'object' || !o.path.startsWith(this.prefix)) continue;
         out.push({ path: o.path.slice(this.prefix.length), sizeBytes: o.size_bytes ?? 0, lastModifiedMs: o.mtime * 1000 });
       }
-      if (!page.pagination.has_more || !page.results.length) break;
+      if (!page.pagination?.has_more) break;
+      // A page that says more follows but gives nothing to continue from would end the log early.
+      if (!page.results.length && !page.pagination.next_offset) {
+        throw new DeltaError('STORAGE_ERROR', `${this.client.where} said the listing of ${this.full(prefix) || '/'} continues but gave no next page.`, {
+          path: prefix,
+          hint: 'The server answered the listing incorrectly; try again.',
+        });
+      }
       after = page.pagination.next_offset || page.results[page.results.length - 1].path;
     }
     return out.sort((a, b) => compareBytes(a.path, b.path));
