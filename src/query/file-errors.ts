@@ -111,7 +111,14 @@ export class NamingFileRegistry extends FileRegistry {
     if (!file && /https?:\/\//.test(e.message)) {
       // Read over HTTP: DuckDB names the URL; find the registered file whose name it ends with.
       const urls = e.message.match(/https?:\/\/[^\s"'<>#?]+/g) ?? [];
-      const tails = urls.map((u) => decodeURIComponent(u.slice(u.lastIndexOf('/') + 1)));
+      const tails = urls.map((u) => {
+        const tail = u.slice(u.lastIndexOf('/') + 1);
+        try {
+          return decodeURIComponent(tail);
+        } catch {
+          return tail;
+        }
+      });
       for (const f of this.files.values()) {
         const base = f.path.slice(f.path.lastIndexOf('/') + 1);
         if (tails.includes(base)) {
