@@ -1132,7 +1132,9 @@ export async function groupByPhysicalSchema(engine: SqlEngine, fileNames: string
     if (!g) groups.set(key, (g = []));
     g.push(f);
   }
-  return [...groups.values(), ...decoded.map((n) => [n])];
+  // Groups in log order of their first file (decoded files stand where they are in the log).
+  const first = new Map(all.map((n, i) => [n, i]));
+  return [...groups.values(), ...decoded.map((n) => [n])].sort((x, y) => first.get(x[0])! - first.get(y[0])!);
 }
 
 /**
