@@ -53,5 +53,7 @@ describe('nice ticks', () => {
     const { niceTicks } = await import('./format.ts');
     expect(niceTicks(99_990)).toEqual([0, 25_000, 50_000, 75_000, 100_000]);
     expect(niceTicks(7)).toEqual([0, 2, 4, 6, 8]);
+    expect(niceTicks(9, 4, true)).toEqual([0, 5, 10]);
+    expect(niceTicks(2, 4, true)).toEqual([0, 1, 2]);
   });
 });

@@ -89,12 +89,18 @@ export function niceByteTicks(max: number, count = 4): number[] {
   return niceTicks(max / unit, count).map((t) => t * unit);
 }
 
-/** Round ticks from 0 to at least `max` in steps of 1, 2, 2.5 or 5 × 10^k, at most `count + 1` ticks. */
-export function niceTicks(max: number, count = 4): number[] {
+/**
+ * Round ticks from 0 to at least `max` in steps of 1, 2, 2.5 or 5 × 10^k, at most `count + 1`
+ * ticks; with `integer` (counts), only whole steps.
+ */
+export function niceTicks(max: number, count = 4, integer = false): number[] {
   if (!Number.isFinite(max) || max <= 0) return [0];
-  const raw = max / count;
+  const raw = integer ? Math.max(1, max / count) : max / count;
   const pow = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 2.5, 5, 10].map((m) => m * pow).find((s) => s >= raw)!;
+  const step = [1, 2, 2.5, 5, 10]
+    .map((m) => m * pow)
+    .filter((x) => !integer || Number.isInteger(x))
+    .find((x) => x >= raw)!;
   const ticks: number[] = [];
   for (let t = 0; t < max + step * 1e-9; t += step) ticks.push(Number(t.toPrecision(12)));
   if (ticks[ticks.length - 1] < max) ticks.push(Number((ticks[ticks.length - 1] + step).toPrecision(12)));

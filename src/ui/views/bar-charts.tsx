@@ -10,7 +10,7 @@ import { formatBytes, formatCount, niceByteTicks, niceTicks } from '../format.ts
 /** Files per size bin (bins double in size), 180 px high. */
 export function SizeHistogramChart({ data }: { data: FileSizeHistogram }) {
   const bars = data.bins.map((b) => ({ name: `${formatBytes(b.startBytes)}–${formatBytes(b.endBytes)}`, short: formatBytes(b.startBytes), files: b.count, bytes: b.totalBytes }));
-  const ticks = niceTicks(Math.max(1, ...bars.map((b) => b.files)));
+  const ticks = niceTicks(Math.max(1, ...bars.map((b) => b.files)), 4, true);
   const alt = `Files per size range: ${bars.map((b) => `${b.name}: ${formatCount(b.files)}`).join('; ')}.`;
   return (
     <div role="img" aria-label={alt} data-testid="size-histogram-chart">
@@ -19,7 +19,7 @@ export function SizeHistogramChart({ data }: { data: FileSizeHistogram }) {
         <CartesianGrid strokeDasharray="3 3" vertical={false} />
         <XAxis dataKey="short" fontSize={11} />
         <YAxis allowDecimals={false} fontSize={11} width={48} ticks={ticks} domain={[0, ticks[ticks.length - 1]]} tickFormatter={(v: number) => formatCount(v)} />
-        <Tooltip labelFormatter={(_l, p) => String((p?.[0]?.payload as { name?: string } | undefined)?.name ?? '')} formatter={(v) => formatCount(Number(v))} />
+        <Tooltip cursor={{ fill: 'var(--hover)' }} contentStyle={{ background: 'var(--panel)', border: '1px solid var(--border)', color: 'var(--text)' }} labelStyle={{ color: 'var(--text)' }} labelFormatter={(_l, p) => String((p?.[0]?.payload as { name?: string } | undefined)?.name ?? '')} formatter={(v) => formatCount(Number(v))} />
         <Bar dataKey="files" name="Files" fill="#1f6feb" maxBarSize={56} isAnimationActive={false} />
       </BarChart>
     </ResponsiveContainer>
@@ -41,7 +41,7 @@ export function PartitionBytesChart({ data, height }: { data: { name: string; by
         <CartesianGrid strokeDasharray="3 3" horizontal={false} />
         <XAxis type="number" ticks={ticks} domain={[0, ticks[ticks.length - 1]]} tickFormatter={(v: number) => formatBytes(v)} fontSize={11} />
         <YAxis type="category" dataKey="name" width={180} fontSize={11} interval={0} tickFormatter={(v: string) => (v.length > 28 ? `${v.slice(0, 27)}…` : v)} />
-        <Tooltip formatter={(v) => formatBytes(Number(v))} />
+        <Tooltip cursor={{ fill: 'var(--hover)' }} contentStyle={{ background: 'var(--panel)', border: '1px solid var(--border)', color: 'var(--text)' }} labelStyle={{ color: 'var(--text)' }} formatter={(v) => formatBytes(Number(v))} />
         <Bar dataKey="bytes" name="Size" fill="#1f6feb" maxBarSize={28} isAnimationActive={false} />
       </BarChart>
     </ResponsiveContainer>

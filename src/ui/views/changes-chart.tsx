@@ -36,7 +36,7 @@ export default function ChangesChart({ summary }: { summary: ChangeVersionSummar
           <CartesianGrid strokeDasharray="3 3" vertical={false} />
           <XAxis dataKey="version" tick={{ fontSize: 12 }} />
           <YAxis allowDecimals={false} tick={{ fontSize: 12 }} width={48} />
-          <Tooltip />
+          <Tooltip cursor={{ fill: 'var(--hover)' }} contentStyle={{ background: 'var(--panel)', border: '1px solid var(--border)', color: 'var(--text)' }} labelStyle={{ color: 'var(--text)' }} />
           <Legend wrapperStyle={{ fontSize: 12 }} itemSorter={null} />
           {CHANGE_SERIES.map((s) => (
             <Bar key={s.key} dataKey={s.key} name={s.label} stackId="rows" fill={s.color} isAnimationActive={false} maxBarSize={48} />

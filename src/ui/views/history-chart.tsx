@@ -58,7 +58,7 @@ export default function HistoryChart({ rows, current, onTravel }: { rows: Histor
   };
   const axisColor = 'var(--muted)';
   // Symmetric round ticks (the bars go up for added, down for removed).
-  const rowTicks = niceTicks(Math.max(1, ...data.map((d) => Math.max(d.rowsAdded, d.rowsRemoved))));
+  const rowTicks = niceTicks(Math.max(1, ...data.map((d) => Math.max(d.rowsAdded, d.rowsRemoved))), 4, true);
   const byteTicks = niceByteTicks(Math.max(1, ...data.map((d) => Math.max(d.bytesAdded, d.bytesRemoved))));
   const both = (t: number[]) => [...t.slice(1).map((x) => -x).reverse(), ...t];
   const anyRemoved = (k: 'rowsRemoved' | 'bytesRemoved') => data.some((d) => d[k] > 0);
@@ -84,6 +84,8 @@ export default function HistoryChart({ rows, current, onTravel }: { rows: Histor
               width={64}
             />
             <Tooltip
+              cursor={{ fill: 'var(--hover)' }}
+              labelStyle={{ color: 'var(--text)' }}
               contentStyle={{ background: 'var(--panel)', border: '1px solid var(--border)', color: 'var(--text)' }}
               labelFormatter={(v) => `Version ${String(v)}`}
               formatter={(v) => formatCount(Math.abs(Number(v)))}
@@ -112,6 +114,8 @@ export default function HistoryChart({ rows, current, onTravel }: { rows: Histor
               width={64}
             />
             <Tooltip
+              cursor={{ fill: 'var(--hover)' }}
+              labelStyle={{ color: 'var(--text)' }}
               contentStyle={{ background: 'var(--panel)', border: '1px solid var(--border)', color: 'var(--text)' }}
               labelFormatter={(v) => `Version ${String(v)}`}
               formatter={(v) => formatBytes(Math.abs(Number(v)))}
