@@ -245,4 +245,13 @@ describe('fewer bytes, fewer round trips', () => {
     await t.history();
     expect(proxy.requests.slice(before).filter((r) => /list-type=2/.test(r.url)).length).toBe(1);
   });
+
+  it('a reset on the first listing request is retried: the listing is used, not given up for probing', async () => {
+    proxy.setRules([{ match: /list-type=2/, fault: 'reset', times: 1 }]);
+    const before = proxy.requests.length;
+    expect(await summary(remote('fixtures', 'simple_table'))).toEqual(await local('simple_table'));
+    const mine = proxy.requests.slice(before);
+    expect(mine.filter((r) => /list-type=2/.test(r.url)).length).toBe(2);
+    expect(mine.filter((r) => r.method === 'HEAD').length).toBe(0);
+  });
 });

@@ -281,10 +281,12 @@ export class HttpStore implements ObjectStore {
             res = await this.doFetch(url, { signal: ctx.signal });
           } catch (e) {
             if (ctx.signal.aborted) throw e;
-            // No answer to the listing request: on a static host this is no listing at all; a
-            // later page must not be dropped silently.
-            if (first) return undefined;
-            throw markTransient(new DeltaError('STORAGE_ERROR', `No answer for ${what}.`, { cause: e }), { reason: `no answer (${(e as Error)?.message})` });
+            const err = await networkFailure(e, { where: this.description, path: `${prefix || '/'} (listing)`, endpointOrigin: originOf(url), appOrigin: appOrigin(), bucket: this.options.bucket }, this.doFetch);
+            // A browser refusing the listing request (CORS) on a host that lists nothing: probe.
+            if (err.code === 'CORS_REFUSED' && first) return undefined;
+            // No answer at all (reset, refused): retried like any read; a server without listings
+            // answers the request (404, an HTML page), it does not drop the connection.
+            throw err.code === 'CORS_REFUSED' ? err : markTransient(err, { reason: `no answer (${(e as Error)?.message ?? String(e)})` });
           }
           ctx.progress();
           if (isRetryableStatus(res.status)) {
