@@ -197,7 +197,7 @@ const FEATURES: Record<string, FeatureEntry> = {
   },
 };
 
-/** The two names of the catalog-managed feature (protocol "Catalog-managed tables"; the second is Delta 4.0's preview name). */
+/** The two names of the catalog-managed feature (protocol "Catalog-managed tables"; the second is the preview name delta-kernel-rs also accepts). */
 export const CATALOG_MANAGED_FEATURES: readonly string[] = ['catalogManaged', 'catalogOwned-preview'];
 
 /**
@@ -223,7 +223,7 @@ export function catalogManagedExplanation(protocol: Protocol): string | undefine
     `This table is catalog-managed ("${f}"): its managing catalog ratifies every commit and is the authority on the latest version. ` +
     'What is shown here comes from the commits published to _delta_log/ only, so it may be stale: newer ratified commits may exist only in the catalog ' +
     'or as unpublished files in _delta_log/_staged_commits/, and the catalog may even declare an older version the latest. ' +
-    'Its data is not read here; query it through the catalog (for example Unity Catalog with Delta Lake 4 on Spark).'
+    'Its data is not read here; query it through the catalog (for example Unity Catalog) with an engine that supports catalog-managed tables.'
   );
 }
 
@@ -382,7 +382,7 @@ export function checkReadSupport(protocol: Protocol, ctx?: ProtocolContext): voi
     version: ctx?.version,
     path: ctx?.path,
     hint: catalogManagedFeature(protocol)
-      ? 'Read the table through its managing catalog (e.g. Unity Catalog with Delta Lake 4 on Spark); the published history and metadata can still be shown here, and may be stale.'
+      ? 'Read the table through its managing catalog (e.g. Unity Catalog) with an engine that supports catalog-managed tables; the published history and metadata can still be shown here, and may be stale.'
       : 'Open the table with an engine that supports these features (e.g. a recent Delta Lake for Spark); its history and metadata can still be shown here.',
   });
 }
