@@ -69,10 +69,9 @@ export default function HistoryChart({ rows, current, onTravel }: { rows: Histor
     <div className="history-charts" data-testid="history-chart">
       <figure>
         <figcaption className="small muted">Rows added / removed per version{rows.length > MAX_POINTS ? ` (newest ${MAX_POINTS})` : ''}</figcaption>
-        <p className="visually-hidden" data-testid="history-chart-alt">{rowsAlt}</p>
-        <div aria-hidden="true">
+        <div role="img" aria-label={rowsAlt} data-testid="history-chart-alt">
         <ResponsiveContainer width="100%" height={180}>
-          <BarChart data={data} stackOffset="sign" margin={{ top: 8, right: 8, left: 8, bottom: 0 }}>
+          <BarChart accessibilityLayer={false} data={data} stackOffset="sign" margin={{ top: 8, right: 8, left: 8, bottom: 0 }}>
             <CartesianGrid strokeDasharray="3 3" stroke="var(--border)" />
             <XAxis dataKey="version" stroke={axisColor} tick={{ fontSize: 11 }} />
             <YAxis
@@ -99,10 +98,9 @@ export default function HistoryChart({ rows, current, onTravel }: { rows: Histor
       </figure>
       <figure>
         <figcaption className="small muted">Bytes added / removed per version</figcaption>
-        <p className="visually-hidden">{bytesAlt}</p>
-        <div aria-hidden="true">
+        <div role="img" aria-label={bytesAlt}>
         <ResponsiveContainer width="100%" height={180}>
-          <BarChart data={data} stackOffset="sign" margin={{ top: 8, right: 8, left: 8, bottom: 0 }}>
+          <BarChart accessibilityLayer={false} data={data} stackOffset="sign" margin={{ top: 8, right: 8, left: 8, bottom: 0 }}>
             <CartesianGrid strokeDasharray="3 3" stroke="var(--border)" />
             <XAxis dataKey="version" stroke={axisColor} tick={{ fontSize: 11 }} />
             <YAxis
