@@ -72,6 +72,13 @@ export interface Reference {
   history: SparkHistoryRow[] | PeerError;
   changes?: ({ from: number; to: number } & (SparkRows | PeerError))[];
   timestampAsOf?: { timestamp: string; timestampMs: number; rows: SparkRows | PeerError }[];
+  /**
+   * Spark's rows for predicates (valid in Spark SQL and DuckDB) at a version: file pruning checks.
+   * `rows` is read with Delta's data skipping off (every file scanned: the true answer);
+   * `rowsWithSkipping` with it on, which can be wrong when the writer's stats are (delta-rs writes
+   * decimal min/max through float64; see the `rs_decimal_stats` table).
+   */
+  filters?: { version: number; where: string; rows: SparkRows | PeerError; rowsWithSkipping?: SparkRows | PeerError }[];
 }
 
 export function isError(x: unknown): x is PeerError {
@@ -299,6 +306,12 @@ export function checkTimestamp(ref: Reference, i: number, ours: arrow.Table | Er
     return checkRowSet(`${at} (after the newest commit: we give v${latest})`, ref.versions[String(latest)].spark.rows, ours);
   }
   return checkRowSet(at, t.rows, ours);
+}
+
+/** Our `scan --where` rows (partition and statistics pruning) vs Spark's filtered read. */
+export function checkFilter(ref: Reference, i: number, ours: arrow.Table | Error): string | undefined {
+  const f = ref.filters![i];
+  return checkRowSet(where(ref, `v${f.version} where ${f.where}`), f.rows, ours);
 }
 
 /** Operation metric values as strings (Spark's map<string,string>). */

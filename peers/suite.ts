@@ -15,6 +15,7 @@ import { createNodeEngine, type SqlEngine } from '../src/query/engine.ts';
 import { QuerySession } from '../src/query/session.ts';
 import {
   checkChanges,
+  checkFilter,
   checkHistory,
   checkRows,
   checkSnapshot,
@@ -27,7 +28,7 @@ import {
 
 /**
  * Mismatches with an open issue, by table and check (`rows`, `snapshot`, `changes`, `timestamp`,
- * `history`; `*` for all): the reason is printed when the test is skipped for it. Empty now: the
+ * `history`, `filter`; `*` for all): the reason is printed when the test is skipped for it. Empty now: the
  * one gap found (lz4_raw data files, issue #11) was closed by the fallback parquet decoder.
  */
 export const KNOWN_GAPS: Record<string, Partial<Record<string, string>>> = {};
@@ -100,6 +101,13 @@ export function conformanceSuite(dir: string, opts: CompareOptions): void {
         it(`changes ${c.from}..${c.to} equal Spark table_changes`, async (ctx) => {
           const ours = await attempt(() => open().changes({ from: c.from, to: c.to }));
           verdict(ctx, ref, 'changes', checkChanges(ref, i, ours, opts));
+        });
+      });
+
+      (ref.filters ?? []).forEach((f, i) => {
+        it(`where ${f.where} equals Spark`, async (ctx) => {
+          const ours = await attempt(() => open().scan({ version: f.version, where: f.where }));
+          verdict(ctx, ref, 'filter', checkFilter(ref, i, ours));
         });
       });
 

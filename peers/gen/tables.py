@@ -302,7 +302,8 @@ def spark_types(spark, path):
         (NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)""")
 
 
-@spark_table("spark_partitions_special", features=["partitions"], cdf=False)
+@spark_table("spark_partitions_special", features=["partitions"], cdf=False,
+             filters=["s = 'a b'", "s IS NULL", "i = 7", "s = '100%' OR s = 'x:y'", "d = DATE'2024-01-05'", "ts > TIMESTAMP'2024-01-01 10:00:05'"])
 def spark_partitions_special(spark, path):
     T = ref(path)
     spark.sql(f"CREATE TABLE {T} (id INT, s STRING, i INT, d DATE, ts TIMESTAMP) USING delta PARTITIONED BY (s, i, d, ts)")
@@ -408,3 +409,15 @@ def rs_overwrite_schema(path):
     write_deltalake(path, pa.table({"a": pa.array([1], pa.int32()), "b": ["o"], "c": pa.array([None], pa.float64())}),
                     mode="overwrite", predicate="a = 1")
     write_deltalake(path, pa.table({"q": pa.array([True, None])}), mode="overwrite", schema_mode="overwrite")
+
+
+@rs_table("rs_decimal_stats", features=["stats"], cdf=False,
+          filters=["d = 1234567890.0123457909", "d >= 1234567890.0123457909", "d < 1234567890.0123458", "id = 2"])
+def rs_decimal_stats(path):
+    """delta-rs writes decimal min/max through float64: 1234567890.0123458 for 1234567890.0123457909,
+    a min above the true minimum. A reader that prunes files by these stats loses the row."""
+    import pyarrow as pa
+    from deltalake import write_deltalake
+    write_deltalake(path, pa.table({"id": pa.array([1, 2], pa.int64()),
+                                    "d": pa.array([Decimal("1234567890.0123457909"), Decimal("1234567890.0123457909")], pa.decimal128(20, 10))}))
+    write_deltalake(path, pa.table({"id": pa.array([3], pa.int64()), "d": pa.array([Decimal("-0.0000000001")], pa.decimal128(20, 10))}), mode="append")
