@@ -317,6 +317,9 @@ def write_tables(out: Path, only: set[str] | None, refs_only: bool = False) -> d
     return status
 
 
+HASH = source_hash()  # once, at start: the sources may be edited while a run goes on
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--out")
@@ -328,7 +331,7 @@ def main() -> None:
     if args.out:
         out = Path(args.out).resolve()
     else:
-        out = cache_dir() / "tables" / source_hash()
+        out = cache_dir() / "tables" / HASH
         if (out / "DONE").exists() and not only:
             print(out)
             return
@@ -350,7 +353,7 @@ def main() -> None:
         status = {**{k: v for k, v in json.loads(previous.read_text())["tables"].items()}, **status}
     summary = {
         "generator": "peers/gen/generate.py",
-        "sourceHash": source_hash(),
+        "sourceHash": HASH,
         "seconds": round(time.time() - t0, 1),
         "versions": {"deltalake": deltalake.__version__, "pyspark": pyspark.__version__, "delta-spark": DELTA_SPARK},
         "tables": {k: {kk: vv for kk, vv in v.items() if kk != "meta"} for k, v in sorted(status.items())},
