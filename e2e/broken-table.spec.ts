@@ -80,9 +80,10 @@ test('missing and garbage data files: the log views work, the Data tab names the
   await expect(page.getByTestId('sql-error')).toHaveAttribute('data-code', 'FILE_NOT_FOUND');
   await expect(page.getByTestId('sql-error-message')).toContainText(B_FILE);
   await expect(page.getByTestId('sql-error-message')).toContainText('version 1');
-  // The garbage file, read alone (partition pruning): a query error naming it, not DuckDB's internal name.
+  // The garbage file, read alone (partition pruning): its footer is no parquet footer, so a
+  // DATA_INTEGRITY error naming it (never DuckDB's internal name, never rows).
   await runSql(page, `SELECT * FROM t WHERE letter = 'c'`);
-  await expect(page.getByTestId('sql-error')).toHaveAttribute('data-code', 'QUERY_ERROR');
+  await expect(page.getByTestId('sql-error')).toHaveAttribute('data-code', 'DATA_INTEGRITY');
   await expect(page.getByTestId('sql-error-message')).toContainText(C_FILE);
   await expect(page.getByTestId('sql-error-message')).toContainText('version 1');
   // Partitions whose files are intact still read (pruning never touches the damaged ones).

@@ -92,6 +92,8 @@ export interface ChangesSql extends ScanSql {
    * and `__rn` (the physical row number), for aggregations.
    */
   unorderedSql: string;
+  /** `sql` with one more column, `__rid`, last: for the per-read row counts of the count invariant. */
+  countedSql: string;
   /** The reads of the plan, indexed by `__rid`. */
   reads: ChangeFileRead[];
 }
@@ -123,7 +125,7 @@ export async function buildChangesSql(plan: ChangePlan, ctx: ScanSqlContext): Pr
       ...CDF_COLUMNS.map((c) => `CAST(NULL AS ${c.duckType}) AS ${quoteIdent(c.name)}`),
     ];
     const sql = `SELECT ${sel.join(', ')} WHERE false`;
-    return { sql, unorderedSql: `SELECT *, CAST(NULL AS INTEGER) AS __rid, CAST(NULL AS BIGINT) AS __rn FROM (${sql})`, helperTables, reads };
+    return { sql, unorderedSql: `SELECT *, CAST(NULL AS INTEGER) AS __rid, CAST(NULL AS BIGINT) AS __rn FROM (${sql})`, countedSql: `SELECT *, CAST(NULL AS INTEGER) AS __rid FROM (${sql})`, helperTables, reads };
   }
 
   // Register every file (cdc files labelled as such for FILE_NOT_FOUND), in plan order.
@@ -212,8 +214,10 @@ export async function buildChangesSql(plan: ChangePlan, ctx: ScanSqlContext): Pr
       selects.push(`SELECT ${sel.join(', ')} FROM ${from}${where}`);
     }
     const unorderedSql = selects.join('\nUNION ALL\n');
-    const sql = `SELECT ${outCols.join(', ')} FROM (${unorderedSql}) AS c ORDER BY c."_commit_version", c.__rid, c.__rn`;
-    return { sql, unorderedSql, helperTables, reads };
+    const order = `ORDER BY c."_commit_version", c.__rid, c.__rn`;
+    const sql = `SELECT ${outCols.join(', ')} FROM (${unorderedSql}) AS c ${order}`;
+    const countedSql = `SELECT ${outCols.join(', ')}, c.__rid FROM (${unorderedSql}) AS c ${order}`;
+    return { sql, unorderedSql, countedSql, helperTables, reads };
   } catch (e) {
     for (const t of helperTables) await engine.query(`DROP TABLE IF EXISTS ${t}`).catch(() => undefined);
     await engine.query(`DROP TABLE IF EXISTS ${qualified(`__cdfraw_${id}`)}`).catch(() => undefined);
@@ -230,10 +234,35 @@ export async function buildChangesSql(plan: ChangePlan, ctx: ScanSqlContext): Pr
 export async function readChanges(plan: ChangePlan, ctx: ScanSqlContext): Promise<arrow.Table> {
   const built = await buildChangesSql(plan, ctx);
   try {
-    return decodeVariantColumns(await ctx.engine.query(built.sql));
+    const result = await ctx.engine.query(built.countedSql, { signal: ctx.signal });
+    checkChangeCounts(built.reads, result.getChild('__rid')!);
+    return decodeVariantColumns(result.select(result.schema.fields.map((f) => f.name).filter((n) => n !== '__rid')));
   } finally {
     for (const t of built.helperTables) await ctx.engine.query(`DROP TABLE IF EXISTS ${t}`).catch(() => undefined);
   }
+}
+
+/**
+ * The count invariant for the Change Data Feed (issue #11): every read (a `cdc` file, or an
+ * `add`/`remove` with its deletion-vector filter) yields exactly its `estimatedRows` (numRecords
+ * less deleted rows, or the rows a DV change names) when the log tells it.
+ * @param rids the `__rid` column of the change rows.
+ * @throws DeltaError `DATA_INTEGRITY` naming the file, version, expected and actual counts.
+ */
+export function checkChangeCounts(reads: ChangeFileRead[], rids: arrow.Vector): void {
+  const counts = new Float64Array(reads.length);
+  for (const d of rids.data) {
+    const vals = d.values as Int32Array;
+    for (let i = 0; i < d.length; i++) if (d.getValid(i)) counts[vals[i]]++;
+  }
+  reads.forEach((r, k) => {
+    if (r.estimatedRows === null || counts[k] === r.estimatedRows) return;
+    throw new DeltaError(
+      'DATA_INTEGRITY',
+      `${r.source === 'cdc' ? 'Change data file' : 'Data file'} ${r.path} of table version ${r.version}: ${counts[k]} change rows were read where the log says ${r.estimatedRows}.`,
+      { path: r.path, version: r.version, hint: 'No change rows are shown rather than wrong ones. The file may be damaged or rewritten outside Delta.' },
+    );
+  });
 }
 
 /** One version of a change feed summary: the plan's counts plus the rows DuckDB counted. */
