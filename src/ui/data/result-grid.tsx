@@ -296,7 +296,9 @@ export default function ResultGrid({ client, result, height = 460, testId = 'sql
             Clear filters
           </button>
         )}
-        <span className="muted">Click a header to sort (Shift+click: more keys) · filter: text, =v, &gt;v, &lt;v, null · Ctrl+C copies</span>
+        <span className="muted">
+          {paged ? 'Click a header to sort (Shift+click: more keys) · filter: text, =v, >v, <v, null · Ctrl+C copies' : 'Ctrl+C copies the selected cell'}
+        </span>
         <span role="status" aria-live="polite" className="rg-status" data-testid="grid-status">
           {status ?? ''}
         </span>
@@ -339,7 +341,14 @@ export default function ResultGrid({ client, result, height = 460, testId = 'sql
                   data-testid="sql-header"
                   data-column={columns[k].name}
                 >
-                  <button type="button" className="rg-sort" title={`Sort by ${columns[k].name} (${meta.type})`} onClick={(e) => toggleSort(k, e.shiftKey)} data-testid="grid-sort">
+                  <button
+                    type="button"
+                    className="rg-sort"
+                    disabled={!paged}
+                    title={paged ? `Sort by ${columns[k].name} (${meta.type})` : `${columns[k].name} (${meta.type})`}
+                    onClick={(e) => toggleSort(k, e.shiftKey)}
+                    data-testid="grid-sort"
+                  >
                     <span className="rg-name">{columns[k].name}</span>
                     <span className="rg-type">{meta.type}</span>
                     {s && <span className="rg-sortmark" aria-hidden="true" data-mark={`${s.desc ? '▼' : '▲'}${sort.length > 1 ? s.rank : ''}`} />}
