@@ -910,7 +910,8 @@ export interface ScanSqlContext {
    */
   maxConstantBranches?: number;
   /**
-   * Add a column `__dx_file` holding each row's registered file name (DuckDB's `filename`), for the
+   * Add a column `__dx_file` (INTEGER) holding each row's file as an index into
+   * {@link ScanSql.fileNames} (the registered name), for the
    * per-file row counts of the count invariant (see `QuerySession.scan`). Default false.
    */
   fileColumn?: boolean;
@@ -922,6 +923,8 @@ export interface ScanSql {
   sql: string;
   /** Helper tables created for this SQL (qualified names); drop them when the SQL is no longer used. */
   helperTables: string[];
+  /** With `fileColumn`: the registered file name of each `__dx_file` value (index 0 unused). */
+  fileNames?: string[];
 }
 
 /** A parquet_schema row, for grouping files by physical layout. */
@@ -944,7 +947,8 @@ export async function buildScanSql(plan: ScanPlan, ctx: ScanSqlContext): Promise
   const { engine, schema } = ctx;
   const cols = plan.columns;
   const helperTables: string[] = [];
-  const fileCol = ctx.fileColumn ? ', CAST(NULL AS VARCHAR) AS __dx_file' : '';
+  const fileCol = ctx.fileColumn ? ', CAST(NULL AS INTEGER) AS __dx_file' : '';
+  const fileNames: string[] = [''];
   if (!plan.files.length) {
     const sel = cols.length ? cols.map((c) => `${nullOf(c.field.type)} AS ${quoteIdent(c.name)}`).join(', ') : 'NULL AS __row';
     return { sql: `SELECT ${sel}${fileCol} WHERE false`, helperTables };
@@ -1012,21 +1016,30 @@ export async function buildScanSql(plan: ScanPlan, ctx: ScanSqlContext): Promise
     const { exprs } = await logicalColumnSql(engine, names.get(files[0].path)!, cols, plan.mode, 'f', ctx.registry);
     for (const part of constants ? branches[g] : [files]) {
       const hasDv = dvTable !== undefined && part.some((f) => f.deletionVector);
-      const needName = hasDv || filesTable !== undefined || !!ctx.fileColumn;
+      const partNames = part.map((f) => names.get(f.path)!);
+      // One file per branch: its index is a constant; several: its position in the branch's list.
+      const needName = hasDv || filesTable !== undefined || (!!ctx.fileColumn && partNames.length > 1);
+      let fileExpr = '';
+      if (ctx.fileColumn) {
+        const base = fileNames.length - 1;
+        fileNames.push(...partNames);
+        fileExpr = partNames.length === 1 ? `, CAST(${base + 1} AS INTEGER) AS __dx_file` : `, CAST(${base} + list_position([${partNames.map(quoteString).join(', ')}], d.filename) AS INTEGER) AS __dx_file`;
+      }
       let from = `${ctx.registry.readSql(part.map((f) => names.get(f.path)!), { filename: needName, rowNumber: hasDv })} AS d`;
       if (filesTable) from += ` JOIN ${filesTable} AS f ON f.__fname = d.filename`;
       if (hasDv) from += ` ANTI JOIN ${dvTable} AS x ON x.__fname = d.filename AND x.__row = d.file_row_number`;
       // Partition values as typed constants of this branch: DuckDB folds filters and casts on them.
       const sel = constants ? cols.map((c, k) => (c.partition ? `${partitionLiteral(part[0].partitionValues[c.name] ?? null, c.field.type)} AS ${quoteIdent(c.name)}` : exprs[k])) : exprs;
-      selects.push(`${sel.length ? sel.join(', ') : 'NULL AS __row'}${ctx.fileColumn ? ', d.filename AS __dx_file' : ''} FROM ${from}`);
+      selects.push(`${sel.length ? sel.join(', ') : 'NULL AS __row'}${fileExpr} FROM ${from}`);
     }
   }
-  if (selects.length === 1) return { sql: `SELECT ${selects[0]}`, helperTables };
+  const named = ctx.fileColumn ? { fileNames } : {};
+  if (selects.length === 1) return { sql: `SELECT ${selects[0]}`, helperTables, ...named };
   // Every branch starts with a constant column the outer SELECT drops: a query that needs no
   // column (count(*)) then reads no column chunk, where DuckDB would otherwise keep (and decode)
   // the first column of each branch of a UNION ALL.
   const out = (cols.length ? cols.map((c) => quoteIdent(c.name)).join(', ') : '__row') + (ctx.fileColumn ? ', __dx_file' : '');
-  return { sql: `SELECT ${out} FROM (${unionAll(selects.map((s) => `SELECT NULL AS __dx_lead, ${s}`))}) AS __u`, helperTables };
+  return { sql: `SELECT ${out} FROM (${unionAll(selects.map((s) => `SELECT NULL AS __dx_lead, ${s}`))}) AS __u`, helperTables, ...named };
 }
 
 /**

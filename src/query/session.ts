@@ -103,37 +103,18 @@ let sessionCounter = 0;
 const DECODE_ERROR = /decompress|compression codec|encoding is only supported|Invalid Error|Corrupt|parquet|Thrift|page/i;
 
 /**
- * Rows per value of a string column (the `__dx_file` column of a scan: registered file names, in
- * runs), counted without decoding every value: a row whose bytes equal the previous row's adds to
- * the same count.
+ * Rows per file of a scan's `__dx_file` column (an index into `fileNames`, the registered names).
  */
-export function countByFile(v: arrow.Vector): Map<string, number> {
-  const out = new Map<string, number>();
-  const dec = new TextDecoder();
+export function countByFile(v: arrow.Vector, fileNames: string[]): Map<string, number> {
+  const counts = new Float64Array(fileNames.length + 1);
   for (const d of v.data) {
-    const offsets = d.valueOffsets as Int32Array;
-    const bytes = d.values as Uint8Array;
-    let prevStart = -1;
-    let prevEnd = -1;
-    let key = '';
-    let run = 0;
-    for (let i = 0; i < d.length; i++) {
-      if (!d.getValid(i)) continue;
-      const a = offsets[i];
-      const b = offsets[i + 1];
-      let same = prevStart >= 0 && b - a === prevEnd - prevStart;
-      for (let k = 0; same && k < b - a; k++) if (bytes[a + k] !== bytes[prevStart + k]) same = false;
-      if (!same) {
-        if (run) out.set(key, (out.get(key) ?? 0) + run);
-        key = dec.decode(bytes.subarray(a, b));
-        run = 0;
-        prevStart = a;
-        prevEnd = b;
-      }
-      run++;
-    }
-    if (run) out.set(key, (out.get(key) ?? 0) + run);
+    const vals = d.values as Int32Array;
+    for (let i = 0; i < d.length; i++) if (d.getValid(i)) counts[vals[i]]++;
   }
+  const out = new Map<string, number>();
+  fileNames.forEach((n, i) => {
+    if (i > 0 && counts[i]) out.set(n, (out.get(n) ?? 0) + counts[i]);
+  });
   return out;
 }
 
@@ -327,7 +308,7 @@ export class QuerySession {
         if (plan.limit !== undefined) sql += ` LIMIT ${plan.limit}`;
         const result = await this.engine.query(sql, { signal: options.signal });
         // The count invariant, per file, from the same pass: rows read from each file.
-        this.checkFileCounts(plan, countByFile(result.getChild('__dx_file')!));
+        this.checkFileCounts(plan, countByFile(result.getChild('__dx_file')!, built.fileNames ?? []));
         return decodeVariantColumns(result.select(result.schema.fields.map((f) => f.name).filter((n) => n !== '__dx_file')));
       } finally {
         await this.dropTables(built.helperTables);
