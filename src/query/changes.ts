@@ -32,7 +32,7 @@ import {
 import { DeltaError, throwIfAborted } from '../delta/errors.ts';
 import { parsePartitionValues } from '../delta/schema.ts';
 import { quoteIdent, quoteString } from './engine.ts';
-import { groupByPhysicalSchema, logicalColumnSql, nextId, storePath, tableColumns, type ScanColumn, type ScanSql, type ScanSqlContext } from './scan.ts';
+import { countIndexes, groupByPhysicalSchema, logicalColumnSql, nextId, storePath, tableColumns, type ScanColumn, type ScanSql, type ScanSqlContext } from './scan.ts';
 import { canonicalValue, castCanonical, nullOf } from './types.ts';
 import { decodeVariantColumns } from './variant.ts';
 
@@ -250,11 +250,7 @@ export async function readChanges(plan: ChangePlan, ctx: ScanSqlContext): Promis
  * @throws DeltaError `DATA_INTEGRITY` naming the file, version, expected and actual counts.
  */
 export function checkChangeCounts(reads: ChangeFileRead[], rids: arrow.Vector): void {
-  const counts = new Float64Array(reads.length);
-  for (const d of rids.data) {
-    const vals = d.values as Int32Array;
-    for (let i = 0; i < d.length; i++) if (d.getValid(i)) counts[vals[i]]++;
-  }
+  const counts = countIndexes(rids, reads.length);
   reads.forEach((r, k) => {
     if (r.estimatedRows === null || counts[k] === r.estimatedRows) return;
     throw new DeltaError(

@@ -34,39 +34,13 @@ export function redactUrls(text: string): string {
   return text.replace(/https?:\/\/[^\s"'<>]+/g, (u) => redactUrl(u.replace(/#.*$/, '')));
 }
 
-/** What a registered DuckDB file name stands for. */
-export interface RegisteredFile {
-  /** The file's path in the store (relative to the table root). */
-  path: string;
-  /** The table version that read it first. */
-  version: number;
-  /** `Data file`, `Change data file`, ... */
-  what: string;
-}
+export type { RegisteredFile } from './scan.ts';
 
-const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** A {@link FileRegistry} that can say which file a DuckDB error is about. */
 export class NamingFileRegistry extends FileRegistry {
-  private readonly files = new Map<string, RegisteredFile>();
-  /** Sizes (bytes, from the log) of the registered files, by DuckDB name: needed to register one again. */
-  private readonly sizes = new Map<string, number>();
   /** Files read over HTTP whose last read failed: DuckDB keeps what it failed to read, so they are registered again. */
   private readonly broken = new Set<string>();
-
-  /** Registers the files as {@link FileRegistry.ensureFiles} does, remembering what each name stands for. */
-  override async ensureFiles(
-    files: { path: string; version: number; what?: string; sizeBytes?: number | null }[],
-    signal?: AbortSignal,
-  ): Promise<Map<string, string>> {
-    const names = await super.ensureFiles(files, signal);
-    for (const f of files) {
-      const name = names.get(f.path);
-      if (name && !this.files.has(name)) this.files.set(name, { path: f.path, version: f.version, what: f.what ?? 'Data file' });
-      if (name && typeof f.sizeBytes === 'number') this.sizes.set(name, f.sizeBytes);
-    }
-    return names;
-  }
 
   /**
    * Registers again, under the same names, the files whose reads over HTTP failed (see
@@ -80,20 +54,15 @@ export class NamingFileRegistry extends FileRegistry {
    */
   override async refreshUrls(signal?: AbortSignal, nowMs = Date.now()): Promise<number> {
     for (const name of [...this.broken]) {
-      const file = this.files.get(name);
+      const file = this.fileOf(name);
       this.broken.delete(name);
       if (!file) continue;
       const url = await this.store.url?.(file.path);
       if (!url || !/^https?:\/\//i.test(url)) continue;
       await this.engine.dropFile(name);
-      await this.engine.registerUrl(name, url, this.engine.capabilities.sizedUrls ? this.sizes.get(name) : undefined);
+      await this.engine.registerUrl(name, url, this.engine.capabilities.sizedUrls ? file.sizeBytes : undefined);
     }
     return super.refreshUrls(signal, nowMs);
-  }
-
-  /** The data file a registered DuckDB name stands for, if any. */
-  fileOf(name: string): RegisteredFile | undefined {
-    return this.files.get(name);
   }
 
   /**
@@ -105,9 +74,9 @@ export class NamingFileRegistry extends FileRegistry {
    */
   explain(e: unknown): unknown {
     if (!(e instanceof DeltaError) || e.code !== 'QUERY_ERROR' || e.path !== undefined) return e;
-    const re = new RegExp(`${escapeRe(this.prefix)}_\\d+\\.parquet`, 'g');
+    const re = this.namePattern();
     const names = e.message.match(re) ?? [];
-    let file = names.map((n) => this.files.get(n)).find((f) => f !== undefined);
+    let file = names.map((n) => this.fileOf(n)).find((f) => f !== undefined);
     if (!file && /https?:\/\//.test(e.message)) {
       // Read over HTTP: DuckDB names the URL; find the registered file whose name it ends with.
       const urls = e.message.match(/https?:\/\/[^\s"'<>#?]+/g) ?? [];
@@ -119,7 +88,7 @@ export class NamingFileRegistry extends FileRegistry {
           return tail;
         }
       });
-      for (const f of this.files.values()) {
+      for (const f of this.registered.values()) {
         const base = f.path.slice(f.path.lastIndexOf('/') + 1);
         if (tails.includes(base)) {
           file = f;
@@ -128,10 +97,10 @@ export class NamingFileRegistry extends FileRegistry {
       }
     }
     if (!file) return redactUrls(e.message) === e.message ? e : new DeltaError('QUERY_ERROR', redactUrls(e.message), { cause: e, hint: e.hint });
-    const said = redactUrls(e.message.replace(re, (n) => this.files.get(n)?.path ?? n)).replace(NETWORK_FAILURE_MARK + ' ', '');
+    const said = redactUrls(e.message.replace(re, (n) => this.fileOf(n)?.path ?? n)).replace(NETWORK_FAILURE_MARK + ' ', '');
     const kind = classifyReadFailure(e.message);
     if (kind.code !== 'QUERY_ERROR' || /https?:\/\//.test(e.message)) {
-      const name = [...this.files].find(([, f]) => f === file)?.[0];
+      const name = [...this.registered].find(([, f]) => f === file)?.[0];
       if (name) this.broken.add(name);
     }
     const what =

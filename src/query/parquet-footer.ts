@@ -178,6 +178,22 @@ export function parseFooter(bytes: Uint8Array): FileMetaData {
   return parquetMetadata(bytes, { parsers: RAW_PARSERS as never, geoparquet: false });
 }
 
+/**
+ * Rethrows a store error; a `FILE_NOT_FOUND` is said again naming the data file, its kind
+ * (`Data file`, `Change data file`) and the table version reading it.
+ */
+export function rethrowNamed(e: unknown, what: string, path: string, version: number): never {
+  if (e instanceof DeltaError && e.code === 'FILE_NOT_FOUND') {
+    throw new DeltaError('FILE_NOT_FOUND', `${what} ${path} of table version ${version} not found.`, {
+      path,
+      version,
+      cause: e,
+      hint: 'The file may have been vacuumed, or not copied with the table. Try an older or newer version.',
+    });
+  }
+  throw e;
+}
+
 /** Where a footer is read from, for error messages. */
 export interface FooterTarget {
   /** Store-relative path of the data file. */
@@ -201,17 +217,7 @@ export interface FooterTarget {
 export async function readDataFileFooter(store: ObjectStore, target: FooterTarget, signal?: AbortSignal): Promise<DataFileFooter> {
   const what = target.what ?? 'Data file';
   const where = `${what} ${target.path} of table version ${target.version}`;
-  const named = (e: unknown): never => {
-    if (e instanceof DeltaError && e.code === 'FILE_NOT_FOUND') {
-      throw new DeltaError('FILE_NOT_FOUND', `${where} not found.`, {
-        path: target.path,
-        version: target.version,
-        cause: e,
-        hint: 'The file may have been vacuumed, or not copied with the table. Try an older or newer version.',
-      });
-    }
-    throw e;
-  };
+  const named = (e: unknown): never => rethrowNamed(e, what, target.path, target.version);
   throwIfAborted(signal);
   const size = target.sizeBytes ?? (await store.head(target.path, signal).catch(named)).sizeBytes;
   const integrity = (msg: string, cause?: unknown) =>

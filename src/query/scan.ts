@@ -49,7 +49,7 @@ import { mapLimit, numRecordsAt, safeDecode, statsAt, type Snapshot } from '../d
 import type { ObjectStore } from '../delta/storage/object-store.ts';
 import { quoteIdent, quoteString, type SqlEngine } from './engine.ts';
 import { decodeIntoTable, dropFallbackSql } from './fallback-decoder.ts';
-import { cachedFooter, duckdbReadProblem, parseFooter, summarizeFooter, type DataFileFooter } from './parquet-footer.ts';
+import { cachedFooter, duckdbReadProblem, parseFooter, rethrowNamed, summarizeFooter, type DataFileFooter } from './parquet-footer.ts';
 import { parseSimpleComparison, splitConjuncts, type SimpleComparison } from './sql-text.ts';
 import { canonicalValue, castCanonical, convertExpr, duckType, nullOf } from './types.ts';
 
@@ -579,6 +579,31 @@ export const URL_REFRESH_MS = 5 * 60_000;
 /** How data bytes reach DuckDB: always through `store.get` (`'buffer'`, the default), or through a handle the store offers (`'direct'`). */
 export type FileAccess = 'buffer' | 'direct';
 
+/**
+ * Rows per value of an INTEGER index column (a scan's `__dx_file`, a change feed's `__rid`):
+ * `out[i]` = rows whose index is i, for i in [0, size). NULLs are not counted.
+ */
+export function countIndexes(v: arrow.Vector, size: number): Float64Array {
+  const counts = new Float64Array(size);
+  for (const d of v.data) {
+    const vals = d.values as Int32Array;
+    for (let i = 0; i < d.length; i++) if (d.getValid(i)) counts[vals[i]]++;
+  }
+  return counts;
+}
+
+/** What a registered DuckDB file name stands for. */
+export interface RegisteredFile {
+  /** The file's path in the store (relative to the table root). */
+  path: string;
+  /** The table version that read it first. */
+  version: number;
+  /** `Data file`, `Change data file`, ... */
+  what: string;
+  /** Bytes, from the log, when known. */
+  sizeBytes?: number;
+}
+
 /** A store that can hand out browser `File`s (see `FileListStore.fileAt`). */
 interface FileHandleStore {
   fileAt(path: string): Blob | undefined;
@@ -599,7 +624,7 @@ export class FileRegistry {
   /** Registered name → the file's footer (row count, codecs, encodings). */
   readonly footers = new Map<string, DataFileFooter>();
   /** Registered name → the file it stands for. */
-  private readonly registered = new Map<string, { path: string; version: number; what: string; sizeBytes?: number }>();
+  protected readonly registered = new Map<string, RegisteredFile>();
   private counter = 0;
   /** The engine generation the registrations belong to (see `SqlEngine.generation`). */
   private generation: number;
@@ -715,9 +740,18 @@ export class FileRegistry {
    */
   failedFile(e: unknown): string | undefined {
     if (!(e instanceof DeltaError) || e.code !== 'QUERY_ERROR') return undefined;
-    const re = new RegExp(`${this.prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}_\\d+\\.parquet`, 'g');
     const text = `${e.message} ${e.cause instanceof Error ? e.cause.message : ''}`;
-    return (text.match(re) ?? []).find((n) => this.registered.has(n) && !this.decoded.has(n));
+    return (text.match(this.namePattern()) ?? []).find((n) => this.registered.has(n) && !this.decoded.has(n));
+  }
+
+  /** The data file a registered DuckDB name stands for, if any. */
+  fileOf(name: string): RegisteredFile | undefined {
+    return this.registered.get(name);
+  }
+
+  /** Matches this registry's DuckDB file names (`dx3_17.parquet`) in a text (global). */
+  protected namePattern(): RegExp {
+    return new RegExp(`${this.prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}_\\d+\\.parquet`, 'g');
   }
 
   /**
@@ -745,17 +779,7 @@ export class FileRegistry {
     sizeBytes?: number,
     numRecords: number | null = null,
   ): Promise<void> {
-    const notFound = (e: unknown): never => {
-      if (e instanceof DeltaError && e.code === 'FILE_NOT_FOUND') {
-        throw new DeltaError('FILE_NOT_FOUND', `${what} ${path} of table version ${version} not found.`, {
-          path,
-          version,
-          cause: e,
-          hint: 'The file may have been vacuumed, or not copied with the table. Try an older or newer version.',
-        });
-      }
-      throw e;
-    };
+    const notFound = (e: unknown): never => rethrowNamed(e, what, path, version);
     this.registered.set(name, { path, version, what, sizeBytes });
     const direct = this.fileAccess === 'direct';
     // Buffer access reads the file whole anyway: its footer comes from those bytes.

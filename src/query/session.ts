@@ -39,7 +39,7 @@ import { DeltaTable } from '../delta/table.ts';
 import { buildChangesSql, changeRangeOptions, readChanges, summarizeChanges, type ChangeRange, type ChangeVersionSummary } from './changes.ts';
 import { quoteIdent, quoteString, withEngineLock, type SqlEngine } from './engine.ts';
 import { NamingFileRegistry } from './file-errors.ts';
-import { buildScanSql, nextId, planScan, type FileAccess, type ScanOptions, type ScanPlan } from './scan.ts';
+import { buildScanSql, countIndexes, nextId, planScan, type FileAccess, type ScanOptions, type ScanPlan } from './scan.ts';
 import { analyzeCountStar, analyzeSimpleQuery, isKeyword, tokenize, type Token } from './sql-text.ts';
 import { canonicalValue, castCanonical } from './types.ts';
 import { decodeVariantColumns } from './variant.ts';
@@ -106,11 +106,7 @@ const DECODE_ERROR = /decompress|compression codec|encoding is only supported|In
  * Rows per file of a scan's `__dx_file` column (an index into `fileNames`, the registered names).
  */
 export function countByFile(v: arrow.Vector, fileNames: string[]): Map<string, number> {
-  const counts = new Float64Array(fileNames.length + 1);
-  for (const d of v.data) {
-    const vals = d.values as Int32Array;
-    for (let i = 0; i < d.length; i++) if (d.getValid(i)) counts[vals[i]]++;
-  }
+  const counts = countIndexes(v, fileNames.length + 1);
   const out = new Map<string, number>();
   fileNames.forEach((n, i) => {
     if (i > 0 && counts[i]) out.set(n, (out.get(n) ?? 0) + counts[i]);
