@@ -23,7 +23,18 @@ export async function runSql(page: Page, sql: string): Promise<string[][]> {
   await page.getByTestId('tab-data').click();
   await page.getByTestId('sql-editor').fill(sql);
   await page.getByTestId('sql-run').click();
-  await expect(page.getByTestId('sql-status').or(page.getByTestId('sql-error'))).toBeVisible({ timeout: 120_000 });
+  // The previous result stays on screen while this one runs: wait for this query's status (or an error).
+  await expect
+    .poll(
+      () =>
+        page.evaluate((q) => {
+          if (document.querySelector('[data-testid=sql-busy]')) return 'running';
+          if (document.querySelector('[data-testid=sql-error]')) return 'error';
+          return document.querySelector('[data-testid=sql-status]')?.getAttribute('data-query') === q ? 'done' : 'waiting';
+        }, sql),
+      { timeout: 120_000 },
+    )
+    .toMatch(/^(done|error)$/);
   await expect(page.getByTestId('sql-error')).toHaveCount(0);
   await expect.poll(() => page.getByTestId('sql-row').count()).toBeGreaterThan(0);
   return page.getByTestId('sql-row').evaluateAll((rows) =>

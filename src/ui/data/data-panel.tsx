@@ -277,7 +277,7 @@ export function DataPanel({
       </div>
 
       {busy && (
-        <div className="sql-busy">
+        <div className="sql-busy" data-testid="sql-busy">
           <ProgressLine
             label={busy.what === 'query' ? 'Query' : `Export ${busy.what.toUpperCase()}`}
             progress={busy.progress}
@@ -297,7 +297,7 @@ export function DataPanel({
 
       {shown && m && (
         <>
-          <p className="sql-status small" data-testid="sql-status" data-rows={m.numRows} data-files-read={m.plans.filesRead} data-version={m.version}>
+          <p className="sql-status small" data-testid="sql-status" data-query={shown.query} data-rows={m.numRows} data-files-read={m.plans.filesRead} data-version={m.version}>
             <strong>{plural(m.numRows, 'row')}</strong>
             {m.truncated && !m.resultId ? ` (first ${formatCount(shown.rows.length)} shown)` : ''} · {formatDuration(m.durationMs)} ·{' '}
             {m.plans.totalFiles === 0 ? (
