@@ -28,12 +28,6 @@ afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-/** Files the data plane refuses loudly instead of reading (documented in README "Data integrity"). */
-const LOUD = new Map<string, RegExp>([
-  // C5 (INT32 DELTA_BINARY_PACKED with 64-bit deltas, DuckDB 1.x writer) + F1 (parquet-wasm refuses).
-  ['duck-ZSTD-V2-native-extremes.parquet', /fallback decoder \(parquet-wasm\) refuses it/],
-  ['duck-ZSTD-V2-native-random.parquet', /fallback decoder \(parquet-wasm\) refuses it/],
-]);
 
 function usable(f: arrow.Field): boolean {
   try {
@@ -95,11 +89,6 @@ describe('differential matrix through the Delta data plane: every cell exact', (
     for (const [file, cell] of Object.entries(cells)) {
       const truth = arrow.tableFromIPC(readFileSync(join(FIXTURES, cell.truth)));
       const r = await readThroughDelta(file, new Uint8Array(readFileSync(join(FIXTURES, file))), truth);
-      const loud = LOUD.get(file);
-      if (loud) {
-        expect(r.error, file).toMatchObject({ message: expect.stringMatching(loud) });
-        continue;
-      }
       if (r.error) {
         bad.push(`${file}: ${String((r.error as Error).message).slice(0, 200)}`);
         continue;

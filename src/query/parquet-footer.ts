@@ -50,6 +50,12 @@ export interface DataFileFooter {
   problems: string[];
   /** Dotted paths of INT96 (legacy timestamp) columns. */
   int96Columns: string[];
+  /**
+   * Top-level columns holding an INT32 DELTA_BINARY_PACKED leaf whose range may reach 2^31 (class
+   * C5): parquet-wasm refuses DuckDB-1.x-written ones ("'min_delta' too large"), so the fallback
+   * decoder reads them with hyparquet (see `fallback-decoder.ts`).
+   */
+  wideInt32DeltaColumns: string[];
 }
 
 /**
@@ -162,14 +168,19 @@ export function summarizeFooter(meta: FileMetaData, sizeBytes: number): DataFile
     }
   }
   const columns = [...byPath].map(([path, e]) => ({ path, physicalType: e.physicalType, codecs: [...e.codecs], encodings: [...e.encodings], pageTypes: [...e.pageTypes] }));
+  const problems = footerProblems(meta);
+  const c5 = new Set(problems.filter((p) => p.cls === 'C5').map((p) => p.path));
+  const wide = new Set<string>();
+  for (const rg of meta.row_groups) for (const col of rg.columns) if (col.meta_data && c5.has(col.meta_data.path_in_schema.join('.'))) wide.add(col.meta_data.path_in_schema[0]);
   return {
     numRows,
     rowGroups: meta.row_groups.length,
     sizeBytes,
     createdBy: meta.created_by,
     columns,
-    problems: footerProblems(meta).map((p) => `${p.why} (column ${p.path})`),
+    problems: problems.map((p) => `${p.why} (column ${p.path})`),
     int96Columns: columns.filter((c) => c.physicalType === 'INT96').map((c) => c.path),
+    wideInt32DeltaColumns: [...wide],
   };
 }
 
