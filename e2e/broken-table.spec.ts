@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fixture, referenceReplay } from '../test/fixtures.ts';
 import { failOnPageErrors } from './page-errors.ts';
+import { waitForSql } from './sql-wait.ts';
 
 /** basic_partitioned's data files of partitions b and c (one row each: numbers 2 and 3). */
 const B_FILE = 'letter=b/part-00000-41954fb0-ef91-47e5-bd41-b75169c41c17.c000.snappy.parquet';
@@ -46,7 +47,7 @@ async function tab(page: Page, name: string): Promise<void> {
 async function runSql(page: Page, sql: string): Promise<void> {
   await page.getByTestId('sql-editor').fill(sql);
   await page.getByTestId('sql-run').click();
-  await expect(page.getByTestId('sql-status').or(page.getByTestId('sql-error'))).toBeVisible({ timeout: 60_000 });
+  await waitForSql(page, sql);
 }
 
 test('missing and garbage data files: the log views work, the Data tab names the file and version', async ({ page }) => {

@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { referenceReplay } from '../test/fixtures.ts';
 import { startFaultProxy, type FaultProxy } from '../test/fault-proxy.ts';
 import { failOnPageErrors } from './page-errors.ts';
+import { waitForSql } from './sql-wait.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const TABLES = join(ROOT, 'test/fixtures/tables');
@@ -48,9 +49,7 @@ async function sql(page: Page, text: string): Promise<{ value?: string; code?: s
   const editor = page.getByTestId('sql-editor');
   await editor.fill(text);
   await page.getByTestId('sql-run').click();
-  await expect(page.getByTestId('sql-status').or(page.getByTestId('sql-error'))).toBeVisible({ timeout: 30_000 });
-  await expect(page.getByTestId('progress')).toHaveCount(0, { timeout: 30_000 });
-  if (await page.getByTestId('sql-error').isVisible()) {
+  if ((await waitForSql(page, text, 30_000)) === 'error') {
     return { code: (await page.getByTestId('sql-error').getAttribute('data-code')) ?? undefined, message: (await page.getByTestId('sql-error').textContent()) ?? undefined };
   }
   await expect(page.getByTestId('sql-row').first()).toBeVisible();

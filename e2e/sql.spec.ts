@@ -10,6 +10,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { waitForSql } from './sql-wait.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const TABLES = join(ROOT, 'test/fixtures/tables');
@@ -37,9 +38,7 @@ async function runSql(page: Page, sql: string, how: 'click' | 'keys' = 'click'):
   await editor.fill(sql);
   if (how === 'click') await page.getByTestId('sql-run').click();
   else await editor.press('Control+Enter');
-  await expect(page.getByTestId('sql-status').or(page.getByTestId('sql-error'))).toBeVisible({ timeout: 30_000 });
-  await expect(page.getByTestId('progress')).toHaveCount(0, { timeout: 30_000 });
-  if (await page.getByTestId('sql-status').isVisible()) {
+  if ((await waitForSql(page, sql, 30_000)) === 'done') {
     // The grid renders (lazily, then virtualized) just after the status line.
     const n = Number(await statusRows(page));
     await expect(page.getByTestId('sql-grid')).toBeVisible();
