@@ -653,3 +653,36 @@ describe('refusals', () => {
     expect(err.code).toBe('CANCELLED');
   });
 });
+
+describe('one listing (kernel LogSegment::for_table_changes)', () => {
+  /** Counts the store's listings and `_last_checkpoint` reads. */
+  function counting(inner: ObjectStore): { store: ObjectStore; lists: () => number; hints: () => number } {
+    let lists = 0;
+    let hints = 0;
+    const store = Object.create(inner) as ObjectStore;
+    store.list = (prefix, options) => {
+      lists++;
+      return inner.list(prefix, options);
+    };
+    store.get = (path, signal) => {
+      if (path.endsWith('_last_checkpoint')) hints++;
+      return inner.get(path, signal);
+    };
+    return { store, lists: () => lists, hints: () => hints };
+  }
+
+  it('a version range, a timestamp range and a range starting after a checkpoint each list the log once and read no _last_checkpoint', async () => {
+    const cases: [string, PlanChangesOptions][] = [
+      ['cdf-table-simple', { startVersion: 0 }],
+      ['cdf-table-simple', { startTimestamp: 0 }],
+      ['checkpoint-cdf-table', { startVersion: 3 }],
+    ];
+    for (const [name, options] of cases) {
+      const c = counting(open(name));
+      const plan = await planChanges(c.store, options);
+      expect(plan.versions.length, name).toBeGreaterThan(0);
+      expect(c.lists(), name).toBe(1);
+      expect(c.hints(), name).toBe(0);
+    }
+  });
+});

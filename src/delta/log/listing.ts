@@ -362,8 +362,50 @@ async function assembleSegment(
  * timestamp lookups. Cheap on every backend that can list.
  */
 export async function listAllCommits(store: ObjectStore, signal?: AbortSignal): Promise<CommitFile[]> {
+  return (await listWholeLog(store, signal)).commits;
+}
+
+/**
+ * One listing of the whole log, from which {@link segmentFromListing} assembles the segment of any
+ * version without listing again (what a change feed needs: every commit of a range plus the
+ * snapshot at its start, after kernel's `LogSegment::for_table_changes`).
+ */
+export interface LogListing {
+  /** Every commit file, oldest first. */
+  commits: CommitFile[];
+  /** The newest version listed (-1 when the log is empty). */
+  latestVersion: number;
+  /** @internal the raw listing. */
+  readonly listed: Listed;
+}
+
+/** Lists the whole log once (no `_last_checkpoint` shortcut). @throws DeltaError as the store's listing does; `CANCELLED`. */
+export async function listWholeLog(store: ObjectStore, signal?: AbortSignal): Promise<LogListing> {
   const listed = await listLog(store, 0, signal);
-  return [...listed.commits.values()].sort((a, b) => a.version - b.version);
+  return { commits: [...listed.commits.values()].sort((a, b) => a.version - b.version), latestVersion: listed.maxVersion, listed };
+}
+
+/**
+ * The segment of `version` (latest when undefined) from a {@link LogListing}: the same rules and
+ * errors as {@link buildLogSegment}, without reading `_last_checkpoint` (status `ignored`) or listing.
+ */
+export async function segmentFromListing(
+  store: ObjectStore,
+  listing: LogListing,
+  options: Omit<LogSegmentOptions, 'version'> & { version?: number } = {},
+): Promise<LogSegment> {
+  const target = options.version;
+  if (target !== undefined && (!Number.isSafeInteger(target) || target < 0)) {
+    throw new DeltaError('INVALID_ARGUMENT', `Invalid version ${target}: versions are whole numbers from 0.`);
+  }
+  return assembleSegment(store, listing.listed, {
+    target,
+    warnings: [],
+    lastCheckpoint: { status: 'ignored', message: 'the segment was assembled from a whole-log listing' },
+    fullListing: true,
+    useCompaction: options.useCompaction ?? true,
+    signal: options.signal,
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
