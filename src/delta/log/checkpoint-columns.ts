@@ -462,3 +462,68 @@ export function fileActionsFromArrow(
   return { batch: FileActionBatch.fromColumns(kind, columns), batchOf, rowOf };
 }
 
+
+/** One record batch's `add.stats` (Utf8) and `add.stats_parsed` columns, for {@link statsFromArrow}. */
+export interface StatsChunk {
+  stats?: ArrowData;
+  statsParsed: unknown;
+  numRows: number;
+}
+
+/**
+ * The stats columns of a batch whose rows came from file rows `fileRows` of a checkpoint file
+ * decoded (stats columns only) into `chunks`, in file order: the same `stats` bytes column and
+ * `numRecords` (count; `-1` no stats at all; `NaN` read it from the stats) an eager read gives,
+ * and where each row is among the chunks (for `stats_parsed`).
+ */
+export function statsFromArrow(chunks: StatsChunk[], fileRows: Float64Array): { stats: Utf8BytesColumn; numRecords: Float64Array; chunkOf: Uint32Array; rowOf: Uint32Array } {
+  const n = fileRows.length;
+  const starts: number[] = [];
+  let acc = 0;
+  for (const c of chunks) {
+    starts.push(acc);
+    acc += c.numRows;
+  }
+  const statsParsedPresent = chunks.some((c) => c.statsParsed);
+  const chunkOf = new Uint32Array(n);
+  const rowOf = new Uint32Array(n);
+  const start = new Int32Array(n);
+  const end = new Int32Array(n).fill(-1);
+  const numRecords = new Float64Array(n).fill(statsParsedPresent ? NaN : -1);
+  // Each chunk's stats bytes copied once (so the decoded parquet can be freed).
+  const copies: (Uint8Array | undefined)[] = [];
+  const froms: number[] = [];
+  let c = 0;
+  for (let i = 0; i < n; i++) {
+    const r = fileRows[i];
+    if (c >= chunks.length || r < starts[c] || r >= starts[c] + chunks[c].numRows) {
+      let lo = 0;
+      let hi = chunks.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (starts[mid] <= r) lo = mid;
+        else hi = mid - 1;
+      }
+      c = lo;
+    }
+    const row = r - starts[c];
+    chunkOf[i] = c;
+    rowOf[i] = row;
+    const d = chunks[c]?.stats;
+    if (!d || !valid(d, row)) continue;
+    const o = d.valueOffsets!;
+    if (!copies[c]) {
+      const from = o[d.offset];
+      copies[c] = (d.values as Uint8Array).slice(from, o[d.offset + d.length]);
+      froms[c] = from;
+    }
+    const j = d.offset + row;
+    const a = o[j] - froms[c];
+    const e = o[j + 1] - froms[c];
+    start[i] = a;
+    end[i] = e;
+    numRecords[i] = leadingCountBytes(copies[c]!, a, e);
+  }
+  const chunkBytes = chunks.map((_, k) => copies[k] ?? new Uint8Array(0));
+  return { stats: new Utf8BytesColumn(chunkBytes, chunkOf, start, end), numRecords, chunkOf, rowOf };
+}

@@ -1,30 +1,46 @@
 /**
  * Reads checkpoints (protocol "Checkpoints", "Checkpoint Schema", "V2 Spec", "Sidecar Files"):
  * classic and multi-part parquet parts, V2 UUID-named checkpoints in JSON or parquet, and the
- * sidecar files they reference. Parquet is decoded with parquet-wasm into Arrow, projected to the
- * columns a snapshot needs, and turned into columnar `FileActionBatch`es straight from the Arrow
+ * sidecar files they reference.
+ *
+ * Parquet goes through the decoder seam (`../parquet-reader.ts`, a `ParquetReader`): footer first,
+ * then ranged reads of only the column chunks of the columns a snapshot needs
+ * ({@link checkpointColumns}). The one per-file decode, {@link decodeCheckpointPart}
+ * (`(source, columns) → ActionSet[]`), takes bytes, a `Blob` or a ranged store source, so a worker
+ * pool can call it as well. Batches become columnar `FileActionBatch`es straight from the Arrow
  * buffers, without an object per file (see `checkpoint-columns.ts`). Stats strings are kept as
- * bytes and decoded only when asked for.
+ * bytes and decoded only when asked for; with `stats: 'lazy'` they are not even fetched until
+ * {@link loadCheckpointStats} asks for them.
  */
 import { MapRow, tableFromIPC, Type, Vector, type DataType as ArrowType, type Schema, type Table } from 'apache-arrow';
 import { emptyActionSet, type ActionSet } from '../actions.ts';
 import { DeltaError, throwIfAborted } from '../errors.ts';
-import { readParquetBatches, readParquetTable } from '../parquet.ts';
+import { readParquetTable } from '../parquet.ts';
+import { bytesSource, parquetWasmReader, storeSource, type ParquetReader, type ParquetReadStats, type RangedSource, type SchemaShape } from '../parquet-reader.ts';
+import type { FileActionBatch } from '../actions.ts';
 import type { ObjectMeta, ObjectStore } from '../storage/object-store.ts';
-import { fileActionsFromArrow, validAt, type ArrowData } from './checkpoint-columns.ts';
+import { fileActionsFromArrow, statsFromArrow, validAt, type ArrowData } from './checkpoint-columns.ts';
 import { parseJsonLog } from './commit-reader.ts';
 import { LOG_DIR, readLogFile, type CheckpointFiles } from './listing.ts';
 import { mapLimit } from '../concurrency.ts';
 
 /** Which optional parts of a checkpoint to read. */
 export interface CheckpointReadOptions {
-  /** Read `add.stats` / `add.stats_parsed` (default true). Stats are most of a checkpoint's bytes. */
-  stats?: boolean;
+  /**
+   * Read `add.stats` / `add.stats_parsed` (default true). Stats are most of a checkpoint's bytes.
+   * `'lazy'`: not now; the batches remember where their stats are, and {@link loadCheckpointStats}
+   * fetches them (only those column chunks) when a view asks.
+   */
+  stats?: boolean | 'lazy';
   /** Read `remove` rows (tombstones; default true). */
   removes?: boolean;
   signal?: AbortSignal;
   /** Called after each part or sidecar is read, with bytes read so far. */
   onProgress?: (done: number, total: number) => void;
+  /** The decoder (default: parquet-wasm behind {@link parquetWasmReader}). */
+  reader?: ParquetReader;
+  /** Called with what each parquet file's read cost (bytes, requests, needed column-chunk bytes). */
+  onRead?: (path: string, stats: ParquetReadStats) => void;
 }
 
 const ADD_FIELDS = [
@@ -65,7 +81,7 @@ function corrupt(path: string, version: number | undefined, e: unknown): DeltaEr
  * The dotted column paths a snapshot reads from a checkpoint file with this (Arrow) schema: the
  * file-action fields it keeps (stats only when asked for), and the small non-file actions whole.
  */
-export function checkpointColumns(schema: Schema, options: Pick<CheckpointReadOptions, 'stats' | 'removes'> = {}): string[] {
+export function checkpointColumns(schema: SchemaShape | Schema, options: Pick<CheckpointReadOptions, 'stats' | 'removes'> = {}): string[] {
   const columns: string[] = [];
   const fieldsOf = (name: string) => {
     const f = schema.fields.find((x) => x.name === name);
@@ -74,7 +90,7 @@ export function checkpointColumns(schema: Schema, options: Pick<CheckpointReadOp
   const addFields = fieldsOf('add');
   if (addFields) {
     for (const f of ADD_FIELDS) if (addFields.has(f)) columns.push(`add.${f}`);
-    if (options.stats !== false) {
+    if (options.stats !== false && options.stats !== 'lazy') {
       // Both when both exist: `stats_parsed` stands in where a row's JSON `stats` is null.
       if (addFields.has('stats')) columns.push('add.stats');
       if (addFields.has('stats_parsed')) columns.push('add.stats_parsed');
@@ -115,8 +131,11 @@ export async function decodeParquetCheckpoint(
   }
 }
 
-/** Converts a projected checkpoint Arrow table into an {@link ActionSet}. */
-function arrowToActions(table: Table, ctx: { path: string; version?: number }, options: CheckpointReadOptions = {}): ActionSet {
+/**
+ * Converts a projected checkpoint Arrow table into an {@link ActionSet}. `fileRowBase` is the row of
+ * the file the table's first row is (for lazily loaded stats: see {@link pendingStatsOf}).
+ */
+function arrowToActions(table: Table, ctx: { path: string; version?: number }, options: CheckpointReadOptions = {}, fileRowBase = 0): ActionSet {
   const out = emptyActionSet();
   const structOf = (name: string) =>
     table.batches.map((batch) => {
@@ -126,9 +145,20 @@ function arrowToActions(table: Table, ctx: { path: string; version?: number }, o
   const statsParsedVectors = table.batches.map((batch) => (batch.numRows > 0 ? (batch.getChild('add')?.getChild('stats_parsed') as Vector | null) : null));
   const hasStatsParsed = statsParsedVectors.some((v) => v);
   // File actions: columns straight from the Arrow buffers (see checkpoint-columns.ts).
-  const adds = fileActionsFromArrow('add', structOf('add'), { withStats: options.stats !== false, statsParsedPresent: hasStatsParsed });
+  const adds = fileActionsFromArrow('add', structOf('add'), { withStats: options.stats === true || options.stats === undefined, statsParsedPresent: hasStatsParsed });
   out.adds = adds.batch;
   out.removes = fileActionsFromArrow('remove', structOf('remove'), { withStats: false, statsParsedPresent: false }).batch;
+  if (options.stats === 'lazy' && adds.batch.length) {
+    const batchStart: number[] = [];
+    let n = fileRowBase;
+    for (const b of table.batches) {
+      batchStart.push(n);
+      n += b.numRows;
+    }
+    const fileRows = new Float64Array(adds.batch.length);
+    for (let i = 0; i < fileRows.length; i++) fileRows[i] = batchStart[adds.batchOf[i]] + adds.rowOf[i];
+    pending.set(adds.batch, { path: ctx.path, version: ctx.version, fileRows });
+  }
 
   table.batches.forEach((batch) => {
     const n = batch.numRows;
@@ -300,12 +330,7 @@ export async function readCheckpoint(
   const readPart = async (meta: ObjectMeta, what: string): Promise<ActionSet[]> => {
     throwIfAborted(signal);
     const isJson = meta.path.endsWith('.json');
-    let source: Uint8Array | Blob;
-    try {
-      // Parquet from a store that can hand out a lazily read Blob is decoded from it, batch by
-      // batch, without reading the whole file into memory first.
-      source = !isJson && store.blob ? await store.blob(meta.path, signal) : await readLogFile(store, meta, signal);
-    } catch (e) {
+    const missing = (e: unknown): never => {
       if (e instanceof DeltaError && e.code === 'FILE_NOT_FOUND') {
         throw new DeltaError('FILE_NOT_FOUND', `${what} ${meta.path} of the checkpoint at version ${version} is missing.`, {
           path: meta.path,
@@ -314,10 +339,25 @@ export async function readCheckpoint(
         });
       }
       throw e;
+    };
+    // Parquet is read by ranges: from a lazily read Blob where the store gives one (a local file),
+    // else by ranged reads of the store (footer, then only the needed column chunks).
+    const open = async (sig?: AbortSignal): Promise<RangedSource> =>
+      store.blob ? bytesSource(meta.path, await store.blob(meta.path, sig)) : storeSource(store, meta, sig);
+    let sets: ActionSet[];
+    try {
+      sets = isJson
+        ? [parseJsonCheckpoint(await readLogFile(store, meta, signal), { path: meta.path, version })]
+        : await decodeCheckpointPart(await open(signal), { path: meta.path, version }, options);
+    } catch (e) {
+      return missing(e);
     }
-    const sets = isJson
-      ? [parseJsonCheckpoint(source as Uint8Array, { path: meta.path, version })]
-      : await decodeParquetCheckpointParts(source, { path: meta.path, version }, options);
+    if (options.stats === 'lazy') {
+      for (const s of sets) {
+        const p = pending.get(s.adds);
+        if (p) Object.assign(p, { open: (sig?: AbortSignal) => open(sig).catch(missing), options: { reader: options.reader, onRead: options.onRead } });
+      }
+    }
     options.onProgress?.(++done, total);
     return sets;
   };
@@ -362,33 +402,140 @@ const PART_CONCURRENCY = 3;
 
 
 /**
- * Decodes one parquet checkpoint part or sidecar as a stream of record batches (see
- * `readParquetBatches`): one {@link ActionSet} per batch, so that only a batch's decoded Arrow
- * data is alive at a time. `source` may be a lazily read `Blob`.
+ * The one per-file decode of a parquet checkpoint part or sidecar, `(source, columns) → columnar
+ * result`: reads the columns a snapshot needs ({@link checkpointColumns}, by `options.stats` and
+ * `options.removes`) through the decoder seam and returns one {@link ActionSet} per record batch
+ * (only a batch's decoded Arrow data is alive at a time). `source` may be bytes, a lazily read
+ * `Blob`, or a {@link RangedSource} over a store (footer first, then only the needed column chunks).
  *
- * @throws DeltaError `CORRUPT_CHECKPOINT` naming the file when it cannot be decoded; `CANCELLED`.
+ * @throws DeltaError `CORRUPT_CHECKPOINT` naming the file when it cannot be decoded; store errors
+ *   (`FILE_NOT_FOUND`, `STORAGE_ERROR`) as they are; `CANCELLED`.
  */
-export async function decodeParquetCheckpointParts(
-  source: Uint8Array | Blob,
+export async function decodeCheckpointPart(
+  source: Uint8Array | Blob | RangedSource,
   ctx: { path: string; version?: number },
   options: CheckpointReadOptions = {},
 ): Promise<ActionSet[]> {
   const sets: ActionSet[] = [];
+  const src = source instanceof Uint8Array || source instanceof Blob ? bytesSource(ctx.path, source) : source;
+  let fileRow = 0;
   try {
-    await readParquetBatches(
-      source,
+    const stats = await (options.reader ?? parquetWasmReader).read(
+      src,
       (schema) => checkpointColumns(schema, options),
       (ipc) => {
-        sets.push(arrowToActions(tableFromIPC(ipc), ctx, options));
+        const table = tableFromIPC(ipc);
+        sets.push(arrowToActions(table, ctx, options, fileRow));
+        fileRow += table.numRows;
       },
-      () => {
-        sets.length = 0;
+      {
+        onReset: () => {
+          sets.length = 0;
+          fileRow = 0;
+        },
+        signal: options.signal,
       },
-      options.signal,
     );
+    options.onRead?.(ctx.path, stats);
   } catch (e) {
     throwIfAborted(options.signal);
+    if (e instanceof DeltaError) throw e;
     throw corrupt(ctx.path, ctx.version, e);
   }
   return sets;
+}
+
+/**
+ * {@link decodeCheckpointPart} over bytes or a `Blob` (kept for callers holding the file).
+ * @throws as {@link decodeCheckpointPart}.
+ */
+export function decodeParquetCheckpointParts(
+  source: Uint8Array | Blob,
+  ctx: { path: string; version?: number },
+  options: CheckpointReadOptions = {},
+): Promise<ActionSet[]> {
+  return decodeCheckpointPart(source, ctx, options);
+}
+
+/** Where the stats of a checkpoint batch read with `stats: 'lazy'` are: file and file row per batch row. */
+interface PendingStats {
+  path: string;
+  version?: number;
+  /** The row of the file each batch row came from. */
+  fileRows: Float64Array;
+  /** How to open the file again (set by {@link readCheckpoint}). */
+  open?: (signal?: AbortSignal) => Promise<RangedSource>;
+  options?: CheckpointReadOptions;
+}
+
+const pending = new WeakMap<FileActionBatch, PendingStats>();
+
+/** True when `batch` came from a checkpoint read with `stats: 'lazy'` and its stats are not loaded yet. */
+export function statsPending(batch: FileActionBatch): boolean {
+  return pending.has(batch);
+}
+
+/**
+ * Loads the stats of checkpoint batches read with `stats: 'lazy'`: per checkpoint file, only the
+ * `add.stats` / `add.stats_parsed` column chunks are fetched (footer again, then those ranges), and
+ * each batch gets its `stats`, `numRecords` and `statsParsed` columns as an eager read would have
+ * given them. Batches without pending stats are left alone; loading twice does nothing.
+ *
+ * @throws DeltaError `CORRUPT_CHECKPOINT` naming the file; store errors; `CANCELLED`.
+ */
+export async function loadCheckpointStats(batches: FileActionBatch[], signal?: AbortSignal): Promise<void> {
+  const byPath = new Map<string, { info: PendingStats; batches: FileActionBatch[] }>();
+  for (const b of batches) {
+    const info = pending.get(b);
+    if (!info?.open) continue;
+    const e = byPath.get(info.path) ?? { info, batches: [] };
+    e.batches.push(b);
+    byPath.set(info.path, e);
+  }
+  await mapLimit([...byPath.values()], PART_CONCURRENCY, async ({ info, batches: list }) => {
+    const tables: Table[] = [];
+    const source = await info.open!(signal);
+    try {
+      const stats = await (info.options?.reader ?? parquetWasmReader).read(
+        source,
+        (schema) => {
+          const add = schema.fields.find((f) => f.name === 'add');
+          const names = new Set((add?.type.children ?? []).map((c) => c.name));
+          return ['stats', 'stats_parsed'].filter((n) => names.has(n)).map((n) => `add.${n}`);
+        },
+        (ipc) => tables.push(tableFromIPC(ipc)),
+        { onReset: () => (tables.length = 0), signal },
+      );
+      info.options?.onRead?.(info.path, stats);
+    } catch (e) {
+      throwIfAborted(signal);
+      if (e instanceof DeltaError) throw e;
+      throw corrupt(info.path, info.version, e);
+    }
+    const chunks: { stats?: ArrowData; statsParsed: Vector | null; numRows: number }[] = [];
+    for (const t of tables) {
+      for (const batch of t.batches) {
+        const add = batch.numRows > 0 ? batch.getChild('add') : null;
+        const st = add?.getChild('stats');
+        chunks.push({ stats: st ? (st.data[0] as unknown as ArrowData) : undefined, statsParsed: (add?.getChild('stats_parsed') as Vector | null) ?? null, numRows: batch.numRows });
+      }
+    }
+    for (const b of list) {
+      const p = pending.get(b);
+      if (!p) continue;
+      const got = statsFromArrow(chunks, p.fileRows);
+      b.stats = got.stats;
+      b.numRecords = got.numRecords;
+      if (chunks.some((c) => c.statsParsed)) {
+        b.statsParsed = {
+          get(i: number) {
+            const v = chunks[got.chunkOf[i]]?.statsParsed;
+            if (!v || !v.isValid(got.rowOf[i])) return null;
+            return statsValue(v.get(got.rowOf[i]), v.type) as Record<string, unknown> | null;
+          },
+        };
+      }
+      pending.delete(b);
+    }
+  });
 }
