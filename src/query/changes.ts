@@ -32,7 +32,9 @@ import {
 import { DeltaError, throwIfAborted } from '../delta/errors.ts';
 import { parsePartitionValues } from '../delta/schema.ts';
 import { quoteIdent, quoteString } from './engine.ts';
-import { countIndexes, groupByPhysicalSchema, logicalColumnSql, nextId, storePath, tableColumns, type ScanColumn, type ScanSql, type ScanSqlContext } from './scan.ts';
+import { countIndexes } from './file-registry.ts';
+import { nextId, storePath, tableColumns, type ScanColumn } from './scan-plan.ts';
+import { groupByPhysicalSchema, logicalColumnSql, type ScanSql, type ScanSqlContext } from './scan-sql.ts';
 import { canonicalValue, castCanonical, nullOf } from './types.ts';
 import { decodeVariantColumns } from './variant.ts';
 

@@ -6,7 +6,7 @@
  */
 import { DeltaError, type DeltaErrorCode } from '../delta/errors.ts';
 import { redactUrl } from '../delta/storage/remote-errors.ts';
-import { FileRegistry } from './scan.ts';
+import { FileRegistry } from './file-registry.ts';
 import { NETWORK_FAILURE_MARK } from './sized-http.ts';
 
 /**
@@ -34,7 +34,7 @@ export function redactUrls(text: string): string {
   return text.replace(/https?:\/\/[^\s"'<>]+/g, (u) => redactUrl(u.replace(/#.*$/, '')));
 }
 
-export type { RegisteredFile } from './scan.ts';
+export type { RegisteredFile } from './file-registry.ts';
 
 
 /** A {@link FileRegistry} that can say which file a DuckDB error is about. */

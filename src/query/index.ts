@@ -3,7 +3,9 @@
  * `./engine-browser.ts` (`openBrowserEngine`), which Node must not import.
  */
 export * from './engine.ts';
-export * from './scan.ts';
+export * from './scan-plan.ts';
+export * from './file-registry.ts';
+export * from './scan-sql.ts';
 export * from './session.ts';
 export * from './changes.ts';
 export * from './export.ts';

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ObjectStore } from '../delta/storage/object-store.ts';
 import type { SqlEngine } from './engine.ts';
-import { FileRegistry, URL_REFRESH_MS } from './scan.ts';
+import { FileRegistry, URL_REFRESH_MS } from './file-registry.ts';
 
 function recordingEngine(log: string[]): SqlEngine {
   const no = async () => {

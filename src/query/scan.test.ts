@@ -10,7 +10,9 @@ import { DeltaTable } from '../delta/table.ts';
 import { MANIFEST, fixture } from '../../test/fixtures.ts';
 import { openSession, sortedPretty, testEngine } from '../../test/query-helpers.ts';
 import { QuerySession } from './session.ts';
-import { buildScanSql, FileRegistry, nextId, planScan } from './scan.ts';
+import { FileRegistry } from './file-registry.ts';
+import { nextId, planScan } from './scan-plan.ts';
+import { buildScanSql } from './scan-sql.ts';
 import { decodeVariantColumns } from './variant.ts';
 
 afterAll(async () => (await testEngine()).close());

@@ -59,6 +59,8 @@ import type {
   SnapshotRequest,
   SnapshotSummary,
   SqlRequest,
+  RowDiffRequest,
+  RowDiffResult,
   WorkerProgress,
 } from './api.ts';
 import type { RemoteConnectionImpl } from './remote.ts';
@@ -339,6 +341,16 @@ export class ExplorerService implements ExplorerApi {
   }
 
   // ---- Data plane: SQL, export, change feed, held results (service/data-plane.ts) ----
+
+  /** See {@link ExplorerApi.rowDiff}. */
+  rowDiff(request: RowDiffRequest, onProgress?: ProgressCallback, requestId?: string): Promise<Result<RowDiffResult>> {
+    return this.runTransfer(
+      requestId,
+      onProgress,
+      async (signal, progress) => this.data.rowDiff(this.sources.table(request?.a?.tableId), this.sources.table(request?.b?.tableId), request, signal, progress),
+      (v) => [v.ipc],
+    );
+  }
 
   sql(tableId: string, query: string, request: SqlRequest = {}, onProgress?: ProgressCallback, requestId?: string): Promise<Result<QueryResult>> {
     return this.runTransfer(requestId, onProgress, async (signal, progress) => this.data.sql(this.sources.table(tableId), query, request, signal, progress), (v) => [v.ipc]);

@@ -20,7 +20,7 @@ import { listLogFiles, parseLogFileName } from '../delta/log/listing.ts';
 import { safeDecode, type Snapshot } from '../delta/snapshot.ts';
 import { compareBytes, type ByteRange, type ListOptions, type ObjectMeta, type ObjectStore, type StoreCapabilities } from '../delta/storage/object-store.ts';
 import { HttpStore } from '../delta/storage/http.ts';
-import { storePath } from '../query/scan.ts';
+import { storePath } from '../query/scan-plan.ts';
 import type { RemoteLocation, ShareLink, ShareOptions } from './api.ts';
 
 /** Longest fragment put in a link, characters (browsers and chat tools handle this comfortably). */
