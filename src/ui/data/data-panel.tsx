@@ -15,7 +15,8 @@ import { TabBar } from '../components/tab-bar.tsx';
 import { formatIso } from '../format.ts';
 import { addHistory, closeTab, loadHistory, loadTabs, newTab, saveTabs, type HistoryEntry, type QueryTabs } from './query-store.ts';
 import { DUCKDB_FUNCTIONS, schemaNodes, type CompletionInfo } from './sql-complete.ts';
-import { SqlEditor } from './sql-editor.tsx';
+import { SqlEditor, type SqlEditorHandle } from './sql-editor.tsx';
+import type { FormatOutcome } from './sql-format.ts';
 import type { ErrorInfo, ExportFormat, OpenedTable, QueryResult, SnapshotSummary, WorkerProgress } from '../../workers/api.ts';
 import { ProgressLine } from '../components/progress-line.tsx';
 import { describeError } from '../errors.ts';
@@ -109,6 +110,11 @@ export function DataPanel({
   const [error, setError] = useState<ErrorInfo | null>(null);
   const [note, setNote] = useState<string | null>(null);
   const busyRef = useRef<Busy | null>(null);
+  const editor = useRef<SqlEditorHandle | null>(null);
+  /** Why the last Format left the text alone (null when it formatted, or none was asked). */
+  const [formatNote, setFormatNote] = useState<string | null>(null);
+  const formatted = (o: FormatOutcome) => setFormatNote(o.ok ? null : o.reason);
+  useEffect(() => setFormatNote(null), [query]);
 
   // Leaving the table (or the page) cancels what is in flight and frees the held result.
   useEffect(
@@ -259,13 +265,16 @@ export function DataPanel({
         </ul>
       )}
       <div role="tabpanel" id="query-editor-panel" aria-labelledby={`query-tab-${tabs.active}`}>
-        <SqlEditor value={query} onChange={setQuery} onRun={(text) => void run(text)} completionInfo={completionInfo} />
+        <SqlEditor value={query} onChange={setQuery} onRun={(text) => void run(text)} completionInfo={completionInfo} handle={editor} onFormatted={formatted} />
       </div>
       <div className="sql-actions">
         <button type="button" className="primary" data-testid="sql-run" onClick={() => void run()} disabled={!query.trim()} title="Run (Ctrl+Enter or ⌘+Enter)">
           Run
         </button>
-        <span className="muted small">Ctrl/⌘+Enter runs the selection (or everything) · Ctrl+Space completes</span>
+        <button type="button" data-testid="sql-format" onClick={() => void editor.current?.format().then(formatted)} disabled={!query.trim()} title="Format (Shift+Alt+F)">
+          Format
+        </button>
+        <span className="muted small">Ctrl/⌘+Enter runs the selection (or everything) · Shift+Alt+F formats · Ctrl+Space completes</span>
         <span className="sql-exports">
           <span className="muted small">Export the whole result:</span>
           {EXPORTS.map((x) => (
@@ -275,6 +284,12 @@ export function DataPanel({
           ))}
         </span>
       </div>
+
+      {formatNote && (
+        <p className="muted small" role="status" data-testid="sql-format-note">
+          {formatNote}
+        </p>
+      )}
 
       {busy && (
         <div className="sql-busy" data-testid="sql-busy">

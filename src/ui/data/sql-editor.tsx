@@ -3,7 +3,8 @@
  * highlighting in the app's colours (light and dark), line numbers, undo history, bracket matching,
  * and completion from `sql-complete.ts` (columns, nested fields, `t`, `"t@v…"`, `"t$history"`...,
  * functions) plus SQL keywords. Ctrl/⌘+Enter runs the selection, or the whole text when nothing is
- * selected. Tab is left to the browser (focus moves on), so the editor is no keyboard trap.
+ * selected. Shift+Alt+F formats the selection, or the whole text (`sql-format.ts`, loaded on first
+ * use; one undo step). Tab is left to the browser (focus moves on), so the editor is no keyboard trap.
  *
  * CSP: CodeMirror adds its styles with constructable style sheets (`adoptedStyleSheets`) where the
  * browser has them, else a `<style>` element; the app's `style-src 'self' 'unsafe-inline'` allows
@@ -16,7 +17,8 @@ import { bracketMatching, HighlightStyle, syntaxHighlighting } from '@codemirror
 import { EditorState, Prec } from '@codemirror/state';
 import { drawSelection, EditorView, highlightActiveLine, keymap, lineNumbers, placeholder } from '@codemirror/view';
 import { tags } from '@lezer/highlight';
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, type RefObject } from 'react';
+import type { FormatOutcome } from './sql-format.ts';
 import { deltaCompletions, type CompletionInfo } from './sql-complete.ts';
 
 /** DuckDB's SQL as far as highlighting and keywords go: standard SQL plus DuckDB's own words and types. */
@@ -59,6 +61,32 @@ export interface SqlEditorProps {
   /** Read at each completion (the table's columns, versions, functions). */
   completionInfo: () => CompletionInfo;
   label?: string;
+  /** Set to the editor's commands (the Format button calls `format`). */
+  handle?: RefObject<SqlEditorHandle | null>;
+  /** Told how a format (button or Shift+Alt+F) went. */
+  onFormatted?: (outcome: FormatOutcome) => void;
+}
+
+/** Commands of a mounted {@link SqlEditor}. */
+export interface SqlEditorHandle {
+  /** Formats the selection (or everything) in place, as one undoable change. */
+  format(): Promise<FormatOutcome>;
+}
+
+/** Formats the selection, or the whole text, of `view` (see `sql-format.ts`). */
+async function formatIn(view: EditorView): Promise<FormatOutcome> {
+  const { formatSql } = await import('./sql-format.ts');
+  const sel = view.state.selection.main;
+  const whole = sel.empty || !view.state.sliceDoc(sel.from, sel.to).trim();
+  const from = whole ? 0 : sel.from;
+  const to = whole ? view.state.doc.length : sel.to;
+  const before = view.state.sliceDoc(from, to);
+  const outcome = formatSql(before);
+  // The text may have changed while the formatter loaded: format only what was read.
+  if (outcome.ok && outcome.text !== before && view.state.sliceDoc(from, to) === before) {
+    view.dispatch({ changes: { from, to, insert: outcome.text }, selection: { anchor: from, head: from + outcome.text.length }, userEvent: 'format' });
+  }
+  return outcome;
 }
 
 /** The text to run: the selection when there is one, else everything. */
@@ -68,12 +96,12 @@ function textToRun(view: EditorView): string {
   return picked.trim() ? picked : view.state.doc.toString();
 }
 
-export function SqlEditor({ value, onChange, onRun, completionInfo, label = 'SQL query' }: SqlEditorProps) {
+export function SqlEditor({ value, onChange, onRun, completionInfo, label = 'SQL query', handle, onFormatted }: SqlEditorProps) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
   // The latest callbacks, read by CodeMirror's handlers (created once).
-  const latest = useRef({ onChange, onRun, completionInfo });
-  latest.current = { onChange, onRun, completionInfo };
+  const latest = useRef({ onChange, onRun, completionInfo, onFormatted });
+  latest.current = { onChange, onRun, completionInfo, onFormatted };
 
   useEffect(() => {
     const lang = sql({ dialect: DuckDbDialect, upperCaseKeywords: true });
@@ -106,6 +134,13 @@ export function SqlEditor({ value, onChange, onRun, completionInfo, label = 'SQL
                   return true;
                 },
               },
+              {
+                key: 'Shift-Alt-f',
+                run: (ed) => {
+                  void formatIn(ed).then((o) => latest.current.onFormatted?.(o));
+                  return true;
+                },
+              },
             ]),
           ),
           keymap.of([...closeBracketsKeymap, ...defaultKeymap, ...historyKeymap, ...completionKeymap]),
@@ -116,9 +151,11 @@ export function SqlEditor({ value, onChange, onRun, completionInfo, label = 'SQL
       }),
     });
     view.current = v;
+    if (handle) handle.current = { format: () => formatIn(v) };
     return () => {
       v.destroy();
       view.current = null;
+      if (handle) handle.current = null;
     };
     // Created once; `value` changes from outside are applied below.
     // eslint-disable-next-line react-hooks/exhaustive-deps
