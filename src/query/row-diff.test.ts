@@ -11,6 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { thrown } from '../../test/fixtures.ts';
 import { CDC_AND_DVS } from '../../test/expected/kernel-cdf.ts';
 import { openSession, testEngine } from '../../test/query-helpers.ts';
+import { expectedDiff, parseFeed } from '../../test/row-diff-expected.ts';
 import { rowDiff } from './row-diff.ts';
 import type { QuerySession } from './session.ts';
 
@@ -18,41 +19,8 @@ const TABLE = 'cdf-table-with-cdc-and-dvs-kernel';
 
 afterAll(async () => (await testEngine()).close());
 
-/** The kernel feed as (id, comment, type, version) rows; an empty cell is NULL. */
-function feed(): { id: number; comment: string | null; type: string; version: number }[] {
-  const lines = CDC_AND_DVS.trim().split('\n').slice(1);
-  return lines.map((l) => {
-    const [id, comment, type, version] = l.split('|').slice(1, -1).map((c) => c.trim());
-    return { id: Number(id), comment: comment === '' ? null : comment, type, version: Number(version) };
-  });
-}
-
-/** Added / removed / changed ids from A to B, from the kernel feed's net effect per whole row. */
-function expectedFromFeed(va: number, vb: number) {
-  const [lo, hi] = va < vb ? [va, vb] : [vb, va];
-  const sign = va < vb ? 1 : -1;
-  const net = new Map<string, { id: number; n: number }>();
-  for (const r of feed()) {
-    if (r.version <= lo || r.version > hi) continue;
-    const w = (r.type === 'insert' || r.type === 'update_postimage' ? 1 : -1) * sign;
-    const k = `${r.id}|${r.comment}`;
-    const e = net.get(k) ?? { id: r.id, n: 0 };
-    e.n += w;
-    net.set(k, e);
-  }
-  const plus = new Set<number>();
-  const minus = new Set<number>();
-  for (const { id, n } of net.values()) {
-    if (n > 0) plus.add(id);
-    if (n < 0) minus.add(id);
-  }
-  const sorted = (xs: number[]) => xs.sort((x, y) => x - y);
-  return {
-    added: sorted([...plus].filter((i) => !minus.has(i))),
-    removed: sorted([...minus].filter((i) => !plus.has(i))),
-    changed: sorted([...plus].filter((i) => minus.has(i))),
-  };
-}
+const FEED = parseFeed(CDC_AND_DVS);
+const expectedFromFeed = (va: number, vb: number) => expectedDiff(FEED, va, vb);
 
 /** Rows of a snapshot read by a plain scan: id → comment. */
 async function read(s: QuerySession, version: number): Promise<Map<number, string | null>> {

@@ -17,6 +17,8 @@ import type {
   ResultPageRequest,
   ResultSort,
   CompareResult,
+  RowDiffRequest,
+  RowDiffResult,
   CommitActions,
   ErrorInfo,
   ExplorerApi,
@@ -137,6 +139,8 @@ export interface ExplorerClient {
   lakeFsRefs(connectionId: string, repository: string, options?: CallOptions): Promise<LakeFsRefs>;
   /** Compares two open tables (`undefined` version: the latest), e.g. one table on two lakeFS refs. */
   compareTables(tableIdA: string, versionA: number | undefined, tableIdB: string, versionB: number | undefined, options?: CallOptions): Promise<CompareResult>;
+  /** Rows added, removed and changed between two sides (versions or open tables), by a key or whole rows. */
+  rowDiff(request: RowDiffRequest, options?: CallOptions): Promise<RowDiffResult>;
   /** Stops the worker; every later call fails. */
   terminate(): void;
 }
@@ -232,6 +236,7 @@ export function wrapExplorer(remote: Comlink.Remote<ExplorerApi>, failed: Promis
     lakeFsRepositories: (connectionId, options) => long(options, (_p, id) => remote.lakeFsRepositories(connectionId, id)),
     lakeFsRefs: (connectionId, repository, options) => long(options, (_p, id) => remote.lakeFsRefs(connectionId, repository, id)),
     compareTables: (a, va, b, vb, options) => long(options, (p, id) => remote.compareTables(a, va, b, vb, p, id)),
+    rowDiff: (request, options) => long(options, (p, id) => remote.rowDiff(request, p, id)),
     terminate,
   };
 }

@@ -493,6 +493,8 @@ export interface SqlRequest {
 }
 
 export type { ColumnProfile, ResultFilter, ResultPage, ResultPageRequest, ResultSort } from './results.ts';
+import type { RowDiffRequest, RowDiffResult } from './row-diff-call.ts';
+export type { RowDiffCounts, RowDiffRequest, RowDiffResult } from './row-diff-call.ts';
 
 /** One column of a result: its name and DuckDB type name (`BIGINT`, `VARCHAR`, `DECIMAL(10,2)`, `STRUCT(...)`...). */
 export interface ResultColumn {
@@ -905,6 +907,16 @@ export interface ExplorerApi {
     onProgress?: ProgressCallback,
     requestId?: string,
   ): Promise<Result<CompareResult>>;
+
+  /**
+   * Row-level diff (`src/query/row-diff.ts`): the rows added, removed and changed from side A to
+   * side B (two versions of one table, or two open tables such as one table at two lakeFS refs), by
+   * `request.key` or as whole rows, computed by DuckDB; rows per side checked against the log and,
+   * for one table, counts against the Change Data Feed. The differing rows come back as `sql` does
+   * (first rows in `ipc`; all held with `hold`). Errors: `INVALID_ARGUMENT` (bad key or version, a
+   * key that is not unique), `DATA_INTEGRITY`, errors as {@link sql}.
+   */
+  rowDiff(request: RowDiffRequest, onProgress?: ProgressCallback, requestId?: string): Promise<Result<RowDiffResult>>;
 
   /** Forgets a connection and its credentials (tables opened from it stay open until closed). */
   closeConnection(connectionId: string): Promise<void>;

@@ -22,6 +22,7 @@ import type {
 import { ErrorPanel } from '../components/error-panel.tsx';
 import { formatTimestamp } from '../format.ts';
 import { CompareBody } from '../views/compare.tsx';
+import { RowDiffPanel } from '../views/row-diff.tsx';
 import { errorInfoOf, type ExplorerClient } from '../worker-client.ts';
 import { FolderBrowser, FormField, RememberAndConnect, useRemoteCall } from './remote-form.tsx';
 import { recall, remember } from './remember.ts';
@@ -229,7 +230,9 @@ function RefItem({ name, detail, current, kind, onPick }: { name: string; detail
 
 /**
  * One table on two refs: opens it at ref A and at ref B (each pinned to its commit), compares the
- * two snapshots in the worker (`compareTables`) and shows the differences as the Compare tab does.
+ * two snapshots in the worker (`compareTables`) and shows the differences as the Compare tab does,
+ * then offers the row-level diff of the two (`row-diff.tsx`; key columns typed, since the columns
+ * of either ref are not listed here).
  * The two tables it opened are closed when it compares again or goes away.
  */
 function CompareRefs(props: { client: ExplorerClient; connection: RemoteConnection; repository: string; path: string; refOptions: string[]; current: string }) {
@@ -237,6 +240,7 @@ function CompareRefs(props: { client: ExplorerClient; connection: RemoteConnecti
   const [a, setA] = useState(refOptions.find((r) => r !== current) ?? current);
   const [b, setB] = useState(current);
   const [result, setResult] = useState<CompareResult | null>(null);
+  const [tables, setTables] = useState<{ a: string; b: string; refA: string; refB: string } | null>(null);
   const [error, setError] = useState<ErrorInfo | null>(null);
   const [busy, setBusy] = useState(false);
   const held = useRef<string[]>([]);
@@ -262,6 +266,7 @@ function CompareRefs(props: { client: ExplorerClient; connection: RemoteConnecti
     setBusy(true);
     setError(null);
     setResult(null);
+    setTables(null);
     try {
       const [ta, tb] = await Promise.all(
         [a, b].map(async (ref) => {
@@ -272,7 +277,10 @@ function CompareRefs(props: { client: ExplorerClient; connection: RemoteConnecti
         }),
       );
       const r = await client.compareTables(ta.tableId, undefined, tb.tableId, undefined, { signal: c.signal });
-      if (op.current === c) setResult(r);
+      if (op.current === c) {
+        setResult(r);
+        setTables({ a: ta.tableId, b: tb.tableId, refA: a, refB: b });
+      }
     } catch (e) {
       if (op.current === c) setError(errorInfoOf(e));
     } finally {
@@ -312,6 +320,12 @@ function CompareRefs(props: { client: ExplorerClient; connection: RemoteConnecti
             <strong data-testid="lakefs-compare-version-b">{result.versionB}</strong>.
           </p>
           <CompareBody r={result} />
+          {tables && (
+            <>
+              <h3>Rows</h3>
+              <RowDiffPanel client={client} a={{ tableId: tables.a }} b={{ tableId: tables.b }} labelA={tables.refA} labelB={tables.refB} columns={null} />
+            </>
+          )}
         </div>
       )}
     </div>

@@ -3,7 +3,8 @@
  * default the retained version before the selected one), B the selected version. The worker
  * computes the differences (`client.compare`): files added and removed (counts, bytes, the first
  * paths), the record delta, schema changes (columns matched by column mapping identity when
- * present), property changes and protocol changes. Every table-provided string is rendered as text.
+ * present), property changes and protocol changes; and, when asked, the row-level diff (`row-diff.tsx`:
+ * rows added, removed and changed by a key or as whole rows). Every table-provided string is rendered as text.
  */
 import { useMemo, type ReactNode } from 'react';
 import type { CompareFiles, CompareResult, ErrorInfo, ProtocolInfo, CompareColumnChange } from '../../workers/api.ts';
@@ -15,6 +16,7 @@ import { retainedVersions } from './changes.tsx';
 import './changes-compare.css';
 import { OpenInMenu } from '../components/open-in-menu.tsx';
 import type { ViewProps } from './view-props.ts';
+import { RowDiffPanel, schemaColumns } from './row-diff.tsx';
 
 /** Version A: the URL's `compare` when it is a whole number, else the retained version before B (B itself when none). */
 export function compareBase(versions: number[], selected: number, param: string | null): number {
@@ -33,6 +35,7 @@ export function CompareView({ client, table, summary, history, onTravel, param, 
   );
 
   const options = useMemo(() => [...new Set([...versions, a])].sort((x, y) => x - y), [versions, a]);
+  const columnsB = useMemo(() => schemaColumns(summary.schemaString), [summary.schemaString]);
   const r = result && result.versionA === a && result.versionB === b ? result : null;
 
   return (
@@ -64,6 +67,16 @@ export function CompareView({ client, table, summary, history, onTravel, param, 
       {busy && <ProgressLine label="Comparing versions" progress={progress} onCancel={() => busy.abort()} />}
       {error && <CompareError error={error} />}
       {r && !error && <CompareBody r={r} />}
+
+      <h3 id="compare-rows">Rows</h3>
+      <RowDiffPanel
+        client={client}
+        a={{ tableId: table.tableId, version: a }}
+        b={{ tableId: table.tableId, version: b }}
+        labelA={`version ${a}`}
+        labelB={`version ${b}`}
+        columns={columnsB}
+      />
     </section>
   );
 }

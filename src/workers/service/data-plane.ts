@@ -25,6 +25,7 @@ import {
   type SqlRequest,
 } from '../api.ts';
 import { encodeRows, HeldResults, resultColumns } from '../results.ts';
+import { runRowDiff, type RowDiffRequest, type RowDiffResult } from '../row-diff-call.ts';
 import type { OpenTable, Progress, TableCalls } from './tables.ts';
 
 /** How many query sessions (versions) each open table keeps. */
@@ -162,6 +163,16 @@ export class DataPlane {
       if (resultId) value.resultId = resultId;
       return value;
     });
+  }
+
+  /** See {@link ExplorerApi.rowDiff}: one session for one table, one per table otherwise (`../row-diff-call.ts`). */
+  async rowDiff(ta: OpenTable, tb: OpenTable, request: RowDiffRequest, signal: AbortSignal, progress: Progress): Promise<RowDiffResult> {
+    const maxRows = checkMaxRows(request?.maxRows);
+    return this.withSession(ta, undefined, signal, progress, (sa) =>
+      ta === tb
+        ? runRowDiff(sa, sa, request, maxRows, this.results, signal, this.now)
+        : this.withSession(tb, undefined, signal, progress, (sb) => runRowDiff(sa, sb, request, maxRows, this.results, signal, this.now)),
+    );
   }
 
   /** See {@link ExplorerApi.exportQuery}. */
