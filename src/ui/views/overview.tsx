@@ -7,6 +7,8 @@
 import type { ReactNode } from 'react';
 import type { HistoryRow, OpenedTable, SnapshotSummary } from '../../workers/api.ts';
 import { CopyButton } from '../components/copy-button.tsx';
+import { CountRows } from '../components/count-rows.tsx';
+import type { ExplorerClient } from '../worker-client.ts';
 import { CompatMatrix } from './compat-matrix.tsx';
 import { formatBytes, formatCount, formatDuration, formatWhen, plural } from '../format.ts';
 
@@ -60,9 +62,11 @@ export interface OverviewProps {
   summary: SnapshotSummary;
   /** The history (newest first) for the commit time of the version shown; null while loading. */
   history?: HistoryRow[] | null;
+  /** For "Count rows" where the files lack `numRecords` stats (without it, the count stays "unknown"). */
+  client?: ExplorerClient;
 }
 
-export function Overview({ table, summary, history }: OverviewProps) {
+export function Overview({ client, table, summary, history }: OverviewProps) {
   const s = summary;
   const t = s.totals;
   const name = s.metadata.name || (table.root ? table.root.split('/').pop() : table.label);
@@ -124,7 +128,9 @@ export function Overview({ table, summary, history }: OverviewProps) {
           {formatBytes(t.sizeInBytes)}
         </Fact>
         <Fact label="Records" testId="overview-num-records" value={t.numRecords}>
-          {t.numRecords === null ? (
+          {t.numRecords === null && client && !t.statsPending ? (
+            <CountRows client={client} tableId={table.tableId} version={s.version} numFiles={t.numFiles} filesWithStats={t.numFilesWithStats} logOnly={table.logOnly || s.readSupportProblems.length > 0} />
+          ) : t.numRecords === null ? (
             <span title="Some files have no statistics">
               unknown <span className="muted small">({formatCount(t.numFilesWithStats)} of {formatCount(t.numFiles)} files have stats)</span>
             </span>

@@ -4,12 +4,15 @@
  * of the largest partitions by bytes. Partition values are typed and formatted by the worker;
  * a null value shows as a styled `null`.
  */
-import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useMemo, useRef, useState } from 'react';
 import { flexRender, getCoreRowModel, getSortedRowModel, useReactTable, type ColumnDef, type SortingState } from '@tanstack/react-table';
 import type { PartitionSummary } from '../../workers/api.ts';
-import type { PartitionRow } from '../../workers/table-views.ts';
+import type { PartitionRow } from '../../explore/aggregates.ts';
 import { formatBytes, formatCount, formatTimestamp, plural } from '../format.ts';
-import { errorInfoOf } from '../worker-client.ts';
+import { ErrorPanel } from '../components/error-panel.tsx';
+import { CountedTag, useCountQuery, type CountState } from '../components/count-rows.tsx';
+import { ProgressLine } from '../components/progress-line.tsx';
+import { useWorkerLoad } from '../components/use-worker-load.ts';
 import type { ViewProps } from './view-props.ts';
 import './views.css';
 
@@ -24,23 +27,70 @@ function ValueText({ v }: { v: string | null }) {
   return v === null ? <span className="null-value">null</span> : <span>{v}</span>;
 }
 
+/** A partition's identity for matching counted rows: its formatted values (null kept apart from "null"). */
+const partitionKey = (values: (string | null)[]) => JSON.stringify(values);
+
+/** `SELECT <partition columns as text>, count(*) FROM t GROUP BY ALL` (logical names, quoted). */
+export function countByPartitionSql(columns: string[]): string {
+  const q = (n: string) => `"${n.replace(/"/g, '""')}"`;
+  return `SELECT ${columns.map(q).join(', ')}, count(*) AS n FROM t GROUP BY ALL`;
+}
+
+/**
+ * Counted rows by partition key from the count query's text rows (values first, count last). A
+ * partition whose value text differs from the log's formatting (e.g. some timestamps) is not
+ * matched: it stays without a count rather than getting another partition's.
+ */
+function countedByPartition(rows: (string | null)[][], k: number): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const r of rows) m.set(partitionKey(r.slice(0, k)), Number(r[k]));
+  return m;
+}
+
+/** The neutral note above the table when some partitions have no numRecords, with "Count rows". */
+function PartitionCount({ state, unmatched, onCount, onCancel, logOnly }: { state: CountState; unmatched: number; onCount: () => void; onCancel: () => void; logOnly?: boolean }) {
+  return (
+    <div className="notice info" data-testid="partition-count-rows">
+      {state.kind === 'done' ? (
+        <p>
+          Records of partitions whose files have no <code>numRecords</code> stats were counted from the data files of version {state.version} (deletion vectors applied), marked <CountedTag />.
+          {unmatched > 0 && ` ${plural(unmatched, 'partition')} could not be matched to the counted values and show —.`}
+        </p>
+      ) : (
+        <p>
+          Some partitions' files have no <code>numRecords</code> stats, so the log does not say how many records they hold.{' '}
+          {state.kind === 'counting' ? null : logOnly ? null : (
+            <button type="button" className="small-button" data-testid="count-rows-button" onClick={onCount}>
+              Count rows
+            </button>
+          )}
+        </p>
+      )}
+      {state.kind === 'counting' && <ProgressLine label="Counting rows" progress={state.progress} onCancel={onCancel} />}
+      {state.kind === 'error' && <ErrorPanel error={state.error} />}
+    </div>
+  );
+}
+
 const label = (values: (string | null)[]) => values.map((v) => (v === null ? 'null' : v)).join(' / ');
 
 export function PartitionsView(props: ViewProps) {
   const { client, table, summary } = props;
-  const [state, setState] = useState<{ version: number; data: PartitionSummary | null; error: string | null } | null>(null);
-  useEffect(() => {
-    let live = true;
-    client.partitions(table.tableId, summary.version).then(
-      (data) => live && setState({ version: summary.version, data, error: null }),
-      (e) => live && setState({ version: summary.version, data: null, error: errorInfoOf(e).message }),
-    );
-    return () => {
-      live = false;
-    };
-  }, [client, table.tableId, summary.version]);
+  const load = useWorkerLoad(() => client.partitions(table.tableId, summary.version), [client, table.tableId, summary.version]);
+  const data = load.value?.version === summary.version && !load.busy ? load.value : null;
+  // "Count rows" for partitions whose files lack numRecords stats: one grouped count over the data.
+  const needsCount = !!data && data.columns.length > 0 && data.rows.some((r) => r.numRecords === null);
+  const countSql = needsCount ? countByPartitionSql(data.columns.map((c) => c.name)) : '';
+  const count = useCountQuery(client, table.tableId, summary.version, countSql);
+  const counted = useMemo(() => (count.state.kind === 'done' && data ? countedByPartition(count.state.rows, data.columns.length) : null), [count.state, data]);
+  const recordsOf = (r: PartitionRow): { n: number | null; counted: boolean } => {
+    if (r.numRecords !== null) return { n: r.numRecords, counted: false };
+    const c = counted?.get(partitionKey(r.values));
+    return c === undefined ? { n: null, counted: false } : { n: c, counted: true };
+  };
+  const recordsRef = useRef(recordsOf);
+  recordsRef.current = recordsOf;
 
-  const data = state?.version === summary.version ? state.data : null;
   const [sorting, setSorting] = useState<SortingState>([{ id: 'size', desc: true }]);
 
   const columns = useMemo((): ColumnDef<PartitionRow>[] => {
@@ -78,7 +128,23 @@ export function PartitionsView(props: ViewProps) {
     });
     cols.push(
       num('files', 'Files', (r) => r.numFiles, formatCount),
-      num('records', 'Records', (r) => r.numRecords, formatCount),
+      {
+        id: 'records',
+        header: 'Records',
+        accessorFn: (r) => recordsRef.current(r).n ?? -1,
+        cell: (info) => {
+          const { n, counted: c } = recordsRef.current(info.row.original);
+          if (n === null) return <span className="muted">—</span>;
+          return c ? (
+            <span data-testid="partition-counted" data-value={n}>
+              {formatCount(n)} <CountedTag />
+            </span>
+          ) : (
+            formatCount(n)
+          );
+        },
+        meta: { numeric: true },
+      },
       num('deleted', 'Deleted rows', (r) => r.numDeletedRecords, formatCount),
       num('size', 'Size', (r) => r.sizeInBytes, formatBytes),
       {
@@ -89,7 +155,7 @@ export function PartitionsView(props: ViewProps) {
       },
     );
     return cols;
-  }, [data]);
+  }, [data, counted]);
 
   const rows = useMemo(() => data?.rows ?? [], [data]);
   const reactTable = useReactTable({
@@ -112,11 +178,11 @@ export function PartitionsView(props: ViewProps) {
       <span className="muted small">version {summary.version}</span>
     </header>
   );
-  if (state?.error && state.version === summary.version) {
+  if (load.error) {
     return (
       <section className="panel" data-testid="view-partitions">
         {head}
-        <div className="notice warn">The partitions cannot be computed: {state.error}</div>
+        <ErrorPanel error={load.error} />
       </section>
     );
   }
@@ -145,6 +211,9 @@ export function PartitionsView(props: ViewProps) {
         {plural(data.numPartitions, 'partition')} by {data.columns.map((c) => c.name).join(', ')}
         {data.truncated && <span className="muted"> · the {formatCount(data.rows.length)} largest are listed</span>}
       </p>
+      {needsCount && (
+        <PartitionCount state={count.state} unmatched={counted ? data.rows.filter((r) => r.numRecords === null && !counted.has(partitionKey(r.values))).length : 0} onCount={() => void count.run()} onCancel={count.cancel} logOnly={table.logOnly} />
+      )}
       {data.warnings.map((w, i) => (
         <p key={i} className="notice warn">{w}</p>
       ))}

@@ -54,7 +54,7 @@ export const TABS: Record<ViewName, TabEntry> = {
     label: 'Overview',
     render: (props, ctx) => (
       <>
-        <Overview table={props.table} summary={props.summary} history={props.history} />
+        <Overview client={props.client} table={props.table} summary={props.summary} history={props.history} />
         {ctx.history.kind === 'error' && historyStatus(ctx)}
       </>
     ),
