@@ -128,10 +128,15 @@ const isMagic = (b: Uint8Array, at: number) => b[at] === 0x50 && b[at + 1] === 0
  * Reads and parses the footer of `source` (one suffix read; a second for a footer larger than the
  * probe). @throws Error when the file is not parquet (no `PAR1` magic, footer longer than the file).
  */
-export async function readFooter(source: RangedSource, signal?: AbortSignal, count?: (bytes: number) => void): Promise<SourceFooter> {
+export async function readFooter(
+  source: RangedSource,
+  signal?: AbortSignal,
+  count?: (bytes: number) => void,
+  probeBytes = FOOTER_PROBE_BYTES,
+): Promise<SourceFooter> {
   const size = source.size;
   if (size < 12) throw new Error(`not a parquet file (${size} bytes; the file may be truncated)`);
-  let tailStart = Math.max(0, size - FOOTER_PROBE_BYTES);
+  let tailStart = Math.max(0, size - probeBytes);
   let tail = await source.read(tailStart, size, signal);
   count?.(tail.byteLength);
   if (!isMagic(tail, tail.length - 4)) throw new Error('not a parquet file (no PAR1 magic at the end; the file may be truncated)');
@@ -179,28 +184,48 @@ export interface Range {
 }
 
 /**
- * The byte ranges of the column chunks of `columns` (dotted paths; a path selects every leaf under
- * it) in every row group, sorted, and merged where closer than `gap` bytes.
+ * Where each column chunk of a file lies: from its first page (dictionary, else data) to the start
+ * of the next chunk in the file (the last one: to the page indexes, or to the footer at
+ * `footerStart` when given). Not `start + total_compressed_size`: some writers (parquet-mr in Spark's Delta
+ * checkpoints) record a `total_compressed_size` short of the chunk's pages, and a range cut there
+ * would cost a second round trip.
  */
-export function columnChunkRanges(metadata: FileMetaData, columns: string[], gap = COALESCE_GAP_BYTES): { ranges: Range[]; neededBytes: number } {
-  const wanted = columns.map((c) => c.split('.'));
-  const raw: Range[] = [];
-  let neededBytes = 0;
+export function columnChunkSpans(metadata: FileMetaData, footerStart = Infinity): { path: string[]; start: number; end: number }[] {
+  const spans: { path: string[]; start: number; end: number }[] = [];
+  let indexStart = footerStart;
   for (const rg of metadata.row_groups) {
     for (const chunk of rg.columns) {
       const md = chunk.meta_data;
       if (!md) continue;
-      const p = md.path_in_schema;
-      if (!wanted.some((w) => w.length <= p.length && w.every((s, i) => s === p[i]))) continue;
       const dict = md.dictionary_page_offset !== undefined ? Number(md.dictionary_page_offset) : undefined;
       const data = Number(md.data_page_offset);
       const start = dict !== undefined && dict > 0 && dict < data ? dict : data;
-      const end = start + Number(md.total_compressed_size);
-      raw.push({ start, end });
-      neededBytes += end - start;
+      spans.push({ path: md.path_in_schema, start, end: start + Number(md.total_compressed_size) });
+      for (const o of [chunk.column_index_offset, chunk.offset_index_offset, md.bloom_filter_offset]) {
+        if (o !== undefined && Number(o) > start) indexStart = Math.min(indexStart, Number(o));
+      }
     }
   }
-  raw.sort((a, b) => a.start - b.start);
+  const byStart = [...spans].sort((a, b) => a.start - b.start);
+  byStart.forEach((s, i) => {
+    const next = i + 1 < byStart.length ? byStart[i + 1].start : indexStart;
+    if (next > s.start && next !== Infinity) s.end = Math.max(s.end, next);
+  });
+  return spans;
+}
+
+/**
+ * The byte ranges of the column chunks of `columns` (dotted paths; a path selects every leaf under
+ * it) in every row group (see {@link columnChunkSpans}), sorted, and merged where closer than `gap`
+ * bytes. `neededBytes` is the sum of the chunks' spans.
+ */
+export function columnChunkRanges(metadata: FileMetaData, columns: string[], footerStart?: number, gap = COALESCE_GAP_BYTES): { ranges: Range[]; neededBytes: number } {
+  const wanted = columns.map((c) => c.split('.'));
+  const raw = columnChunkSpans(metadata, footerStart)
+    .filter((s) => wanted.some((w) => w.length <= s.path.length && w.every((x, i) => x === s.path[i])))
+    .map((s) => ({ start: s.start, end: s.end }))
+    .sort((a, b) => a.start - b.start);
+  const neededBytes = raw.reduce((n, r) => n + r.end - r.start, 0);
   const ranges: Range[] = [];
   for (const r of raw) {
     const last = ranges[ranges.length - 1];
@@ -232,6 +257,22 @@ class PrefetchedFile {
   async bytes(start: number, end: number): Promise<Uint8Array> {
     for (const p of this.pieces) {
       if (p.start <= start && end <= p.start + p.bytes.length) return p.bytes.subarray(start - p.start, end - p.start);
+    }
+    // Covered by adjacent pieces (a chunk range ending where the footer read began)?
+    const parts = this.pieces.filter((p) => p.start < end && p.start + p.bytes.length > start).sort((a, b) => a.start - b.start);
+    let at = start;
+    for (const p of parts) {
+      if (p.start > at) break;
+      at = Math.max(at, p.start + p.bytes.length);
+    }
+    if (at >= end) {
+      const out = new Uint8Array(end - start);
+      for (const p of parts) {
+        const from = Math.max(start, p.start);
+        const to = Math.min(end, p.start + p.bytes.length);
+        out.set(p.bytes.subarray(from - p.start, to - p.start), from - start);
+      }
+      return out;
     }
     this.extraReads++;
     const got = await this.source.read(start, end, this.signal);
@@ -291,90 +332,102 @@ function onWasmPanic(onPanic: (e: unknown) => void): () => void {
 }
 
 /**
- * The parquet-wasm {@link ParquetReader}: footer first, the wanted column chunks prefetched in one
+ * A parquet-wasm {@link ParquetReader} (`footerProbeBytes`: the first suffix read, default
+ * {@link FOOTER_PROBE_BYTES}): footer first, the wanted column chunks prefetched in one
  * parallel round, then parquet-wasm's projected streaming reader over those bytes
  * ({@link STREAM_BATCH_ROWS} rows a batch, so only a few batches' decoded data is in WebAssembly
  * memory at once). A wasm panic or a stall (size-scaled timeout) falls back to parquet-wasm's
  * synchronous reader over the whole file (all columns), after `onReset`.
  */
-export const parquetWasmReader: ParquetReader = {
-  async read(source, columns, onBatch, options = {}) {
-    const { signal } = options;
-    const stats: ParquetReadStats = { bytes: 0, requests: 0, neededChunkBytes: 0, footerBytes: 0, extraReads: 0 };
-    const count = (n: number) => {
-      stats.bytes += n;
-      stats.requests++;
-    };
-    throwIfAborted(signal);
-    const footer = await readFooter(source, signal, count);
-    stats.footerBytes = footer.footerBytes;
-    const file = new PrefetchedFile(source, signal);
-    file.add(footer.tailStart, footer.tail);
-    const wanted = columns(schemaShape(schemaTree(footer.metadata.schema)));
-    const { ranges, neededBytes } = columnChunkRanges(footer.metadata, wanted);
-    stats.neededChunkBytes = neededBytes;
-    const missing = ranges
-      .map((r) => (r.end > footer.tailStart && r.start < footer.tailStart ? { start: r.start, end: footer.tailStart } : r))
-      .filter((r) => !file.covered(r));
-    await each(missing, RANGE_CONCURRENCY, async (r) => {
-      const bytes = await source.read(r.start, r.end, signal);
-      count(bytes.byteLength);
-      file.add(r.start, bytes);
-    });
-    throwIfAborted(signal);
+export function createParquetWasmReader(config: { footerProbeBytes?: number } = {}): ParquetReader {
+  return { read: (source, columns, onBatch, options) => readWithParquetWasm(source, columns, onBatch, options, config.footerProbeBytes) };
+}
 
-    const pw = await parquetWasm();
-    const timeoutMs = 30_000 + (source.size / 1_048_576) * 2_000;
-    const batchSize = options.batchRows ?? STREAM_BATCH_ROWS;
-    const ok = await new Promise<boolean>((resolve) => {
-      let done = false;
-      const finish = (v: boolean) => {
-        if (done) return;
-        done = true;
-        clearTimeout(timer);
-        unhook();
-        resolve(v);
-      };
-      const unhook = onWasmPanic(() => finish(false));
-      const timer = setTimeout(() => finish(false), timeoutMs);
-      (async () => {
-        const pf = await pw.ParquetFile.fromFile(file.blobLike());
-        try {
-          // parquet-wasm's projection takes the same dotted paths the footer's schema gives.
-          const stream = await pf.stream({ columns: wanted, batchSize });
-          const reader = stream.getReader();
-          for (;;) {
-            const { done: end, value } = await reader.read();
-            if (end) break;
-            const batch = value as { intoIPCStream(): Uint8Array; free(): void };
-            if (done || signal?.aborted) {
-              batch.free();
-              await reader.cancel().catch(() => {});
-              break;
-            }
-            onBatch(batch.intoIPCStream());
-          }
-        } finally {
-          pf.free();
-        }
-      })().then(
-        () => finish(true),
-        () => finish(false),
-      );
-    });
-    throwIfAborted(signal);
-    const total = () => {
-      stats.extraReads = file.extraReads;
-      stats.bytes += file.extraBytes;
-      stats.requests += file.extraReads;
-      return stats;
+/** The default {@link ParquetReader}: parquet-wasm, footer probe of {@link FOOTER_PROBE_BYTES}. */
+export const parquetWasmReader: ParquetReader = createParquetWasmReader();
+
+async function readWithParquetWasm(
+  source: RangedSource,
+  columns: (schema: SchemaShape) => string[],
+  onBatch: (ipc: Uint8Array) => void,
+  options: { onReset?: () => void; signal?: AbortSignal; batchRows?: number } = {},
+  footerProbeBytes = FOOTER_PROBE_BYTES,
+): Promise<ParquetReadStats> {
+  const { signal } = options;
+  const stats: ParquetReadStats = { bytes: 0, requests: 0, neededChunkBytes: 0, footerBytes: 0, extraReads: 0 };
+  const count = (n: number) => {
+    stats.bytes += n;
+    stats.requests++;
+  };
+  throwIfAborted(signal);
+  const footer = await readFooter(source, signal, count, footerProbeBytes);
+  stats.footerBytes = footer.footerBytes;
+  const file = new PrefetchedFile(source, signal);
+  file.add(footer.tailStart, footer.tail);
+  const wanted = columns(schemaShape(schemaTree(footer.metadata.schema)));
+  const { ranges, neededBytes } = columnChunkRanges(footer.metadata, wanted, source.size - footer.footerBytes);
+  stats.neededChunkBytes = neededBytes;
+  const missing = ranges
+    .map((r) => (r.end > footer.tailStart && r.start < footer.tailStart ? { start: r.start, end: footer.tailStart } : r))
+    .filter((r) => !file.covered(r));
+  await each(missing, RANGE_CONCURRENCY, async (r) => {
+    const bytes = await source.read(r.start, r.end, signal);
+    count(bytes.byteLength);
+    file.add(r.start, bytes);
+  });
+  throwIfAborted(signal);
+
+  const pw = await parquetWasm();
+  const timeoutMs = 30_000 + (source.size / 1_048_576) * 2_000;
+  const batchSize = options.batchRows ?? STREAM_BATCH_ROWS;
+  const ok = await new Promise<boolean>((resolve) => {
+    let done = false;
+    const finish = (v: boolean) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      unhook();
+      resolve(v);
     };
-    if (ok) return total();
-    // The projected reader failed: the synchronous reader on the whole file either decodes it or
-    // throws the real decoding error.
-    options.onReset?.();
-    const whole = await file.bytes(0, source.size);
-    onBatch(pw.readParquet(whole).intoIPCStream());
-    return total();
-  },
-};
+    const unhook = onWasmPanic(() => finish(false));
+    const timer = setTimeout(() => finish(false), timeoutMs);
+    (async () => {
+      const pf = await pw.ParquetFile.fromFile(file.blobLike());
+      try {
+        // parquet-wasm's projection takes the same dotted paths the footer's schema gives.
+        const stream = await pf.stream({ columns: wanted, batchSize });
+        const reader = stream.getReader();
+        for (;;) {
+          const { done: end, value } = await reader.read();
+          if (end) break;
+          const batch = value as { intoIPCStream(): Uint8Array; free(): void };
+          if (done || signal?.aborted) {
+            batch.free();
+            await reader.cancel().catch(() => {});
+            break;
+          }
+          onBatch(batch.intoIPCStream());
+        }
+      } finally {
+        pf.free();
+      }
+    })().then(
+      () => finish(true),
+      () => finish(false),
+    );
+  });
+  throwIfAborted(signal);
+  const total = () => {
+    stats.extraReads = file.extraReads;
+    stats.bytes += file.extraBytes;
+    stats.requests += file.extraReads;
+    return stats;
+  };
+  if (ok) return total();
+  // The projected reader failed: the synchronous reader on the whole file either decodes it or
+  // throws the real decoding error.
+  options.onReset?.();
+  const whole = await file.bytes(0, source.size);
+  onBatch(pw.readParquet(whole).intoIPCStream());
+  return total();
+}

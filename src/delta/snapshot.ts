@@ -13,7 +13,8 @@ import { FileActionBatch, type ActionSet, type AddFile, type CommitInfo, type Do
 import { DeltaError, throwIfAborted } from './errors.ts';
 import { checkReadSupport, readerFeatureProblems } from './features.ts';
 import { parseJsonLog } from './log/commit-reader.ts';
-import { readCheckpoint } from './log/checkpoint-reader.ts';
+import { loadCheckpointStats, readCheckpoint, statsPending } from './log/checkpoint-reader.ts';
+import type { ParquetReadStats } from './parquet-reader.ts';
 import { buildLogSegment, readLogFile, type CommitFile, type CompactionFile, type LogSegment } from './log/listing.ts';
 import { columnMappingMode, parsePartitionValues, parseSchema, partitionColumnInfo, type ColumnMappingMode, type PartitionColumn, type PartitionValue, type StructType } from './schema.ts';
 import { statsFromParsed, statsNumRecords, parseStats, type FileStats } from './stats.ts';
@@ -41,8 +42,14 @@ export interface SnapshotOptions {
    * Default false: such tables throw `UNSUPPORTED_READER_FEATURE`.
    */
   allowUnsupported?: boolean;
-  /** Read file stats from checkpoints (default true). */
-  stats?: boolean;
+  /**
+   * Read file stats from checkpoints (default true). `'lazy'`: not while loading (stats are most of
+   * a checkpoint's bytes); {@link Snapshot.loadStats} fetches only their column chunks when a view
+   * needs them. Until then `totals.numRecords` is null and `totals.statsPending` true.
+   */
+  stats?: boolean | 'lazy';
+  /** Called with what each checkpoint parquet file's read cost (bytes, requests, needed chunk bytes). */
+  onCheckpointRead?: (path: string, stats: ParquetReadStats) => void;
   /** Use log compaction files when they fit (default true). */
   useCompaction?: boolean;
   /** How many log files to read at once (default 8). */
@@ -147,6 +154,11 @@ export interface SnapshotTotals {
   numFilesWithDeletionVectors: number;
   /** Files whose stats give `numRecords`. */
   numFilesWithStats: number;
+  /**
+   * True when the snapshot was loaded with `stats: 'lazy'` and some checkpoint stats are not loaded
+   * yet: `numRecords` and `numFilesWithStats` then say nothing (see {@link Snapshot.loadStats}).
+   */
+  statsPending?: boolean;
 }
 
 /**
@@ -233,9 +245,33 @@ export class Snapshot {
     return v !== undefined ? Number(v) : 0;
   }
 
-  /** Counts over the active files (computed once). */
+  /** True while checkpoint stats of active files are not loaded (a snapshot loaded with `stats: 'lazy'`). */
+  get statsPending(): boolean {
+    return this.files.chunks.some((c) => statsPending(c.batch));
+  }
+
+  /**
+   * Loads the checkpoint stats a `stats: 'lazy'` load left out (only the `add.stats` /
+   * `add.stats_parsed` column chunks of the checkpoint files are fetched, once). Does nothing when
+   * none are pending. @throws DeltaError `CORRUPT_CHECKPOINT`, store errors, `CANCELLED`.
+   */
+  async loadStats(signal?: AbortSignal): Promise<void> {
+    if (!this.statsPending) return;
+    this.statsLoading ??= loadCheckpointStats(
+      [...this.files.chunks.map((c) => c.batch)],
+      signal,
+    ).finally(() => {
+      this.statsLoading = undefined;
+      this.totalsCache = undefined;
+    });
+    await this.statsLoading;
+  }
+  private statsLoading?: Promise<void>;
+
+  /** Counts over the active files (computed once; again after {@link loadStats}). */
   get totals(): SnapshotTotals {
     if (this.totalsCache) return this.totalsCache;
+    const pendingStats = this.statsPending;
     let sizeInBytes = 0;
     let records = 0;
     let missingStats = false;
@@ -263,6 +299,7 @@ export class Snapshot {
       numDeletedRecords: deleted,
       numFilesWithDeletionVectors: withDv,
       numFilesWithStats: withStats,
+      ...(pendingStats ? { numRecords: null, statsPending: true } : {}),
     };
     return this.totalsCache;
   }
@@ -379,6 +416,7 @@ export async function snapshotFromSegment(store: ObjectStore, segment: LogSegmen
   const checkpointRead = segment.checkpoint
     ? readCheckpoint(store, segment.checkpoint, {
         stats: options.stats,
+        onRead: options.onCheckpointRead,
         signal,
         onProgress: (done, total) => onProgress?.({ phase: 'checkpoint', done, total }),
       })

@@ -23,6 +23,7 @@ import { fileActionsFromArrow, statsFromArrow, validAt, type ArrowData } from '.
 import { parseJsonLog } from './commit-reader.ts';
 import { LOG_DIR, readLogFile, type CheckpointFiles } from './listing.ts';
 import { mapLimit } from '../concurrency.ts';
+import { checkpointReader } from './decode-pool.ts';
 
 /** Which optional parts of a checkpoint to read. */
 export interface CheckpointReadOptions {
@@ -37,7 +38,7 @@ export interface CheckpointReadOptions {
   signal?: AbortSignal;
   /** Called after each part or sidecar is read, with bytes read so far. */
   onProgress?: (done: number, total: number) => void;
-  /** The decoder (default: parquet-wasm behind {@link parquetWasmReader}). */
+  /** The decoder (default: the decode pool's reader where the host started one, `decode-pool.ts`; else {@link parquetWasmReader} in-thread). */
   reader?: ParquetReader;
   /** Called with what each parquet file's read cost (bytes, requests, needed column-chunk bytes). */
   onRead?: (path: string, stats: ParquetReadStats) => void;
@@ -420,7 +421,7 @@ export async function decodeCheckpointPart(
   const src = source instanceof Uint8Array || source instanceof Blob ? bytesSource(ctx.path, source) : source;
   let fileRow = 0;
   try {
-    const stats = await (options.reader ?? parquetWasmReader).read(
+    const stats = await (options.reader ?? checkpointReader()).read(
       src,
       (schema) => checkpointColumns(schema, options),
       (ipc) => {
@@ -496,7 +497,7 @@ export async function loadCheckpointStats(batches: FileActionBatch[], signal?: A
     const tables: Table[] = [];
     const source = await info.open!(signal);
     try {
-      const stats = await (info.options?.reader ?? parquetWasmReader).read(
+      const stats = await (info.options?.reader ?? checkpointReader()).read(
         source,
         (schema) => {
           const add = schema.fields.find((f) => f.name === 'add');
