@@ -54,7 +54,7 @@ test('schema: column mapping with a rename, physical names and ids, and time tra
   await expect(tree.locator('tr[data-column="newid"]')).toContainText('partition');
   await expect(tree.locator('tr[data-column="newid"] [data-detail="physical"]')).toBeVisible();
   await expect(tree.locator('tr[data-column="newid"] [data-detail="id"]')).toContainText('1');
-  await expect(tree.locator('tr[data-column="newid"]')).toHaveAttribute('data-type', 'int');
+  await expect(tree.locator('tr[data-column="newid"]')).toHaveAttribute('data-type', 'integer');
   // The timeline: created at v0, renamed at v3.
   const timeline = page.getByTestId('schema-timeline');
   await expect(timeline.locator('li[data-version="0"]')).toBeVisible();
@@ -84,13 +84,13 @@ test('schema: nested types expand and collapse; type widening shows in the timel
   await shot(page, 'views-schema-nested');
 
   await open(page, 'type-widening', 'schema');
-  await expect(page.getByTestId('schema-tree').locator('tr[data-column="byte_long"]')).toHaveAttribute('data-type', 'bigint');
+  await expect(page.getByTestId('schema-tree').locator('tr[data-column="byte_long"]')).toHaveAttribute('data-type', 'long');
   const change = page.getByTestId('schema-timeline').locator('li[data-version="2"] li[data-kind="type"][data-column="byte_long"]');
-  await expect(change).toContainText('tinyint → bigint');
+  await expect(change).toContainText('byte → long');
   await expect(page.getByTestId('schema-tree').locator('tr[data-column="byte_long"] [data-detail="type change"]')).toContainText('byte → long');
   await shot(page, 'views-schema-type-widening');
   await open(page, 'type-widening', 'schema', 0);
-  await expect(page.getByTestId('schema-tree').locator('tr[data-column="byte_long"]')).toHaveAttribute('data-type', 'tinyint');
+  await expect(page.getByTestId('schema-tree').locator('tr[data-column="byte_long"]')).toHaveAttribute('data-type', 'byte');
 });
 
 test('partitions: a null partition, counts from the log, and time travel', async ({ page }) => {

@@ -42,13 +42,22 @@ import type { RelativeFile } from '../delta/storage/browser-files.ts';
 import type { SnapshotTotals } from '../delta/snapshot.ts';
 import type { ChangeRange, ChangeVersionSummary } from '../query/changes.ts';
 import type { ExportFormat } from '../query/export.ts';
-import type { FileSizeHistogram, FilesQuery, FilesQueryPage, PartitionSummary, SchemaTimeline } from './table-views.ts';
+import type { FileSizeHistogram, PartitionSummary } from '../explore/aggregates.ts';
+import type { FilesQuery, FilesQueryPage } from '../explore/files-page.ts';
+import type { SchemaTimeline } from '../explore/schema-timeline.ts';
+import type { SchemaView } from '../explore/schema-tree.ts';
+import type { HealthHint, TableHealth } from '../explore/health.ts';
+import type { CompareColumnChange, CompareFiles, CompareResult, ProtocolInfo } from '../explore/compare.ts';
 import type { ChecksumReport } from '../delta/checksum.ts';
 import type { VariantShreddingSummary } from '../explore/variant-shredding.ts';
 
 export type { ChecksumReport, VariantShreddingSummary };
 
-export type { FileSizeHistogram, FilesQuery, FilesQueryPage, PartitionSummary, SchemaTimeline };
+export type { FileSizeHistogram, FilesQuery, FilesQueryPage, PartitionSummary, SchemaTimeline, SchemaView };
+
+// View-model types computed in `src/explore/` (one projection each; see that folder).
+export type { CompareColumnChange, CompareFiles, CompareResult, HealthHint, TableHealth, ProtocolInfo };
+export { COMPARE_MAX_PATHS } from '../explore/compare.ts';
 
 export type { ChangeRange, ChangeVersionSummary, ErrorInfo, ExportFormat, RelativeFile };
 
@@ -62,12 +71,15 @@ export interface WorkerProgress {
    * files after the checkpoint; `checkpoint`: reading checkpoint parts and sidecars; `replay`:
    * reconciling actions; `history`: reading every commit's `commitInfo`; `engine`: starting the
    * SQL engine (DuckDB-WASM, fetched and compiled on the first data call: 0/1, then 1/1); `query`:
-   * planning, reading data files and running a query (no total).
+   * planning, reading data files and running a query (no total until planned; then, with `unit`
+   * `bytes`, the bytes read so far of the planned files' size).
    */
   phase: 'open' | 'listing' | 'commits' | 'checkpoint' | 'replay' | 'history' | 'engine' | 'query';
   done: number;
   /** 0 when not known yet. */
   total: number;
+  /** What `done` and `total` count: `bytes`, or (absent) parts (files, commits, entries). */
+  unit?: 'bytes';
 }
 
 /** A progress callback; pass it as `Comlink.proxy(fn)`. */
@@ -361,8 +373,10 @@ export interface SnapshotSummary {
     /** ms since the epoch, or null when not written. */
     createdTime: number | null;
   };
-  /** The raw `metaData.schemaString` (JSON). */
+  /** The raw `metaData.schemaString` (JSON), for display and hand-off; views read {@link schema}, never parse this. */
   schemaString: string;
+  /** The schema as rows with Delta type names, column metadata, partition and clustering roles, constraints and clustering columns (`src/explore/schema-tree.ts`). */
+  schema: SchemaView;
   /** Top-level columns of the schema, or null when the schema cannot be parsed (see `warnings`). */
   numColumns: number | null;
   /** Counts over the active files (bytes, rows). */
@@ -399,38 +413,6 @@ export interface SnapshotSummary {
   loadDurationMs: number;
   /** Health hints computed from the active files, tombstones and log listing (see `health.ts`). */
   health: TableHealth;
-}
-
-/** One health hint: a measure, whether it looks fine, and one sentence of advice. */
-export interface HealthHint {
-  id: 'small-files' | 'partition-skew' | 'deletion-vectors' | 'checkpoint' | 'log-size' | 'tombstones' | 'stats';
-  label: string;
-  status: 'ok' | 'warn';
-  /** The measure, for people. */
-  value: string;
-  advice: string;
-}
-
-/** Health measures of a snapshot (sizes in bytes, durations in ms). */
-export interface TableHealth {
-  numFiles: number;
-  smallFiles: number;
-  smallFileThresholdBytes: number;
-  numPartitions: number;
-  /** Largest partition's bytes / median partition's bytes; null when unpartitioned. */
-  partitionSkew: number | null;
-  filesWithDeletionVectors: number;
-  deletedRows: number;
-  /** Rows per stats (before deletion vectors). */
-  totalRows: number;
-  commitsSinceCheckpoint: number;
-  logSizeBytes: number;
-  tombstones: number;
-  tombstoneBytes: number;
-  tombstonesPastRetention: number;
-  retentionMs: number;
-  filesWithStats: number;
-  hints: HealthHint[];
 }
 
 /** The raw actions of one commit file (see {@link ExplorerApi.commitActions}). */
@@ -576,82 +558,6 @@ export interface ChangesResult {
   plans: ReadSummary;
   durationMs: number;
   engineStartMs?: number;
-}
-
-/** A protocol as written (features as listed, null when the protocol has no explicit lists). */
-export interface ProtocolInfo {
-  minReaderVersion: number;
-  minWriterVersion: number;
-  readerFeatures: string[] | null;
-  writerFeatures: string[] | null;
-}
-
-/** Files active on one side of a comparison and not on the other. */
-export interface CompareFiles {
-  count: number;
-  sizeBytes: number;
-  /** Rows in those files (stats minus deletion vectors), or null when some file has no stats. */
-  numRecords: number | null;
-  /** Of `count`, files whose path is on the other side too, with another deletion vector. */
-  withDeletionVectorChange: number;
-  /** The first {@link COMPARE_MAX_PATHS} of them (decoded paths), in log order. */
-  paths: { path: string; sizeBytes: number }[];
-}
-
-/** One column change between two schemas; nested columns by dotted logical path. */
-export interface CompareColumnChange {
-  kind: 'added' | 'dropped' | 'renamed' | 'type' | 'nullability';
-  /** Logical path on side B (on side A for `dropped`). */
-  path: string;
-  /** `renamed`: the path on side A. */
-  fromPath?: string;
-  /** Type text on side A / B (`struct` for a struct). */
-  from?: string;
-  to?: string;
-  fromNullable?: boolean;
-  toNullable?: boolean;
-  /** Column mapping identity the column was matched by, when it has one. */
-  physicalName?: string;
-  columnMappingId?: number;
-}
-
-/** Paths listed per side by {@link ExplorerApi.compare}. */
-export const COMPARE_MAX_PATHS = 100;
-
-/** The answer of {@link ExplorerApi.compare}: what changed from version A to version B. */
-export interface CompareResult {
-  versionA: number;
-  versionB: number;
-  filesA: { numFiles: number; sizeBytes: number; numRecords: number | null };
-  filesB: { numFiles: number; sizeBytes: number; numRecords: number | null };
-  /** Active at B, not at A (by path and deletion vector). */
-  added: CompareFiles;
-  /** Active at A, not at B. */
-  removed: CompareFiles;
-  /** Files active at both. */
-  unchanged: number;
-  /** Records at B minus records at A, or null when either is unknown. */
-  recordDelta: number | null;
-  /** Columns matched by column mapping physical name (or id) when present, else by name. */
-  schemaChanges: CompareColumnChange[];
-  /** Set when the partition columns differ. */
-  partitionColumns: { from: string[]; to: string[] } | null;
-  /** True when `metaData.id` differs (the table was replaced). */
-  tableIdChanged: boolean;
-  properties: {
-    added: { key: string; value: string }[];
-    removed: { key: string; value: string }[];
-    changed: { key: string; from: string; to: string }[];
-  };
-  protocol: {
-    from: ProtocolInfo;
-    to: ProtocolInfo;
-    /** Features in force (explicit or implied by legacy versions) at B and not at A, and the reverse. */
-    featuresAdded: string[];
-    featuresRemoved: string[];
-  };
-  /** Parts that could not be compared (an unreadable schema). */
-  warnings: string[];
 }
 
 /** The worker's API. Every method resolves (never rejects for an expected failure); see the module doc. */

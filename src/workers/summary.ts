@@ -5,7 +5,8 @@
 import { catalogManagedExplanation, describeFeature, effectiveFeatures, featureKind, unsupportedReaderFeatures } from '../delta/features.ts';
 import { numRecordsAt, type Snapshot } from '../delta/snapshot.ts';
 import type { FeatureInfo, FileRow, SnapshotSummary } from './api.ts';
-import { computeHealth } from './health.ts';
+import { computeHealth } from '../explore/health.ts';
+import { schemaView } from '../explore/schema-tree.ts';
 
 /** The features in force for a snapshot's protocol, reader features first. */
 export function featureInfos(protocol: Snapshot['protocol']): FeatureInfo[] {
@@ -54,6 +55,7 @@ export function summarizeSnapshot(tableId: string, s: Snapshot, loadDurationMs: 
       createdTime: typeof m.createdTime === 'number' ? m.createdTime : null,
     },
     schemaString: m.schemaString ?? '',
+    schema: schemaView(s),
     numColumns,
     totals: { ...s.totals },
     numTombstones: s.tombstones.length,

@@ -321,18 +321,23 @@ export function formatType(t: DataType): string {
 }
 
 /**
- * The type's name as written in a Delta schema JSON for primitives (`integer`, `long`,
- * `decimal(10,2)`, `timestamp_ntz`), and the Spark form ({@link formatType}) for nested types.
- * Matches the names used in `delta.typeChanges`.
+ * The type's name in Delta's own terms (the protocol's primitive names, as written in a schema JSON
+ * and in `delta.typeChanges`): `integer`, `long`, `short`, `byte`, `decimal(10,2)`,
+ * `timestamp_ntz`; nested types in the same style: `array<integer>`, `map<string,long>`,
+ * `struct<a:integer,b:string>` (field names that are not plain identifiers in backticks). Unknown
+ * types print their raw name. This is the one type-name style of every view, the CLI and the SQL
+ * metadata tables; {@link formatType} is Spark SQL's form, for generated SQL text.
  */
 export function deltaTypeName(t: DataType): string {
   switch (t.type) {
     case 'decimal':
       return `decimal(${t.precision},${t.scale})`;
     case 'struct':
+      return `struct<${t.fields.map((f) => `${quoteName(f.name)}:${deltaTypeName(f.type)}`).join(',')}>`;
     case 'array':
+      return `array<${deltaTypeName(t.elementType)}>`;
     case 'map':
-      return formatType(t);
+      return `map<${deltaTypeName(t.keyType)},${deltaTypeName(t.valueType)}>`;
     case 'unknown':
       return t.name;
     default:

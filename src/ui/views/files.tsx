@@ -7,7 +7,7 @@
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { FileSizeHistogram, FilesQueryPage } from '../../workers/api.ts';
-import type { FileSortKey, FileViewRow } from '../../workers/table-views.ts';
+import type { FileSortKey, FileViewRow } from '../../explore/files-page.ts';
 import { formatBytes, formatCount, formatTimestamp, plural } from '../format.ts';
 import { errorInfoOf } from '../worker-client.ts';
 import type { ViewProps } from './view-props.ts';

@@ -1,81 +1,33 @@
 /**
  * The Schema view: the selected version's schema as a tree (expand/collapse nested structs, arrays
- * and maps) with Spark type strings, nullability, comments, column mapping physical names and ids,
+ * and maps) with Delta type names, nullability, comments, column mapping physical names and ids,
  * generated/identity/default columns, invariants, type changes, collations; the table's CHECK
  * constraints and clustering columns; and the timeline of schema changes (computed in the worker
  * from every commit's `metaData`), up to the selected version. Every table-provided string is text.
+ *
+ * The rows, types, column metadata, constraints and clustering come from the worker
+ * (`summary.schema`, `src/explore/schema-tree.ts`); this view does not parse the schema.
  */
 import { Fragment, useEffect, useMemo, useState } from 'react';
-import {
-  checkConstraints,
-  clusteringColumns,
-  columnMappingMode,
-  fieldInfo,
-  formatType,
-  parseSchema,
-  type ClusteringColumn,
-  type DataType,
-  type StructField,
-  type StructType,
-} from '../../delta/schema.ts';
+import type { SchemaRow } from '../../explore/schema-tree.ts';
+import type { SchemaColumnChange } from '../../explore/schema-diff.ts';
+import type { FieldInfo } from '../../delta/schema.ts';
 import type { SchemaTimeline } from '../../workers/api.ts';
-import type { SchemaChange } from '../../workers/table-views.ts';
 import { formatTimestamp, plural } from '../format.ts';
 import { errorInfoOf } from '../worker-client.ts';
 import type { ViewProps } from './view-props.ts';
 import './views.css';
 
-/** One row of the flattened tree. */
-interface TreeRow {
-  /** Dotted path, with `element`, `key`, `value` segments inside arrays and maps (as the timeline names them). */
-  path: string;
-  depth: number;
-  name: string;
-  /** The field, or null for the element/key/value of an array or map. */
-  field: StructField | null;
-  type: DataType;
-  nullable: boolean;
-  /** True when the row has children (a struct somewhere inside). */
-  expandable: boolean;
-}
-
-function childrenOf(t: DataType, path: string, depth: number, out: TreeRow[], open: (p: string) => boolean): void {
-  if (t.type === 'struct') {
-    for (const f of t.fields) addField(f, path ? `${path}.${f.name}` : f.name, depth, out, open);
-  } else if (t.type === 'array') {
-    addPseudo('element', t.elementType, t.containsNull, path, depth, out, open);
-  } else if (t.type === 'map') {
-    addPseudo('key', t.keyType, false, path, depth, out, open);
-    addPseudo('value', t.valueType, t.valueContainsNull, path, depth, out, open);
+/** The rows to show: every row whose ancestors are all expanded. */
+function visibleRows(rows: SchemaRow[], open: (p: string) => boolean): SchemaRow[] {
+  const shown = new Set<string>();
+  const out: SchemaRow[] = [];
+  for (const r of rows) {
+    if (r.parent !== null && !(shown.has(r.parent) && open(r.parent))) continue;
+    shown.add(r.path);
+    out.push(r);
   }
-}
-
-function hasNested(t: DataType): boolean {
-  if (t.type === 'struct') return t.fields.length > 0;
-  if (t.type === 'array') return hasNested(t.elementType);
-  if (t.type === 'map') return hasNested(t.keyType) || hasNested(t.valueType);
-  return false;
-}
-
-function addField(f: StructField, path: string, depth: number, out: TreeRow[], open: (p: string) => boolean): void {
-  const expandable = hasNested(f.type);
-  out.push({ path, depth, name: f.name, field: f, type: f.type, nullable: f.nullable, expandable });
-  if (expandable && open(path)) childrenOf(f.type, path, depth + 1, out, open);
-}
-
-function addPseudo(name: string, t: DataType, nullable: boolean, parent: string, depth: number, out: TreeRow[], open: (p: string) => boolean): void {
-  // Only worth a row when something nested is inside (array<int> says it all in the type).
-  if (!hasNested(t)) return;
-  const path = `${parent}.${name}`;
-  out.push({ path, depth, name, field: null, type: t, nullable, expandable: true });
-  if (open(path)) childrenOf(t, path, depth + 1, out, open);
-}
-
-/** Every expandable path of a schema. */
-function expandablePaths(schema: StructType): string[] {
-  const all: TreeRow[] = [];
-  childrenOf(schema, '', 0, all, () => true);
-  return all.filter((r) => r.expandable).map((r) => r.path);
+  return out;
 }
 
 /** What the timeline says about one column up to the selected version. */
@@ -91,27 +43,26 @@ function columnHistories(timeline: SchemaTimeline | null, version: number): Map<
     if (e.version > version) break;
     for (const c of e.changes) {
       if (c.kind === 'dropped') {
-        out.delete(c.column);
+        out.delete(c.path);
         continue;
       }
-      if (c.kind === 'renamed' && c.previousColumn) {
-        const prev = out.get(c.previousColumn);
-        out.delete(c.previousColumn);
-        out.set(c.column, { added: prev?.added, changed: [...(prev?.changed ?? []), e.version] });
+      if (c.kind === 'renamed' && c.previousPath) {
+        const prev = out.get(c.previousPath);
+        out.delete(c.previousPath);
+        out.set(c.path, { added: prev?.added, changed: [...(prev?.changed ?? []), e.version] });
         continue;
       }
-      const h = out.get(c.column) ?? { changed: [] };
+      const h = out.get(c.path) ?? { changed: [] };
       if (c.kind === 'added') {
         if (!e.initial) h.added = e.version;
       } else if (!h.changed.includes(e.version)) h.changed.push(e.version);
-      out.set(c.column, h);
+      out.set(c.path, h);
     }
   }
   return out;
 }
 
-function FieldDetails({ field, partition, clustering }: { field: StructField; partition: boolean; clustering: boolean }) {
-  const info = fieldInfo(field);
+function FieldDetails({ info, partition, clustering }: { info: FieldInfo; partition: boolean; clustering: boolean }) {
   const items: { label: string; value: string; code?: boolean }[] = [];
   if (info.comment !== undefined) items.push({ label: 'comment', value: info.comment });
   if (info.physicalName !== undefined) items.push({ label: 'physical', value: info.physicalName, code: true });
@@ -146,22 +97,23 @@ function FieldDetails({ field, partition, clustering }: { field: StructField; pa
   );
 }
 
-function changeText(c: SchemaChange): string {
+function changeText(c: SchemaColumnChange): string {
+  const nullability = (n: boolean | undefined) => (n ? 'nullable' : 'not null');
   switch (c.kind) {
     case 'added':
-      return `added ${c.column}${c.to ? ` (${c.to})` : ''}`;
+      return `added ${c.path}${c.to ? ` (${c.to})` : ''}`;
     case 'dropped':
-      return `dropped ${c.column}`;
+      return `dropped ${c.path}`;
     case 'renamed':
-      return `renamed ${c.previousColumn ?? c.from} → ${c.column}`;
+      return `renamed ${c.previousPath ?? c.from} → ${c.path}`;
     case 'type':
-      return `${c.column}: ${c.from} → ${c.to}`;
+      return `${c.path}: ${c.from} → ${c.to}`;
     case 'nullability':
-      return `${c.column}: ${c.from} → ${c.to}`;
+      return `${c.path}: ${nullability(c.fromNullable)} → ${nullability(c.toNullable)}`;
     case 'comment':
-      return `${c.column}: comment ${c.from === undefined ? 'set' : c.to === undefined ? 'removed' : 'changed'}${c.to !== undefined ? ` to “${c.to}”` : ''}`;
+      return `${c.path}: comment ${c.from === undefined ? 'set' : c.to === undefined ? 'removed' : 'changed'}${c.to !== undefined ? ` to “${c.to}”` : ''}`;
     default:
-      return c.column;
+      return c.path;
   }
 }
 
@@ -190,12 +142,12 @@ function Timeline({ timeline, version, onTravel }: { timeline: SchemaTimeline; v
                 <div className="small">
                   {e.version === 0 ? 'Created' : 'Schema as of the oldest retained commit'} with {plural(e.changes.filter((c) => c.kind === 'added').length, 'column')}
                   {shown.length < e.changes.length && <span className="muted"> (first {shown.length} shown)</span>}:{' '}
-                  <span className="muted">{shown.map((c) => c.column).join(', ')}</span>
+                  <span className="muted">{shown.map((c) => c.path).join(', ')}</span>
                 </div>
               ) : (
                 <ul className="changes">
                   {e.changes.map((c, i) => (
-                    <li key={i} className={`change change-${c.kind}`} data-kind={c.kind} data-column={c.column}>
+                    <li key={i} className={`change change-${c.kind}`} data-kind={c.kind} data-column={c.path}>
                       <span className="badge">{c.kind}</span> {changeText(c)}
                     </li>
                   ))}
@@ -215,47 +167,18 @@ function Timeline({ timeline, version, onTravel }: { timeline: SchemaTimeline; v
 
 export function SchemaView(props: ViewProps) {
   const { summary, client, table } = props;
-  const parsed = useMemo((): { schema: StructType; error: null } | { schema: null; error: string } => {
-    try {
-      return { schema: parseSchema(summary.schemaString || '{"type":"struct","fields":[]}', { version: summary.version }), error: null };
-    } catch (e) {
-      return { schema: null, error: e instanceof Error ? e.message : String(e) };
-    }
-  }, [summary.schemaString, summary.version]);
-  const schema = parsed.schema;
-
-  const mode = useMemo(() => {
-    try {
-      return columnMappingMode(summary.metadata.configuration, summary.protocol);
-    } catch {
-      return 'none' as const;
-    }
-  }, [summary.metadata.configuration, summary.protocol]);
-
-  const clustering = useMemo((): { columns: ClusteringColumn[]; error: string | null } => {
-    const d = summary.domainMetadata.find((x) => x.domain === 'delta.clustering');
-    if (!d) return { columns: [], error: null };
-    try {
-      return { columns: clusteringColumns(d.configuration, schema ?? undefined, mode), error: null };
-    } catch (e) {
-      return { columns: [], error: e instanceof Error ? e.message : String(e) };
-    }
-  }, [summary.domainMetadata, schema, mode]);
-  const clusterPaths = useMemo(() => new Set(clustering.columns.map((c) => c.logicalPath.join('.'))), [clustering]);
-  const partitionSet = useMemo(() => new Set(summary.metadata.partitionColumns), [summary.metadata.partitionColumns]);
-  const constraints = useMemo(() => checkConstraints(summary.metadata.configuration), [summary.metadata.configuration]);
+  const view = summary.schema;
+  const mode = view.columnMappingMode;
+  const clustering = view.clustering;
+  const constraints = view.constraints;
 
   // Expanded paths: everything when the schema is small, else the top level only.
-  const allPaths = useMemo(() => (schema ? expandablePaths(schema) : []), [schema]);
+  const allPaths = useMemo(() => view.rows.filter((r) => r.expandable).map((r) => r.path), [view.rows]);
   const [expanded, setExpanded] = useState<Set<string>>(() => new Set(allPaths.length <= 40 ? allPaths : []));
   useEffect(() => {
     setExpanded((prev) => (prev.size === 0 && allPaths.length <= 40 ? new Set(allPaths) : prev));
   }, [allPaths]);
-  const rows = useMemo(() => {
-    const out: TreeRow[] = [];
-    if (schema) childrenOf(schema, '', 0, out, (p) => expanded.has(p));
-    return out;
-  }, [schema, expanded]);
+  const rows = useMemo(() => visibleRows(view.rows, (p) => expanded.has(p)), [view.rows, expanded]);
   const toggle = (p: string) =>
     setExpanded((prev) => {
       const next = new Set(prev);
@@ -287,7 +210,7 @@ export function SchemaView(props: ViewProps) {
         <h2>Schema</h2>
         <span className="muted small">
           version {summary.version}
-          {schema && ` · ${plural(schema.fields.length, 'column')}`}
+          {view.numColumns !== null && ` · ${plural(view.numColumns, 'column')}`}
           {mode !== 'none' && ` · column mapping: ${mode}`}
         </span>
         {allPaths.length > 0 && (
@@ -297,8 +220,8 @@ export function SchemaView(props: ViewProps) {
           </span>
         )}
       </header>
-      {parsed.error !== null && <div className="notice warn">The schema cannot be parsed: {parsed.error}</div>}
-      {schema && schema.fields.length === 0 && <p className="muted">This version has no columns.</p>}
+      {view.error !== null && <div className="notice warn">The schema cannot be parsed: {view.error}</div>}
+      {view.numColumns === 0 && <p className="muted">This version has no columns.</p>}
       {rows.length > 0 && (
         <div className="table-scroll">
           <table className="schema-tree" data-testid="schema-tree">
@@ -315,7 +238,7 @@ export function SchemaView(props: ViewProps) {
               {rows.map((r) => {
                 const h = histories.get(r.path);
                 return (
-                  <tr key={r.path} data-column={r.path} data-type={formatType(r.type)}>
+                  <tr key={r.path} data-column={r.path} data-type={r.type}>
                     <td className="schema-name" style={{ paddingLeft: `${0.5 + r.depth * 1.25}rem` }}>
                       {r.expandable ? (
                         <button type="button" className="tree-toggle" aria-expanded={expanded.has(r.path)} aria-label={`${expanded.has(r.path) ? 'Collapse' : 'Expand'} ${r.path}`} onClick={() => toggle(r.path)}>
@@ -324,13 +247,13 @@ export function SchemaView(props: ViewProps) {
                       ) : (
                         <span className="tree-spacer" />
                       )}
-                      <span className={r.field ? 'col-name' : 'col-name muted'}>{r.name}</span>
+                      <span className={r.facts ? 'col-name' : 'col-name muted'}>{r.name}</span>
                     </td>
                     <td className="schema-type">
-                      <code>{r.expandable && (r.type.type === 'struct') ? 'struct' : formatType(r.type)}</code>
+                      <code>{r.expandable ? r.shortType : r.type}</code>
                     </td>
                     <td className={r.nullable ? 'muted small' : 'small'}>{r.nullable ? 'nullable' : 'not null'}</td>
-                    <td>{r.field && <FieldDetails field={r.field} partition={r.depth === 0 && partitionSet.has(r.name)} clustering={clusterPaths.has(r.path)} />}</td>
+                    <td>{r.facts && <FieldDetails info={r.facts} partition={r.partition} clustering={r.clustering} />}</td>
                     <td className="small">
                       {h?.added !== undefined && (
                         <button type="button" className="link" onClick={() => props.onTravel(h.added!)}>
@@ -380,7 +303,7 @@ export function SchemaView(props: ViewProps) {
               <ul>
                 {clustering.columns.map((c, i) => (
                   <li key={i}>
-                    <code>{c.logicalPath.join('.')}</code>
+                    <code>{c.name}</code>
                     {!c.resolved && <span className="muted small"> (not found in the schema)</span>}
                   </li>
                 ))}

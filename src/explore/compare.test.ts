@@ -1,5 +1,6 @@
 /**
- * Comparing two versions (`compareSnapshots`, and `ExplorerService.compare` over it) on real
+ * Comparing two versions (`compareSnapshots`; the worker's `compare` over it is tested in
+ * `src/workers/compare-call.test.ts`) on real
  * fixtures. Expected values come from the tables' own logs, read by hand here, and from the
  * independent forward replay `referenceReplay`, never from `src/delta`.
  */
@@ -9,10 +10,8 @@ import { describe, expect, it } from 'vitest';
 import { NodeFsStore } from '../delta/storage/node-fs.ts';
 import { DeltaTable } from '../delta/table.ts';
 import { fixture, referenceReplay } from '../../test/fixtures.ts';
-import type { CompareColumnChange } from './api.ts';
-import { compareSnapshots, diffProperties, diffSchemas } from './compare.ts';
+import { compareSnapshots, diffProperties, diffSchemas, type CompareColumnChange } from './compare.ts';
 import { parseSchema } from '../delta/schema.ts';
-import { ExplorerService } from './explorer-service.ts';
 
 /** The actions of commit `version` of a fixture, parsed by hand. */
 function commit(table: string, version: number): any[] {
@@ -223,32 +222,5 @@ describe('compareSnapshots: properties and protocol', () => {
     // Protocol "Writer Version Requirements": writer 5 adds checkConstraints (3), changeDataFeed and generatedColumns (4), columnMapping (5).
     expect(r.protocol.featuresAdded.sort()).toEqual(['changeDataFeed', 'checkConstraints', 'columnMapping', 'generatedColumns']);
     expect(r.protocol.featuresRemoved).toEqual([]);
-  });
-});
-
-describe('ExplorerService.compare', () => {
-  it('loads both versions and compares them; unknown versions are structured errors', async () => {
-    const svc = new ExplorerService();
-    const { readdirSync, statSync } = await import('node:fs');
-    const dir = fixture('simple_table');
-    const files: { path: string; file: File }[] = [];
-    const walk = (d: string, prefix: string) => {
-      for (const name of readdirSync(d)) {
-        const abs = join(d, name);
-        if (statSync(abs).isDirectory()) walk(abs, `${prefix}${name}/`);
-        else files.push({ path: prefix + name, file: new File([readFileSync(abs)], name) });
-      }
-    };
-    walk(dir, '');
-    const opened = await svc.openFiles(files, 'simple_table');
-    if (!opened.ok || opened.value.kind !== 'table') throw new Error('not opened');
-    const id = opened.value.tableId;
-    const r = await svc.compare(id, 0, 4);
-    if (!r.ok) throw new Error(JSON.stringify(r.error));
-    const [a, b] = await snapshots('simple_table', 0, 4);
-    expect(r.value).toEqual(compareSnapshots(a, b));
-    const bad = await svc.compare(id, 0, 99);
-    expect(bad.ok).toBe(false);
-    if (!bad.ok) expect(bad.error.code).toBe('VERSION_NOT_FOUND');
   });
 });

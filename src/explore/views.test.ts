@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DeltaTable } from '../delta/table.ts';
 import { NodeFsStore } from '../delta/storage/node-fs.ts';
-import { fileSizeHistogram, filesQuery, partitionSummary, schemaTimeline } from './table-views.ts';
+import { fileSizeHistogram, partitionSummary } from './aggregates.ts';
+import { filesQuery } from './files-page.ts';
+import { schemaTimeline } from './schema-timeline.ts';
 
 const TABLES = join(import.meta.dirname, '../../test/fixtures/tables');
 const open = (name: string) => new DeltaTable(new NodeFsStore(join(TABLES, name)));
@@ -104,7 +106,7 @@ describe('partitionSummary', () => {
     const snap = await open('table_with_partitioning_mapping').snapshot();
     const p = partitionSummary(snap);
     expect(p.columns.map((c) => c.name)).toEqual(['newid']);
-    expect(p.columns[0].type).toBe('int');
+    expect(p.columns[0].type).toBe('integer');
     const key = p.columns[0].key;
     const expected = byPartition(activeAdds('table_with_partitioning_mapping'), [key]);
     expect(p.numPartitions).toBe(expected.size);
@@ -176,9 +178,9 @@ describe('schemaTimeline', () => {
     const t = await schemaTimeline(open('type-widening'));
     expect(t.entries[0]).toMatchObject({ version: 0, initial: true });
     const v2 = t.entries.find((e) => e.version === 2)!;
-    expect(v2.changes).toContainEqual({ kind: 'type', column: 'byte_long', from: 'tinyint', to: 'bigint' });
-    expect(v2.changes).toContainEqual({ kind: 'type', column: 'int_double', from: 'int', to: 'double' });
-    expect(v2.changes).toContainEqual({ kind: 'type', column: 'decimal_decimal_greater_scale', from: 'decimal(10,2)', to: 'decimal(20,5)' });
+    expect(v2.changes).toContainEqual({ kind: 'type', path: 'byte_long', from: 'byte', to: 'long' });
+    expect(v2.changes).toContainEqual({ kind: 'type', path: 'int_double', from: 'integer', to: 'double' });
+    expect(v2.changes).toContainEqual({ kind: 'type', path: 'decimal_decimal_greater_scale', from: 'decimal(10,2)', to: 'decimal(20,5)' });
     expect(v2.changes.every((c) => c.kind === 'type')).toBe(true);
     // Version 1 set a table property only: no schema change.
     expect(t.entries.some((e) => e.version === 1)).toBe(false);
@@ -187,8 +189,8 @@ describe('schemaTimeline', () => {
   it('finds columns added by ADD COLUMNS (external-table-different-nullability)', async () => {
     const t = await schemaTimeline(open('external-table-different-nullability'));
     expect(t.entries.map((e) => e.version)).toEqual([0, 2, 4]);
-    expect(t.entries[1].changes).toEqual([{ kind: 'added', column: 'j', to: 'int' }]);
-    expect(t.entries[2].changes).toEqual([{ kind: 'added', column: 'k', to: 'int' }]);
+    expect(t.entries[1].changes).toEqual([{ kind: 'added', path: 'j', to: 'integer', toNullable: true }]);
+    expect(t.entries[2].changes).toEqual([{ kind: 'added', path: 'k', to: 'integer', toNullable: true }]);
     expect(t.entries[2].operation).toBe('ADD COLUMNS');
   });
 
@@ -196,7 +198,7 @@ describe('schemaTimeline', () => {
     const t = await schemaTimeline(open('table-with-cdf'));
     const last = t.entries[t.entries.length - 1];
     expect(last.version).toBe(4);
-    expect(last.changes).toEqual([{ kind: 'nullability', column: 'id', from: 'nullable', to: 'not null' }]);
+    expect(last.changes).toEqual([{ kind: 'nullability', path: 'id', fromNullable: true, toNullable: false }]);
   });
 
   it('follows a rename by column mapping id (table_with_partitioning_mapping)', async () => {
@@ -205,13 +207,14 @@ describe('schemaTimeline', () => {
     // Turning column mapping on (v2) assigns ids but changes no column.
     expect(t.entries.some((e) => e.version === 2)).toBe(false);
     const v3 = t.entries.find((e) => e.version === 3)!;
-    expect(v3.changes).toEqual([{ kind: 'renamed', column: 'newid', previousColumn: 'id', from: 'id', to: 'newid' }]);
+    expect(v3.changes).toHaveLength(1);
+    expect(v3.changes[0]).toMatchObject({ kind: 'renamed', path: 'newid', previousPath: 'id', from: 'id', to: 'newid' });
   });
 
   it('lists nested columns of the initial schema', async () => {
     const t = await schemaTimeline(open('delta-1.2.1-only-struct-stats'));
     const v1 = t.entries.find((e) => e.version === 1)!;
-    expect(v1.changes.some((c) => c.kind === 'added' && c.column.startsWith('struct.'))).toBe(true);
-    expect(v1.changes.some((c) => c.kind === 'added' && c.column === 'integer')).toBe(false);
+    expect(v1.changes.some((c) => c.kind === 'added' && c.path.startsWith('struct.'))).toBe(true);
+    expect(v1.changes.some((c) => c.kind === 'added' && c.path === 'integer')).toBe(false);
   });
 });
