@@ -11,10 +11,12 @@ import { expect, test, type Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startFaultProxy } from '../test/fault-proxy.ts';
 import { waitForSql } from './sql-wait.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SHOTS = join(ROOT, 'test-results/screenshots');
+const BASE = `http://127.0.0.1:${process.env.E2E_PORT ?? 4329}`;
 
 async function shot(page: Page, name: string): Promise<void> {
   mkdirSync(SHOTS, { recursive: true });
@@ -94,4 +96,41 @@ test('a WebAssembly trap in DuckDB restarts the engine, says so, and the next qu
   await expect(page.getByTestId('sql-status')).toHaveAttribute('data-rows', '8');
   const ids = await page.getByTestId('sql-row').evaluateAll((rows) => rows.map((r) => r.querySelector('[data-testid=sql-cell]')?.textContent));
   expect(ids.slice(0, 8)).toEqual(['8', '7', '6', '5', '4', '3', '2', '1']);
+});
+
+test('a query reading data files shows progress in bytes with a percentage of the planned files', async ({ page }) => {
+  test.setTimeout(180_000);
+  // The table through a proxy that answers each request after 250 ms: DuckDB's ranged reads of
+  // the 8 files (6 MB) then take seconds, long enough to see the progress line move.
+  const proxy = await startFaultProxy({ target: BASE, latencyMs: 250 });
+  try {
+    await page.goto(`/?view=data&url=${encodeURIComponent(`${proxy.url}/fixtures/COVID-19_NYT`)}`);
+    await expect(page.getByTestId('data-panel')).toBeVisible({ timeout: 60_000 });
+    // Load the engine first, so the next query's time is reading.
+    expect(await run(page, 'SELECT 1 AS one')).toBe('done');
+    const percents: number[] = [];
+    await page.exposeFunction('dxPercent', (p: string) => percents.push(Number(p)));
+    await page.evaluate(() => {
+      new MutationObserver(() => {
+        const el = document.querySelector('[data-testid=sql-busy] [data-testid=progress][data-unit=bytes]');
+        const p = el?.getAttribute('data-percent');
+        if (p) (window as unknown as { dxPercent: (p: string) => void }).dxPercent(p);
+      }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-percent'] });
+    });
+    const q = 'SELECT count(*) AS n, sum(cases) AS cases, max(date) AS last FROM t';
+    await page.getByTestId('sql-editor').fill(q);
+    await page.getByTestId('sql-run').click();
+    const line = page.getByTestId('sql-busy').getByTestId('progress');
+    await expect(line).toHaveAttribute('data-unit', 'bytes', { timeout: 60_000 });
+    await expect(line).toContainText(/Reading data files [\d.,]+ (B|KiB|MiB) of [\d.,]+ MiB \(\d+%\)/);
+    await shot(page, 'data-progress-bytes');
+    expect(await waitForSql(page, q, 120_000)).toBe('done');
+    expect(percents.length).toBeGreaterThan(0);
+    expect(Math.max(...percents)).toBeLessThanOrEqual(99);
+    expect(Math.max(...percents)).toBeGreaterThan(0);
+    // Reported percentages never go back.
+    expect(percents).toEqual([...percents].sort((a, b) => a - b));
+  } finally {
+    await proxy.close();
+  }
 });

@@ -52,6 +52,11 @@ export interface SqlEngine {
   readonly kind: 'node' | 'browser';
   readonly capabilities: SqlEngineCapabilities;
   /**
+   * Bytes DuckDB itself has read from registered files and URLs since the engine started (a
+   * running total, for progress); absent where it is not measured (Node).
+   */
+  bytesRead?(): number;
+  /**
    * Runs SQL (one or more statements) and returns the result of the last one as an Arrow table.
    *
    * Always on DuckDB's streaming path (`startPendingQuery` / `fetchQueryResults`): DuckDB-WASM
@@ -378,6 +383,8 @@ export interface BrowserEngineUrls {
   createWorker?: () => Worker;
   /** The worker answers `HEAD` of size-tagged URLs itself (see `sized-http.ts`). */
   sizedUrls?: boolean;
+  /** Bytes DuckDB's worker has read so far (`read-meter.ts`), for {@link SqlEngine.bytesRead}. */
+  readMeter?: () => number;
 }
 
 /** Minimal shape of `AsyncDuckDB` that we use. */
@@ -446,6 +453,7 @@ export async function createBrowserEngine(urls: BrowserEngineUrls): Promise<SqlE
   return {
     kind: 'browser',
     capabilities: { localPaths: false, fileHandles: true, urls: true, sizedUrls: !!urls.sizedUrls },
+    bytesRead: urls.readMeter,
     get generation() {
       return generation;
     },

@@ -21,6 +21,7 @@
  */
 import { redactUrl } from '../delta/storage/remote-errors.ts';
 import { backoffDelayMs, isRetryableStatus, parseRetryAfter, retryPolicy, type TransientInfo } from '../delta/storage/retry.ts';
+import { countRead } from './read-meter.ts';
 
 /** The fragment marker carrying a file's size in bytes. */
 export const SIZE_FRAGMENT = 'dx-size=';
@@ -144,7 +145,10 @@ export function installSizedHttp(scope: { XMLHttpRequest: typeof XMLHttpRequest 
           const name = (e as Error)?.name;
           info = { reason: name === 'TimeoutError' ? `no answer within ${(policy.stallTimeoutMs / 1000).toFixed(1)} s` : `connection failed (${name ?? 'error'})` };
         }
-        if (!info) return;
+        if (!info) {
+          if (o.method === 'GET' && (super.status === 200 || super.status === 206)) countRead((super.response as ArrayBuffer | null)?.byteLength ?? 0);
+          return;
+        }
         const elapsed = Date.now() - started;
         const delay = backoffDelayMs(attempt, policy, info.retryAfterMs);
         if (attempt >= policy.maxAttempts || elapsed + delay >= policy.deadlineMs) {

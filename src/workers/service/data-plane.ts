@@ -126,7 +126,12 @@ export class DataPlane {
     try {
       const session = await entry.session;
       progress({ phase: 'query', done: 0, total: 0 });
-      return await fn(session, startMs);
+      const stop = reportReads(engine, session, progress);
+      try {
+        return await fn(session, startMs);
+      } finally {
+        stop();
+      }
     } finally {
       entry.users--;
       if (entry.retired && entry.users === 0) closeSession(entry);
@@ -297,6 +302,30 @@ export function readSummary(plans: ScanPlan[], changePlans: ChangePlan[], bytesF
     }
   }
   return out;
+}
+
+/** How often a running data call reports the bytes read (ms). */
+const READ_PROGRESS_MS = 200;
+
+/**
+ * Progress in bytes while a data call runs: every {@link READ_PROGRESS_MS}, the bytes read so far
+ * (DuckDB's own reads, `SqlEngine.bytesRead`, plus the footers and buffered files the session read)
+ * of the planned files' size (the call's scan and change plans). Nothing is reported before the call
+ * has planned (the session still holds the previous call's plans), for a plan of no files, or where
+ * the engine does not measure its reads (Node). Returns the function that stops reporting.
+ */
+function reportReads(engine: SqlEngine, session: QuerySession, progress: Progress): () => void {
+  if (!engine.bytesRead) return () => {};
+  const read = () => engine.bytesRead!() + session.bytesRead;
+  const before = read();
+  const plans0 = session.lastPlans;
+  const changes0 = session.lastChangePlans;
+  const timer = setInterval(() => {
+    if (session.lastPlans === plans0 && session.lastChangePlans === changes0) return;
+    const planned = readSummary(session.lastPlans, session.lastChangePlans, 0).bytesRead;
+    if (planned > 0) progress({ phase: 'query', done: read() - before, total: planned, unit: 'bytes' });
+  }, READ_PROGRESS_MS);
+  return () => clearInterval(timer);
 }
 
 /** `bytes` when it owns its whole (transferable) buffer, else a copy that does. */
