@@ -641,7 +641,7 @@ export interface ExplorerApi {
   /**
    * Active files of the snapshot at `version` matching `query.search` (decoded path or
    * `column=value` substring), sorted, one page at a time, with per-column stats as text (see
-   * `table-views.ts`). The matching order is computed once per snapshot and query, then paged.
+   * `src/explore/files-page.ts`). The matching order is computed once per snapshot and query, then paged.
    * Errors: as {@link snapshot}.
    */
   filesQuery(tableId: string, version: number, query: FilesQuery): Promise<Result<FilesQueryPage>>;

@@ -30,9 +30,11 @@ import {
   type SnapshotSummary,
   type WorkerProgress,
 } from '../api.ts';
-import { compareSnapshots } from '../compare.ts';
+import { compareSnapshots } from '../../explore/compare.ts';
 import { fileRows, summarizeSnapshot } from '../summary.ts';
-import { fileSizeHistogram, filesQuery, partitionSummary, schemaTimeline } from '../table-views.ts';
+import { fileSizeHistogram, partitionSummary } from '../../explore/aggregates.ts';
+import { filesQuery } from '../../explore/files-page.ts';
+import { schemaTimeline } from '../../explore/schema-timeline.ts';
 import type { SessionEntry } from './data-plane.ts';
 
 /** How many snapshots each open table keeps (besides none): the latest and a few time-travel targets. */
