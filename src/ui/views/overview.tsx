@@ -23,17 +23,13 @@ function Fact({ label, testId, value, children }: { label: string; testId: strin
   );
 }
 
-/** Clustering columns from the `delta.clustering` domain (`{"clusteringColumns":[["a"],["b","c"]]}`), or null. */
+/**
+ * Clustering column names (logical, resolved by the worker from `delta.clustering` or the legacy
+ * `delta.liquid` domain; `src/explore/clustering.ts`), or null when the table is not clustered.
+ */
 export function clusteringColumns(summary: SnapshotSummary): string[] | null {
-  const d = summary.domainMetadata.find((x) => x.domain === 'delta.clustering' && !x.removed);
-  if (!d) return null;
-  try {
-    const cols = (JSON.parse(d.configuration) as { clusteringColumns?: unknown }).clusteringColumns;
-    if (!Array.isArray(cols)) return null;
-    return cols.map((c) => (Array.isArray(c) ? c.map(String).join('.') : String(c)));
-  } catch {
-    return null;
-  }
+  const c = summary.schema.clustering;
+  return c.domain === null ? null : c.columns.map((col) => col.name);
 }
 
 /** Where the table lives, as the user would name it. */
