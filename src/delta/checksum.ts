@@ -216,16 +216,27 @@ export function compareChecksum(crc: VersionChecksum, snapshot: Snapshot): { com
  * rethrows storage errors other than `FILE_NOT_FOUND` and cancellation.
  */
 export async function checkVersionChecksum(snapshot: Snapshot, signal?: AbortSignal): Promise<ChecksumReport> {
+  // Read while the snapshot was loaded (when the listing showed the file): not fetched again.
+  if (snapshot.checksumReport) return snapshot.checksumReport;
   const path = checksumPath(snapshot.version);
-  const base = { version: snapshot.version, path, compared: [], mismatches: [] };
   let bytes: Uint8Array;
   try {
     bytes = await snapshot.store.get(path, signal);
   } catch (e) {
-    if (e instanceof DeltaError && e.code === 'FILE_NOT_FOUND') return { ...base, status: 'missing' };
+    if (e instanceof DeltaError && e.code === 'FILE_NOT_FOUND') return { version: snapshot.version, path, compared: [], mismatches: [], status: 'missing' };
     throw e;
   }
-  const parsed = parseChecksum(new TextDecoder().decode(bytes));
+  return checksumReport(parseChecksum(new TextDecoder().decode(bytes)), snapshot);
+}
+
+/**
+ * The report of a parsed checksum (or the reason it is not one, from {@link parseChecksum}) against
+ * the snapshot of its version: `malformed`, `match`, or `mismatch` with a message naming the first
+ * fields that disagree and both values.
+ */
+export function checksumReport(parsed: VersionChecksum | string, snapshot: Snapshot): ChecksumReport {
+  const path = checksumPath(snapshot.version);
+  const base = { version: snapshot.version, path, compared: [], mismatches: [] };
   if (typeof parsed === 'string') {
     return { ...base, status: 'malformed', message: `The version checksum ${path} cannot be used: ${parsed}.` };
   }
@@ -246,4 +257,33 @@ export async function checkVersionChecksum(snapshot: Snapshot, signal?: AbortSig
       `(${shown.join('; ')}${mismatches.length > 3 ? `; ${mismatches.length - 3} more` : ''}): the table state at this version may be corrupt, or the checksum was written wrongly.`;
   }
   return report;
+}
+
+/**
+ * The totals a version checksum gives before any replay (protocol "Version Checksum File"), for a
+ * first look at a table: marked as the writer's, to be checked against the replay.
+ * Sizes in bytes.
+ */
+export interface ChecksumTotals {
+  version: number;
+  /** `_delta_log/<version>.crc`. */
+  path: string;
+  numFiles: number;
+  tableSizeBytes: number;
+  /** `numDeletedRecordsOpt`, when the writer recorded it. */
+  numDeletedRecords?: number;
+  /** `numDeletionVectorsOpt`, when the writer recorded it. */
+  numDeletionVectors?: number;
+}
+
+/** The {@link ChecksumTotals} of a parsed checksum of `version`. */
+export function checksumTotals(crc: VersionChecksum, version: number): ChecksumTotals {
+  return {
+    version,
+    path: checksumPath(version),
+    numFiles: crc.numFiles,
+    tableSizeBytes: crc.tableSizeBytes,
+    ...(isNum(crc.numDeletedRecordsOpt) ? { numDeletedRecords: crc.numDeletedRecordsOpt } : {}),
+    ...(isNum(crc.numDeletionVectorsOpt) ? { numDeletionVectors: crc.numDeletionVectorsOpt } : {}),
+  };
 }

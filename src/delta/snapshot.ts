@@ -15,6 +15,7 @@ import { checkReadSupport, readerFeatureProblems } from './features.ts';
 import { parseJsonLog } from './log/commit-reader.ts';
 import { loadCheckpointStats, readCheckpoint, statsPending } from './log/checkpoint-reader.ts';
 import type { ParquetReadStats } from './parquet-reader.ts';
+import { checksumReport, checksumTotals, parseChecksum, type ChecksumReport, type ChecksumTotals, type VersionChecksum } from './checksum.ts';
 import { buildLogSegment, readLogFile, type CommitFile, type CompactionFile, type LogSegment } from './log/listing.ts';
 import { columnMappingMode, parsePartitionValues, parseSchema, partitionColumnInfo, type ColumnMappingMode, type PartitionColumn, type PartitionValue, type StructType } from './schema.ts';
 import { statsFromParsed, statsNumRecords, parseStats, type FileStats } from './stats.ts';
@@ -30,6 +31,12 @@ export interface LoadProgress {
   phase: LoadPhase;
   done: number;
   total: number;
+  /**
+   * The totals the version's checksum file (`<version>.crc`) gives, once read (in parallel with the
+   * log, before replay ends): the writer's numbers, to show early and marked as such; the replay
+   * checks them (see {@link Snapshot.checksumReport}). On every report after it was read.
+   */
+  checksum?: ChecksumTotals;
 }
 
 /** Options of {@link loadSnapshot}. */
@@ -193,6 +200,12 @@ export class Snapshot {
     /** The log file the snapshot's `protocol` action was read from, when known (named in errors). */
     readonly protocolPath?: string,
   ) {}
+
+  /**
+   * How the version checksum (`<version>.crc`) compares with this replay, when the listing showed
+   * one and it was read while loading (see `checkVersionChecksum` for the other cases).
+   */
+  checksumReport?: ChecksumReport;
 
   /**
    * The logical schema, parsed from `metaData.schemaString` (an empty struct when the metaData
@@ -393,8 +406,29 @@ export async function loadSnapshot(store: ObjectStore, options: SnapshotOptions 
 
 /** Builds a snapshot from an already-built log segment. Same errors as {@link loadSnapshot}. */
 export async function snapshotFromSegment(store: ObjectStore, segment: LogSegment, options: SnapshotOptions = {}): Promise<Snapshot> {
-  const { signal, onProgress } = options;
+  const { signal } = options;
   const concurrency = options.concurrency ?? 8;
+  // The version checksum, read beside the log: its totals are reported as soon as they are known
+  // (on that and every later progress report), and checked against the replay at the end.
+  let early: ChecksumTotals | undefined;
+  let lastProgress: LoadProgress = { phase: 'commits', done: 0, total: segment.deltas.length };
+  const onProgress = (p: LoadProgress) => {
+    lastProgress = p;
+    options.onProgress?.(early ? { ...p, checksum: early } : p);
+  };
+  const crcRead: Promise<VersionChecksum | string | undefined> = segment.checksumFile
+    ? readLogFile(store, segment.checksumFile, signal).then(
+        (bytes) => {
+          const parsed = parseChecksum(new TextDecoder().decode(bytes));
+          if (typeof parsed !== 'string' && !signal?.aborted) {
+            early = checksumTotals(parsed, segment.version);
+            onProgress(lastProgress);
+          }
+          return parsed;
+        },
+        () => undefined, // a checksum that cannot be read is no reason to fail the snapshot
+      )
+    : Promise.resolve(undefined);
   let doneDeltas = 0;
   // Many small commits are read in parallel; big ones one after another, so that the bytes of a
   // whole log are never all in memory at once.
@@ -409,7 +443,7 @@ export async function snapshotFromSegment(store: ObjectStore, segment: LogSegmen
     }
     // The History reuses what it needs from this commit instead of downloading it again.
     if (!('endVersion' in f)) rememberCommit(store, f, set);
-    onProgress?.({ phase: 'commits', done: ++doneDeltas, total: segment.deltas.length });
+    onProgress({ phase: 'commits', done: ++doneDeltas, total: segment.deltas.length });
     return set;
   });
   // The checkpoint is read while the commits after it are: one round trip less on a slow link.
@@ -418,12 +452,14 @@ export async function snapshotFromSegment(store: ObjectStore, segment: LogSegmen
         stats: options.stats,
         onRead: options.onCheckpointRead,
         signal,
-        onProgress: (done, total) => onProgress?.({ phase: 'checkpoint', done, total }),
+        onProgress: (done, total) => onProgress({ phase: 'checkpoint', done, total }),
       })
     : Promise.resolve([]);
-  const [deltaSets, checkpointSets] = await Promise.all([deltasRead, checkpointRead]);
+  // The checksum was asked for with the log: waiting for it here costs no round trip, and its
+  // totals are then always out before the replay starts.
+  const [deltaSets, checkpointSets, crc] = await Promise.all([deltasRead, checkpointRead, crcRead]);
   throwIfAborted(signal);
-  onProgress?.({ phase: 'replay', done: 0, total: 1 });
+  onProgress({ phase: 'replay', done: 0, total: 1 });
 
   // Newest first: deltas from the last to the first, then the checkpoint.
   const newestFirst: ActionSet[] = [...deltaSets].reverse();
@@ -522,9 +558,9 @@ export async function snapshotFromSegment(store: ObjectStore, segment: LogSegmen
     if (r.length) tombChunks.push({ batch: s.removes, rows: r });
     throwIfAborted(signal);
   }
-  onProgress?.({ phase: 'replay', done: 1, total: 1 });
+  onProgress({ phase: 'replay', done: 1, total: 1 });
 
-  return new Snapshot(
+  const snapshot = new Snapshot(
     store,
     segment.version,
     protocol,
@@ -538,6 +574,11 @@ export async function snapshotFromSegment(store: ObjectStore, segment: LogSegmen
     problems,
     protocolPath,
   );
+  if (crc !== undefined) {
+    snapshot.checksumReport = checksumReport(crc, snapshot);
+    if (snapshot.checksumReport.status === 'mismatch') segment.warnings.push(snapshot.checksumReport.message!);
+  }
+  return snapshot;
 }
 
 function identity(n: number): Uint32Array {

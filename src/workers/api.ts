@@ -48,7 +48,7 @@ import type { SchemaTimeline } from '../explore/schema-timeline.ts';
 import type { SchemaView } from '../explore/schema-tree.ts';
 import type { HealthHint, TableHealth } from '../explore/health.ts';
 import type { CompareColumnChange, CompareFiles, CompareResult, ProtocolInfo } from '../explore/compare.ts';
-import type { ChecksumReport } from '../delta/checksum.ts';
+import type { ChecksumReport, ChecksumTotals } from '../delta/checksum.ts';
 import type { VariantShreddingSummary } from '../explore/variant-shredding.ts';
 
 export type { ChecksumReport, VariantShreddingSummary };
@@ -78,6 +78,12 @@ export interface WorkerProgress {
   done: number;
   /** 0 when not known yet. */
   total: number;
+  /**
+   * While a snapshot loads: the totals of the version's checksum file (`<version>.crc`), once read —
+   * the writer's numbers, not yet checked (the replay checks them; a disagreement is a summary
+   * warning). See `LoadProgress.checksum`.
+   */
+  checksum?: ChecksumTotals;
   /** What `done` and `total` count: `bytes`, or (absent) parts (files, commits, entries). */
   unit?: 'bytes';
 }

@@ -111,6 +111,8 @@ export interface LogSegment {
   lastCheckpoint: { status: 'missing' | 'valid' | 'stale' | 'corrupt' | 'ignored'; hint?: LastCheckpointHint; message?: string };
   /** Non-fatal problems seen (incomplete multi-part checkpoint ignored, corrupt `_last_checkpoint` ...). */
   warnings: string[];
+  /** The version checksum file (`<version>.crc`) of `version`, when the listing showed one. */
+  checksumFile?: ObjectMeta;
 }
 
 /** Options of {@link buildLogSegment}. */
@@ -153,6 +155,7 @@ export async function readLastCheckpoint(
 
 interface Listed {
   commits: Map<number, CommitFile>;
+  checksums: Map<number, ObjectMeta>;
   checkpoints: Map<number, ObjectMeta[]>;
   compactions: CompactionFile[];
   maxVersion: number;
@@ -165,7 +168,7 @@ async function listLog(store: ObjectStore, startVersion: number, signal?: AbortS
     shallow: true,
     signal,
   });
-  const out: Listed = { commits: new Map(), checkpoints: new Map(), compactions: [], maxVersion: -1, logSizeBytes: 0 };
+  const out: Listed = { commits: new Map(), checksums: new Map(), checkpoints: new Map(), compactions: [], maxVersion: -1, logSizeBytes: 0 };
   for (const m of metas) {
     const name = m.path.slice(LOG_DIR.length);
     if (name.includes('/')) continue; // _sidecars/, _staged_commits/ ...
@@ -182,6 +185,8 @@ async function listLog(store: ObjectStore, startVersion: number, signal?: AbortS
       out.maxVersion = Math.max(out.maxVersion, f.version);
     } else if (f.type === 'compaction') {
       if (f.endVersion > f.version) out.compactions.push({ ...m, version: f.version, endVersion: f.endVersion });
+    } else if (f.type === 'crc') {
+      out.checksums.set(f.version, m);
     }
   }
   return out;
@@ -354,6 +359,7 @@ async function assembleSegment(
     logSizeBytes: listed.logSizeBytes,
     lastCheckpoint: ctx.lastCheckpoint,
     warnings,
+    ...(listed.checksums.has(target) ? { checksumFile: listed.checksums.get(target)! } : {}),
   };
 }
 
