@@ -35,7 +35,7 @@ export function CompareView({ client, table, summary, history, onTravel, param, 
   );
 
   const options = useMemo(() => [...new Set([...versions, a])].sort((x, y) => x - y), [versions, a]);
-  const columnsB = useMemo(() => schemaColumns(summary.schemaString), [summary.schemaString]);
+  const columnsB = useMemo(() => schemaColumns(summary.schema), [summary.schema]);
   const r = result && result.versionA === a && result.versionB === b ? result : null;
 
   return (

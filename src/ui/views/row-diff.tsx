@@ -7,6 +7,7 @@
  * by the lakeFS ref comparison (one table on two refs). Nothing runs until the user asks: the diff
  * reads every data file of both snapshots.
  */
+import type { SchemaView } from '../../explore/schema-tree.ts';
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import type { ErrorInfo } from '../../workers/api.ts';
 import type { RowDiffResult } from '../../workers/row-diff-call.ts';
@@ -33,14 +34,9 @@ interface Shown {
   rows: TextRows;
 }
 
-/** Top-level column names of a `schemaString`, or null when it cannot be parsed. */
-export function schemaColumns(schemaString: string): string[] | null {
-  try {
-    const s = JSON.parse(schemaString) as { fields?: { name?: unknown }[] };
-    return Array.isArray(s.fields) ? s.fields.map((f) => String(f.name)) : null;
-  } catch {
-    return null;
-  }
+/** Top-level column names of a snapshot's schema (from the worker's `summary.schema`), or null when it cannot be parsed. */
+export function schemaColumns(schema: SchemaView): string[] | null {
+  return schema.numColumns === null ? null : schema.rows.filter((r) => r.depth === 0).map((r) => r.name);
 }
 
 /** A column that looks like an id (offered as the default key). */
