@@ -25,6 +25,7 @@ import { errorInfoOf, type ExplorerClient } from '../worker-client.ts';
 import type { TextRows } from './decode.ts';
 import { OpenInMenu } from '../components/open-in-menu.tsx';
 import { dataQueryFromSql } from '../../explore/handoff.ts';
+import { ChartSection } from './chart-section.tsx';
 
 const ResultGrid = lazy(() => import('./result-grid.tsx'));
 
@@ -328,6 +329,7 @@ export function DataPanel({
           <Suspense fallback={<p className="muted small">Loading the grid…</p>}>
             <ResultGrid client={client} result={{ resultId: m.resultId, columns: m.columns, numRows: m.numRows, firstRows: shown.rows }} />
           </Suspense>
+          <ChartSection key={m.resultId ?? shown.query} client={client} resultId={m.resultId} columns={m.columns} numRows={m.numRows} firstRows={shown.rows} />
         </>
       )}
     </section>
