@@ -97,8 +97,8 @@ export function DataPanel({
   const query = active.text;
   const setQuery = (text: string) => setTabs((ts) => ({ ...ts, tabs: ts.tabs.map((t) => (t.id === ts.active ? { ...t, text } : t)) }));
   useEffect(() => saveTabs(tabs), [tabs]);
-  const columns = useRef(schemaNodes(summary?.schemaString ?? '{}'));
-  columns.current = summary ? schemaNodes(summary.schemaString) : [];
+  const columns = useRef(schemaNodes(summary?.schema));
+  columns.current = schemaNodes(summary?.schema);
   const completionInfo = (): CompletionInfo => ({ columns: columns.current, version, latestVersion, functions: engineFunctions ?? DUCKDB_FUNCTIONS });
   /** The held result shown, released when another replaces it or the panel goes. */
   const heldId = useRef<string | undefined>(undefined);

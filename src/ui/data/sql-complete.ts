@@ -1,17 +1,18 @@
 /**
  * Schema-aware completion for the SQL editor (CodeMirror 6 `CompletionSource`): the open table's
- * columns (from the snapshot's `schemaString`, with their Delta types), nested struct fields after
+ * columns (from the worker's schema rows, `summary.schema`, with their Delta types), nested struct fields after
  * `column.`, the table names the query session knows (`t`, `"t@v3"`, `"t@2024-01-01T00:00:00Z"`,
  * `"t$history"`, `"t$files"`, `"t$partitions"`, `"t$properties"`, `table_changes(a, b)`), the
  * metadata tables' columns, and DuckDB functions (a built-in list, replaced by the engine's own
  * `duckdb_functions()` once it has started). Keywords come from `@codemirror/lang-sql`.
  */
 import type { Completion, CompletionContext, CompletionResult } from '@codemirror/autocomplete';
+import type { SchemaRow, SchemaView } from '../../explore/schema-tree.ts';
 
 /** A column (or nested field) of the table, as the completion offers it. */
 export interface SchemaNode {
   name: string;
-  /** The Delta type as written (`long`, `struct`, `array<string>`, `map<string,int>`, `decimal(10,2)`). */
+  /** The Delta type name, struct contents elided (`long`, `struct`, `array<string>`, `map<string,integer>`, `decimal(10,2)`). */
   type: string;
   /** Fields of a struct (also of an array's struct elements, reached by `col[1].`). */
   children?: SchemaNode[];
@@ -52,45 +53,33 @@ export const DUCKDB_FUNCTIONS: readonly string[] = [
   'today', 'trim', 'trunc', 'try_cast', 'typeof', 'unnest', 'upper', 'uuid', 'var_pop', 'var_samp', 'variance', 'week', 'year',
 ];
 
-/** Delta type of a schema field's `type` value, as text. */
-function typeText(t: unknown): string {
-  if (typeof t === 'string') return t;
-  if (!t || typeof t !== 'object') return '?';
-  const o = t as { type?: string; elementType?: unknown; keyType?: unknown; valueType?: unknown };
-  if (o.type === 'array') return `array<${typeText(o.elementType)}>`;
-  if (o.type === 'map') return `map<${typeText(o.keyType)},${typeText(o.valueType)}>`;
-  if (o.type === 'struct') return 'struct';
-  return String(o.type ?? '?');
-}
-
-/** The struct fields under a type (a struct, or the struct elements of arrays). */
-function childrenOf(t: unknown): SchemaNode[] | undefined {
-  if (!t || typeof t !== 'object') return undefined;
-  const o = t as { type?: string; fields?: unknown[]; elementType?: unknown };
-  if (o.type === 'struct' && Array.isArray(o.fields)) return nodesOf(o.fields);
-  if (o.type === 'array') return childrenOf(o.elementType);
-  return undefined;
-}
-
-function nodesOf(fields: unknown[]): SchemaNode[] {
-  return fields
-    .filter((f): f is { name: string; type: unknown } => !!f && typeof (f as { name?: unknown }).name === 'string')
-    .map((f) => {
-      const node: SchemaNode = { name: f.name, type: typeText(f.type) };
-      const children = childrenOf(f.type);
-      if (children) node.children = children;
-      return node;
-    });
-}
-
-/** The columns of a Delta `schemaString` (empty when it cannot be parsed). */
-export function schemaNodes(schemaString: string): SchemaNode[] {
-  try {
-    const s = JSON.parse(schemaString) as { fields?: unknown[] };
-    return Array.isArray(s.fields) ? nodesOf(s.fields) : [];
-  } catch {
-    return [];
+/**
+ * The columns of a snapshot as completion nodes, from the worker's schema rows (the UI does not
+ * parse schemas): a struct's fields are its children, and so are the struct fields of its array
+ * elements (reached by `col[1].`); map keys and values are not offered.
+ */
+export function schemaNodes(view: SchemaView | null | undefined): SchemaNode[] {
+  if (!view) return [];
+  const under = new Map<string | null, SchemaRow[]>();
+  for (const r of view.rows) {
+    const list = under.get(r.parent);
+    if (list) list.push(r);
+    else under.set(r.parent, [r]);
   }
+  const fieldsUnder = (path: string | null): SchemaNode[] => {
+    const out: SchemaNode[] = [];
+    for (const r of under.get(path) ?? []) {
+      if (r.kind === 'element') out.push(...fieldsUnder(r.path));
+      else if (r.kind === 'field') {
+        const node: SchemaNode = { name: r.name, type: r.shortType };
+        const children = fieldsUnder(r.path);
+        if (children.length) node.children = children;
+        out.push(node);
+      }
+    }
+    return out;
+  };
+  return fieldsUnder(null);
 }
 
 /** An identifier as SQL needs it: bare when it is a plain lower-case name, else double-quoted. */
