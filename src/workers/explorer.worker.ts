@@ -5,6 +5,7 @@
 import * as Comlink from 'comlink';
 import wasmUrl from 'parquet-wasm/esm/parquet_wasm_bg.wasm?url';
 import { setParquetWasmUrl } from '../delta/parquet.ts';
+import { startBrowserDecodePool } from '../delta/log/decode-pool-browser.ts';
 import { policyFromText, setRetryPolicy } from '../delta/storage/retry.ts';
 import { openBrowserEngine } from '../query/engine-browser.ts';
 import type { ExplorerApi } from './api.ts';
@@ -15,6 +16,8 @@ setRetryPolicy(policyFromText((globalThis as { name?: string }).name));
 
 // parquet-wasm is loaded on the first checkpoint read, from the URL Vite gives the bundled .wasm.
 setParquetWasmUrl(wasmUrl);
+// Checkpoint parts and sidecars are decoded by a pool of workers, one per core (capped).
+startBrowserDecodePool();
 
 // DuckDB-WASM (its 18 MB module and its own worker) is started on the first data call, not here.
 const service = new ExplorerService({ engine: openBrowserEngine });
