@@ -115,7 +115,7 @@ export interface ExplorerClient {
   /** A whole query result as a CSV, JSON Lines or Parquet file. */
   exportQuery(tableId: string, query: string, format: ExportFormat, request?: { version?: number }, options?: CallOptions): Promise<ExportResult>;
   /** The Change Data Feed of a range: per-version summary and (some) rows. */
-  changes(tableId: string, range: ChangeRange, request?: { maxRows?: number }, options?: CallOptions): Promise<ChangesResult>;
+  changes(tableId: string, range: ChangeRange, request?: { maxRows?: number; hold?: boolean }, options?: CallOptions): Promise<ChangesResult>;
   /** What changed from version A to version B: files, records, schema, properties, protocol. */
   compare(tableId: string, versionA: number, versionB: number, options?: CallOptions): Promise<CompareResult>;
   close(tableId: string): Promise<void>;

@@ -564,6 +564,8 @@ export interface ChangesResult {
   plans: ReadSummary;
   durationMs: number;
   engineStartMs?: number;
+  /** With `hold` in the request: the id of all the feed's rows, held for the grid (as {@link QueryResult.resultId}). */
+  resultId?: string;
 }
 
 /** The worker's API. Every method resolves (never rejects for an expected failure); see the module doc. */
@@ -723,13 +725,13 @@ export interface ExplorerApi {
 
   /**
    * The Change Data Feed of a range (`{ from, to }` versions, or timestamps; no end = the latest):
-   * a per-version summary, and the rows (at most `maxRows`).
+   * a per-version summary, and the rows (at most `maxRows`; all of them held for the grid with `hold`).
    * Errors: as {@link sql}, `CDF_NOT_ENABLED`, `VERSION_NOT_FOUND`, `TIMESTAMP_OUT_OF_RANGE`, `MISSING_COMMIT`.
    */
   changes(
     tableId: string,
     range: ChangeRange,
-    request?: { maxRows?: number },
+    request?: { maxRows?: number; hold?: boolean },
     onProgress?: ProgressCallback,
     requestId?: string,
   ): Promise<Result<ChangesResult>>;

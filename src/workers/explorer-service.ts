@@ -372,7 +372,7 @@ export class ExplorerService implements ExplorerApi {
     );
   }
 
-  changes(tableId: string, range: ChangeRange, request: { maxRows?: number } = {}, onProgress?: ProgressCallback, requestId?: string): Promise<Result<ChangesResult>> {
+  changes(tableId: string, range: ChangeRange, request: { maxRows?: number; hold?: boolean } = {}, onProgress?: ProgressCallback, requestId?: string): Promise<Result<ChangesResult>> {
     return this.runTransfer(requestId, onProgress, async (signal, progress) => this.data.changes(this.sources.table(tableId), range, request, signal, progress), (v) => [v.ipc]);
   }
 

@@ -2,13 +2,14 @@
  * The Changes view: the Change Data Feed between two retained versions (`from`, `to` in the URL;
  * by default the last few versions up to the selected one). Shows the rows per change type per
  * version as a stacked bar chart and a table of counts, and the feed's rows (the table's columns,
- * `_change_type`, `_commit_version`, `_commit_timestamp`) in the virtualized result grid.
+ * `_change_type`, `_commit_version`, `_commit_timestamp`) in the virtualized result grid: all of
+ * them are held in the worker, so the grid scrolls, sorts and filters the whole feed.
  *
  * The worker computes everything (`client.changes`, which starts the SQL engine on first use);
  * Recharts, apache-arrow and the grid load lazily with the first result. A range where the feed was
  * off shows `CDF_NOT_ENABLED` in place, with its hint and the versions involved.
  */
-import { lazy, Suspense, useMemo } from 'react';
+import { lazy, Suspense, useEffect, useMemo } from 'react';
 import type { ChangesResult, ErrorInfo, HistoryRow } from '../../workers/api.ts';
 import { ProgressLine } from '../components/progress-line.tsx';
 import { useWorkerLoad } from '../components/use-worker-load.ts';
@@ -59,12 +60,16 @@ export function ChangesView({ client, table, summary, history, param, setParam }
   const versions = useMemo(() => retainedVersions(history, summary.latestVersion), [history, summary.latestVersion]);
   const { from, to } = changeRange(versions, summary.version, param('from'), param('to'));
   const { value: shown, error, progress, busy } = useWorkerLoad<Shown>(async (signal, onProgress) => {
-    const r = await client.changes(table.tableId, { from, to }, { maxRows: GRID_ROWS }, { signal, onProgress });
+    const r = await client.changes(table.tableId, { from, to }, { maxRows: GRID_ROWS, hold: true }, { signal, onProgress });
     const { decodeRows } = await import('../data/decode.ts');
     const rows = decodeRows(r.ipc);
     const { ipc: _bytes, ...meta } = r;
     return { meta, rows };
   }, [client, table.tableId, from, to]);
+
+  // The feed's rows are held in the worker for the grid; free them when another range replaces them.
+  const heldId = shown?.meta.resultId;
+  useEffect(() => () => void (heldId && client.releaseResult(heldId).catch(() => undefined)), [client, heldId]);
 
   // Versions offered: the retained ones, plus the range itself (a URL may name one outside them).
   const options = useMemo(() => [...new Set([...versions, from, to])].sort((a, b) => a - b), [versions, from, to]);
@@ -120,7 +125,7 @@ export function ChangesView({ client, table, summary, history, param, setParam }
         <>
           <p className="small cc-status" data-testid="changes-status" data-rows={m.numRows} data-from={m.startVersion} data-to={m.endVersion}>
             <strong>{plural(m.numRows, 'change row')}</strong>
-            {m.truncated ? ` (first ${formatCount(shown.rows.length)} shown)` : ''} in versions {m.startVersion}–{m.endVersion} · read{' '}
+            {m.truncated && !m.resultId ? ` (first ${formatCount(shown.rows.length)} shown)` : ''} in versions {m.startVersion}–{m.endVersion} · read{' '}
             {plural(m.plans.filesRead, 'file')} · {formatDuration(m.durationMs)}
             {m.engineStartMs !== undefined ? ` · SQL engine started in ${formatDuration(m.engineStartMs)}` : ''}
           </p>
@@ -133,7 +138,7 @@ export function ChangesView({ client, table, summary, history, param, setParam }
           <h3>Rows</h3>
           <div data-testid="changes-grid">
             <Suspense fallback={<p className="muted small">Loading the grid…</p>}>
-              <ResultGrid result={{ columns: m.columns, numRows: shown.rows.length, firstRows: shown.rows }} height={380} />
+              <ResultGrid client={client} result={{ resultId: m.resultId, columns: m.columns, numRows: m.resultId ? m.numRows : shown.rows.length, firstRows: shown.rows }} height={380} />
             </Suspense>
           </div>
         </>

@@ -204,7 +204,7 @@ export class DataPlane {
   }
 
   /** See {@link ExplorerApi.changes}. */
-  async changes(t: OpenTable, range: ChangeRange, request: { maxRows?: number }, signal: AbortSignal, progress: Progress): Promise<ChangesResult> {
+  async changes(t: OpenTable, range: ChangeRange, request: { maxRows?: number; hold?: boolean }, signal: AbortSignal, progress: Progress): Promise<ChangesResult> {
     const r = checkRange(range);
     const maxRows = checkMaxRows(request?.maxRows);
     return this.withSession(t, undefined, signal, progress, async (session, engineStartMs) => {
@@ -227,6 +227,7 @@ export class DataPlane {
         durationMs: Math.round(this.now() - started),
       };
       if (engineStartMs !== undefined) value.engineStartMs = engineStartMs;
+      if (request?.hold) value.resultId = this.results.hold(rows);
       return value;
     });
   }
