@@ -125,7 +125,7 @@ const NAN_NULL = (n: number | undefined): number | null => (n === undefined || N
  * The projection of one snapshot's active files. Partition columns and stats columns are resolved
  * once; a schema that cannot be read leaves the partition columns as raw keys of type `string` and
  * no stats columns. Partition values that do not parse as their type are kept raw and listed in
- * {@link badPartitionValues} (never silently dropped).
+ * {@link badPartitionValues} (never silently dropped), or refused with `strict`.
  */
 export class FileProjection {
   readonly partitionColumns: FilePartitionColumn[];
@@ -134,7 +134,14 @@ export class FileProjection {
   readonly badPartitionValues = new Set<string>();
   private readonly resolved: PartitionColumn[] | null;
 
-  constructor(readonly snapshot: Snapshot) {
+  /**
+   * @param options.strict throw `INVALID_PARTITION_VALUE` (naming the column, version and file) for
+   *   a partition value that does not parse, instead of keeping it raw (the CLI's choice).
+   */
+  constructor(
+    readonly snapshot: Snapshot,
+    private readonly options: { strict?: boolean } = {},
+  ) {
     let resolved: PartitionColumn[] | null = null;
     try {
       resolved = snapshot.partitionColumns;
@@ -163,15 +170,19 @@ export class FileProjection {
     return this.snapshot.files.length;
   }
 
-  /** The typed value and its text of a raw partition value of column `k`. */
-  partitionValue(raw: string | null | undefined, k: number): { value: PartitionValue; text: string | null } {
+  /**
+   * The typed value and its text of a raw partition value of column `k`.
+   * @param path the file, for the error of a strict projection.
+   */
+  partitionValue(raw: string | null | undefined, k: number, path?: string): { value: PartitionValue; text: string | null } {
     if (raw === null || raw === undefined) return { value: null, text: null };
     const col = this.resolved?.[k];
     if (!col) return { value: raw, text: raw };
     try {
-      const v = parsePartitionValue(raw, col.type, { column: col.name });
+      const v = parsePartitionValue(raw, col.type, { column: col.name, version: this.snapshot.version, path });
       return v === null ? { value: null, text: null } : { value: v, text: formatPartitionValue(v, col.type) };
-    } catch {
+    } catch (e) {
+      if (this.options.strict) throw e;
       this.badPartitionValues.add(`${col.name}=${raw}`);
       return { value: raw, text: raw };
     }
@@ -183,11 +194,12 @@ export class FileProjection {
    */
   row(i: number, statsColumns?: readonly number[]): FileFacts {
     const { batch, row } = this.snapshot.files.locate(i);
+    const path = decodedPathAt(batch, row);
     const partitionRaw = this.partitionColumns.map((c) => batch.partitionValues.get(c.key)?.[row] ?? null);
     const partitionValues: PartitionValue[] = [];
     const partitionText: (string | null)[] = [];
     partitionRaw.forEach((raw, k) => {
-      const p = this.partitionValue(raw, k);
+      const p = this.partitionValue(raw, k, path);
       partitionValues.push(p.value);
       partitionText.push(p.text);
     });
@@ -198,7 +210,7 @@ export class FileProjection {
     const dv = batch.deletionVector(row);
     return {
       index: i,
-      path: decodedPathAt(batch, row),
+      path,
       size: batch.size[row],
       modificationTime: NAN_NULL(batch.modificationTime[row]),
       partitionRaw,
