@@ -1,0 +1,188 @@
+/**
+ * `delta-explorer files`: the active data files sorted by path, with partition values (parsed by
+ * column type), record counts, deletion vectors and per-column statistics.
+ */
+import {
+  columnMappingMode,
+  formatPartitionValue,
+  leafColumns,
+  numRecordsAt,
+  parsePartitionValues,
+  partitionColumnInfo,
+  safeDecode,
+  statsAt,
+  type DataType,
+  type DeletionVectorDescriptor,
+  type PartitionValue,
+} from '../../delta/index.ts';
+import { loadTarget, type Command } from '../command.ts';
+import { cell, columnPath, formatBytes, hex, iso, printable, renderTable, truncate } from '../render.ts';
+
+/** JSON of one column's stats in `files`. */
+export interface ColumnStatsJson {
+  min: unknown;
+  max: unknown;
+  nullCount: unknown;
+}
+
+/** JSON of one active file in `files`. */
+export interface FileJson {
+  /** Decoded path, relative to the table root (or absolute / a URI, as written). */
+  path: string;
+  size: number;
+  modificationTime: string | null;
+  /**
+   * Parsed partition values by logical column: numbers and booleans as JSON values, null as null,
+   * everything else (dates, timestamps, decimals, big longs, binary as hex) as its formatted text.
+   */
+  partitionValues: Record<string, string | number | boolean | null>;
+  /** `numRecords` from the stats (rows in the data file, deleted ones included), or null. */
+  numRecords: number | null;
+  /** The deletion vector descriptor (its `cardinality` is the number of deleted rows), or null. */
+  deletionVector: DeletionVectorDescriptor | null;
+  /** Per leaf column (logical dotted path): min, max and null count from the stats; null when the file has no stats. */
+  stats: Record<string, ColumnStatsJson> | null;
+  tightBounds: boolean | null;
+  tags: Record<string, string> | null;
+  baseRowId: number | null;
+  defaultRowCommitVersion: number | null;
+}
+
+/** JSON of `files`. */
+export interface FilesJson {
+  version: number;
+  /** All active files (the list may be cut by --limit). */
+  numFiles: number;
+  sizeInBytes: number;
+  partitionColumns: string[];
+  files: FileJson[];
+}
+
+function partitionJson(v: PartitionValue, t: DataType): string | number | boolean | null {
+  if (v === null) return null;
+  if (typeof v === 'boolean') return v;
+  if (typeof v === 'number' && Number.isFinite(v) && t.type !== 'date') return v;
+  return formatPartitionValue(v, t);
+}
+
+function getPath(o: Record<string, unknown> | undefined, path: readonly string[]): unknown {
+  let cur: unknown = o;
+  for (const seg of path) {
+    if (cur === null || typeof cur !== 'object' || Array.isArray(cur)) return undefined;
+    cur = (cur as Record<string, unknown>)[seg];
+  }
+  return cur;
+}
+
+/** A stats value as JSON (the core gives checkpoint `stats_parsed` values in the JSON stats' form). */
+function statValue(v: unknown, _t: DataType): unknown {
+  if (v === undefined || v === null) return null;
+  if (v instanceof Uint8Array) return hex(v);
+  return v;
+}
+
+const MAX_STATS_COLUMNS = 8;
+
+export const files: Command = {
+  name: 'files',
+  summary: 'The active data files with partition values, record counts and column statistics',
+  description:
+    'Lists the active data files of the snapshot, sorted by path: decoded path, size, partition values (parsed by ' +
+    'column type), numRecords, deletion-vector cardinality, modification time, and per column the min, max and null ' +
+    `count from the file statistics. The human table truncates long values and shows at most ${MAX_STATS_COLUMNS} ` +
+    'statistics columns. --limit N shows the first N files.',
+  accepts: ['version', 'timestamp', 'limit'],
+  async run(ctx) {
+    const snap = await loadTarget(ctx);
+    const mode = columnMappingMode(snap.metadata.configuration, snap.protocol);
+    const pcols = partitionColumnInfo(snap.schema, snap.metadata.partitionColumns, mode, { version: snap.version });
+    const partitionNames = new Set(pcols.map((c) => c.name));
+    const leaves = leafColumns(snap.schema, mode).filter((l) => !(l.logicalPath.length === 1 && partitionNames.has(l.logicalPath[0])));
+    const af = snap.files;
+    const order: { i: number; path: string }[] = [];
+    af.forEach((batch, row, i) => {
+      const raw = batch.path[row];
+      order.push({ i, path: raw.includes('%') ? safeDecode(raw) : raw });
+    });
+    order.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    const shown = ctx.options.limit !== undefined ? order.slice(0, ctx.options.limit) : order;
+    const list: FileJson[] = shown.map(({ i, path }) => {
+      const { batch, row } = af.locate(i);
+      const raw = batch.partitionValuesAt(row);
+      const parsed = parsePartitionValues(raw, pcols, { version: snap.version, path });
+      const partitionValues: FileJson['partitionValues'] = {};
+      for (const c of pcols) partitionValues[c.name] = partitionJson(parsed[c.name], c.type);
+      const st = statsAt(batch, row);
+      let stats: FileJson['stats'] = null;
+      if (st) {
+        stats = {};
+        for (const l of leaves) {
+          const min = getPath(st.minValues, l.physicalPath);
+          const max = getPath(st.maxValues, l.physicalPath);
+          const nullCount = getPath(st.nullCount, l.physicalPath);
+          if (min === undefined && max === undefined && nullCount === undefined) continue;
+          stats[columnPath(l.logicalPath)] = { min: statValue(min, l.type), max: statValue(max, l.type), nullCount: nullCount ?? null };
+        }
+      }
+      const num = (c: number[] | undefined) => (c && !Number.isNaN(c[row]) ? c[row] : null);
+      const dv = batch.deletionVector(row);
+      return {
+        path,
+        size: batch.size[row],
+        modificationTime: iso(batch.modificationTime[row]),
+        partitionValues,
+        numRecords: numRecordsAt(batch, row),
+        deletionVector: dv ? { storageType: dv.storageType, pathOrInlineDv: dv.pathOrInlineDv, ...(dv.offset !== undefined ? { offset: dv.offset } : {}), sizeInBytes: dv.sizeInBytes, cardinality: dv.cardinality } : null,
+        stats,
+        tightBounds: st?.tightBounds ?? null,
+        tags: batch.tags?.[row] ?? null,
+        baseRowId: num(batch.baseRowId),
+        defaultRowCommitVersion: num(batch.defaultRowCommitVersion),
+      };
+    });
+    const totals = snap.totals;
+    const json: FilesJson = {
+      version: snap.version,
+      numFiles: totals.numFiles,
+      sizeInBytes: totals.sizeInBytes,
+      partitionColumns: pcols.map((c) => c.name),
+      files: list,
+    };
+    return {
+      json,
+      text: () => {
+        const statCols: string[] = [];
+        for (const f of list) for (const k of Object.keys(f.stats ?? {})) if (!statCols.includes(k)) statCols.push(k);
+        const shownStats = statCols.slice(0, MAX_STATS_COLUMNS);
+        const statCell = (s: ColumnStatsJson | undefined) => {
+          if (!s) return '';
+          const v = (x: unknown) => truncate(cell(x), 16);
+          const range = s.min === null && s.max === null ? '' : `${v(s.min)} .. ${v(s.max)}`;
+          const nulls = typeof s.nullCount === 'number' && s.nullCount > 0 ? `${range ? ' ' : ''}(${s.nullCount} null)` : '';
+          return range || nulls ? range + nulls : typeof s.nullCount === 'number' ? '(0 null)' : '';
+        };
+        const headers = ['PATH', 'SIZE', ...(pcols.length ? ['PARTITION'] : []), 'RECORDS', 'DELETED', 'MODIFIED', ...shownStats.map(printable)];
+        const body = list.map((f) => [
+          printable(f.path),
+          formatBytes(f.size),
+          ...(pcols.length ? [Object.entries(f.partitionValues).map(([k, v]) => `${printable(k)}=${v === null ? 'null' : cell(v)}`).join(', ')] : []),
+          f.numRecords === null ? '-' : String(f.numRecords),
+          f.deletionVector ? String(f.deletionVector.cardinality) : '',
+          cell(f.modificationTime),
+          ...shownStats.map((c) => statCell(f.stats?.[c])),
+        ]);
+        const right = [false, true, ...(pcols.length ? [false] : []), true, true];
+        let text = list.length ? renderTable(headers, body, right) : json.numFiles ? '' : '(no active files)\n';
+        const shownBytes = list.reduce((s, f) => s + f.size, 0);
+        text +=
+          list.length < json.numFiles
+            ? `${list.length} of ${json.numFiles} files shown (${shownBytes} of ${json.sizeInBytes} bytes, ${formatBytes(json.sizeInBytes)} in all)\n`
+            : `${json.numFiles} file${json.numFiles === 1 ? '' : 's'}, ${json.sizeInBytes} bytes (${formatBytes(json.sizeInBytes)})\n`;
+        if (statCols.length > shownStats.length) {
+          text += `(statistics of ${statCols.length - shownStats.length} more column${statCols.length - shownStats.length === 1 ? '' : 's'} not shown; use --json)\n`;
+        }
+        return text;
+      },
+    };
+  },
+};
