@@ -145,11 +145,12 @@ test('(c1) a real folder drop (Chromium drag with a directory) walks the entries
   await expect(page.getByTestId('overview-version')).toHaveAttribute('data-value', String(m.latest_version));
   expect(await factValue(page, 'overview-partition-columns')).toBe(m.partition_columns.join(','));
   // Files: the add actions of its only commit. Records: that commit's adds carry no stats (Delta
-  // 0.8.0), so the app cannot know the count (MANIFEST's num_rows_expected 7 comes from reading the data).
+  // 0.8.0), so the log has no count: the Overview offers "Count rows" (MANIFEST's num_rows_expected 7 comes from reading the data).
   expect(await factValue(page, 'overview-num-files')).toBe(String(addsIn(name, 0)));
   expect(statsInCommit(name, 0)).toBe(0);
   expect(await factValue(page, 'overview-num-records')).toBeNull();
-  await expect(page.getByTestId('overview-num-records')).toContainText('unknown');
+  await expect(page.getByTestId('overview-num-records')).toContainText('have no numRecords stats');
+  await expect(page.getByTestId('overview-num-records').getByTestId('count-rows-button')).toBeVisible();
   await shot(page, 'c1-drop-folder');
 });
 

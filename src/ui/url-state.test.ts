@@ -50,3 +50,11 @@ describe('url state', () => {
     expect(hrefWithParams('http://app/?url=u&from=1', { from: '2', to: '3' })).toBe('/?url=u&from=2&to=3');
   });
 });
+
+describe('the tab list feeds the URL state', () => {
+  it('a link to another table drops the parameters views own and keeps the rest', async () => {
+    const { hrefForAnotherTable } = await import('./url-state.ts');
+    expect(hrefForAnotherTable('http://app/?url=a&version=3&view=data&sql=SELECT%201&dx-net=attempts:3')).toBe('/?view=data&dx-net=attempts:3');
+    expect(hrefForAnotherTable('http://app/?view=history&commit=4&search=x&from=1&to=2&compare=0#h')).toBe('/?view=history#h');
+  });
+});

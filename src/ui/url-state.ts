@@ -8,6 +8,10 @@
  * stay readable (`?url=https://host/warehouse/t&version=3`).
  */
 
+// The tab names come from the tab list (`views/tabs.ts`), the one place tabs are listed.
+import { DEFAULT_VIEW, VIEW_NAMES, VIEW_PARAMS, type ViewName } from './views/tabs.ts';
+export { DEFAULT_VIEW, VIEW_NAMES, VIEW_PARAMS, type ViewName };
+
 /** The app state the URL carries. */
 export interface UrlState {
   /** The table (or folder of tables) URL as given: absolute, or relative to the page. */
@@ -21,11 +25,6 @@ export interface UrlState {
   /** A `view=` value that names no tab (reported, then ignored). */
   invalidView?: string;
 }
-
-/** The tabs, in order; `?view=<name>` selects one. */
-export const VIEW_NAMES = ['overview', 'history', 'schema', 'partitions', 'files', 'data', 'changes', 'compare'] as const;
-export type ViewName = (typeof VIEW_NAMES)[number];
-export const DEFAULT_VIEW: ViewName = 'overview';
 
 /** Whether `s` names a tab. */
 export function isViewName(s: string): s is ViewName {
@@ -73,6 +72,18 @@ export function hrefWithState(href: string, state: Pick<UrlState, 'url' | 'versi
     parts.push(`${encodeQueryValue(k)}=${encodeQueryValue(v)}`);
   }
   return `${u.pathname}${parts.length ? '?' + parts.join('&') : ''}${u.hash}`;
+}
+
+/**
+ * The page URL for another table: the parameters views keep for the table shown
+ * ({@link VIEW_PARAMS}, e.g. `sql=`, `commit=`) and `url`/`version` removed; the tab and every
+ * other parameter (e.g. `dx-net=`) kept.
+ */
+export function hrefForAnotherTable(href: string): string {
+  const u = new URL(href);
+  const params: Record<string, null> = { url: null, version: null };
+  for (const k of new URLSearchParams(u.search).keys()) if (VIEW_PARAMS.has(k)) params[k] = null;
+  return hrefWithParams(href, params);
 }
 
 /**

@@ -1,15 +1,16 @@
 /**
- * The tab registry: each tab's label and how it renders from {@link ViewProps}. The Overview is in
+ * The tab registry: how each tab renders from {@link ViewProps}. The Overview is in
  * the first chunk; every other view is a separate chunk, loaded when its tab is first shown (the
  * first start compiles and renders less; issue #6: no main-thread task over 50 ms).
  *
- * Adding a tab: a name in `VIEW_NAMES` (`url-state.ts`), an entry here.
+ * The tabs themselves (names, labels, order, the URL parameters each owns) are listed once, in
+ * `tabs.ts`; this maps each to how it renders. Adding a tab: an entry there, a renderer here.
  */
 import { lazy, type ReactNode } from 'react';
 import type { ErrorInfo, HistoryRow, WorkerProgress } from '../../workers/api.ts';
 import { ErrorPanel } from '../components/error-panel.tsx';
 import { ProgressLine } from '../components/progress-line.tsx';
-import type { ViewName } from '../url-state.ts';
+import type { ViewName } from './tabs.ts';
 import { Overview } from './overview.tsx';
 import type { ViewProps } from './view-props.ts';
 
@@ -34,9 +35,8 @@ export interface TabContext {
   cancel: () => void;
 }
 
-/** One tab: its label, and its content. */
+/** How one tab renders (its name and label are in `tabs.ts`). */
 export interface TabEntry {
-  label: string;
   render: (props: ViewProps, ctx: TabContext) => ReactNode;
 }
 
@@ -48,10 +48,9 @@ function historyStatus(ctx: TabContext): ReactNode {
   return null;
 }
 
-/** Every tab, in `VIEW_NAMES` order. */
+/** Every tab's renderer, by name (`tabs.ts` gives the order). */
 export const TABS: Record<ViewName, TabEntry> = {
   overview: {
-    label: 'Overview',
     render: (props, ctx) => (
       <>
         <Overview client={props.client} table={props.table} summary={props.summary} history={props.history} />
@@ -60,7 +59,6 @@ export const TABS: Record<ViewName, TabEntry> = {
     ),
   },
   history: {
-    label: 'History',
     render: (props, ctx) => {
       if (ctx.history.kind !== 'ready') return historyStatus(ctx) ?? <p className="muted">History is not loaded.</p>;
       const commit = props.param('commit');
@@ -77,11 +75,10 @@ export const TABS: Record<ViewName, TabEntry> = {
       );
     },
   },
-  schema: { label: 'Schema', render: (props) => <SchemaView {...props} /> },
-  partitions: { label: 'Partitions', render: (props) => <PartitionsView {...props} /> },
-  files: { label: 'Files', render: (props) => <FilesView {...props} /> },
+  schema: { render: (props) => <SchemaView {...props} /> },
+  partitions: { render: (props) => <PartitionsView {...props} /> },
+  files: { render: (props) => <FilesView {...props} /> },
   data: {
-    label: 'Data',
     render: (props) => (
       <DataPanel
         key={props.table.tableId}
@@ -95,6 +92,6 @@ export const TABS: Record<ViewName, TabEntry> = {
       />
     ),
   },
-  changes: { label: 'Changes', render: (props) => <ChangesView {...props} /> },
-  compare: { label: 'Compare', render: (props) => <CompareView {...props} /> },
+  changes: { render: (props) => <ChangesView {...props} /> },
+  compare: { render: (props) => <CompareView {...props} /> },
 };
