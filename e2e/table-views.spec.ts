@@ -129,20 +129,23 @@ test('partitions: a null partition, counts from the log, and time travel', async
   await expect(page.getByTestId('unpartitioned')).toBeVisible();
 });
 
+/** The Files grid's rendered rows (the result grid's rows, test id `sql-row`). */
+const fileRows = (page: Page) => page.getByTestId('files-grid').getByTestId('sql-row');
+
 test('files: counts, search, deletion vectors, histogram and time travel', async ({ page }) => {
   const table = 'delta-0.8.0-partitioned';
   const ref = referenceReplay(join(TABLES, table), 0);
   await open(page, table, 'files');
   await expect(page.getByTestId('files-matched')).toHaveAttribute('data-value', String(ref.numFiles));
   await expect(page.getByTestId('size-histogram')).toHaveAttribute('data-files', String(ref.numFiles));
-  await expect(page.getByTestId('file-row').first()).toBeVisible();
+  await expect(fileRows(page).first()).toBeVisible();
   await shot(page, 'views-files-partitioned');
 
   // Search by partition value, then by path.
   await page.getByTestId('files-search').fill('month=2');
   const month2 = ref.paths.filter((p) => decodeURIComponent(p).includes('month=2/')).length;
   await expect(page.getByTestId('files-matched')).toHaveAttribute('data-value', String(month2));
-  await expect(page.getByTestId('file-row')).toHaveCount(month2);
+  await expect(fileRows(page)).toHaveCount(month2);
   // The search is in the URL, so the filtered list is a link.
   await expect.poll(() => new URL(page.url()).searchParams.get('search')).toBe('month=2');
   await shot(page, 'views-files-search');
@@ -157,7 +160,7 @@ test('files: counts, search, deletion vectors, histogram and time travel', async
   const dvRef = referenceReplay(join(TABLES, 'table-with-dv-small-kernel'), 1);
   await open(page, 'table-with-dv-small-kernel', 'files');
   await expect(page.getByTestId('files-matched')).toHaveAttribute('data-value', String(dvRef.numFiles));
-  await expect(page.getByTestId('file-row').first()).toContainText(String(dvRef.numDeleted));
+  await expect(fileRows(page).first()).toContainText(String(dvRef.numDeleted));
   await shot(page, 'views-files-dv');
 
   // A table with many versions: the file count follows the selected version.
@@ -167,9 +170,18 @@ test('files: counts, search, deletion vectors, histogram and time travel', async
     await expect(page.getByTestId('view-files')).toHaveAttribute('data-version', String(version));
     await expect(page.getByTestId('files-matched')).toHaveAttribute('data-value', String(r.numFiles));
   }
-  // Sorting by size descending puts the largest first.
-  await page.locator('button[data-sort="size"]').click();
-  await expect(page.locator('[aria-sort="descending"] button[data-sort="size"]')).toBeVisible();
+  // Sorting by size descending (in the worker, over all files) puts the largest first.
+  const sizeHeader = page.getByTestId('files-grid').locator('[data-testid=sql-header][data-column="size"]');
+  await sizeHeader.getByTestId('grid-sort').click();
+  await expect(sizeHeader).toHaveAttribute('aria-sort', 'ascending');
+  await sizeHeader.getByTestId('grid-sort').click();
+  await expect(sizeHeader).toHaveAttribute('aria-sort', 'descending');
+  const headers = await page.getByTestId('files-grid').getByTestId('sql-header').locator('.rg-name').allTextContents();
+  const k = headers.indexOf('size');
+  await expect.poll(async () => {
+    const sizes = await page.getByTestId('files-grid').getByTestId('sql-row').evaluateAll((rows, k) => rows.map((r) => Number(r.querySelectorAll('[data-testid=sql-cell]')[k]?.textContent)), k);
+    return sizes.length > 1 && sizes.every((x, i) => i === 0 || sizes[i - 1] >= x);
+  }).toBe(true);
   await shot(page, 'views-files-checkpoints');
 });
 
@@ -181,7 +193,7 @@ test('files and schema of a table with a checkpoint (simple_table_with_checkpoin
   await expect(page.getByTestId('files-matched')).toHaveAttribute('data-value', String(ref.numFiles));
   const first = decodeURIComponent(ref.paths[0]);
   await page.getByTestId('files-search').fill(first.slice(0, 20));
-  await expect(page.getByTestId('file-row').filter({ hasText: first })).toHaveCount(1);
+  await expect(fileRows(page).filter({ hasText: first })).toHaveCount(1);
   await open(page, table, 'schema');
   for (const c of topColumns(table, latest)) await expect(page.getByTestId('schema-tree').locator(`tr[data-column="${c}"]`)).toBeVisible();
   await shot(page, 'views-schema-checkpoint');

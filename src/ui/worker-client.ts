@@ -93,6 +93,8 @@ export interface ExplorerClient {
   filesPage(tableId: string, version: number, offset: number, limit: number): Promise<FilesPage>;
   /** A filtered, sorted page of active files with stats (see `ExplorerApi.filesQuery`). */
   filesQuery(tableId: string, version: number, query: FilesQuery): Promise<FilesQueryPage>;
+  /** The matching active files as one table held in the worker for the grid. */
+  filesTable(tableId: string, version: number, query?: import('../explore/files-table.ts').FilesTableQuery): Promise<import('../workers/held-table.ts').HeldTable>;
   /** Per-partition aggregates of a version. */
   partitions(tableId: string, version: number): Promise<PartitionSummary>;
   /** File-size histogram of a version. */
@@ -210,6 +212,7 @@ export function wrapExplorer(remote: Comlink.Remote<ExplorerApi>, failed: Promis
     history: (tableId, options) => long(options, (p, id) => remote.history(tableId, p, id)),
     filesPage: (tableId, version, offset, limit) => unwrap(remote.filesPage(tableId, version, offset, limit)),
     filesQuery: (tableId, version, query) => unwrap(remote.filesQuery(tableId, version, query)),
+    filesTable: (tableId, version, query = {}) => unwrap(remote.filesTable(tableId, version, query)),
     partitions: (tableId, version) => unwrap(remote.partitions(tableId, version)),
     fileSizes: (tableId, version) => unwrap(remote.fileSizes(tableId, version)),
     versionChecksum: (tableId, version) => unwrap(remote.versionChecksum(tableId, version)),

@@ -653,6 +653,12 @@ export interface ExplorerApi {
    * Errors: as {@link snapshot}.
    */
   filesQuery(tableId: string, version: number, query: FilesQuery): Promise<Result<FilesQueryPage>>;
+  /**
+   * The active files of `version` matching `query.search` as one table held in the worker for the
+   * result grid (`src/explore/files-table.ts` gives the columns): pages, sorts, filters and profiles
+   * through {@link resultPage} etc. Errors: as {@link snapshot}.
+   */
+  filesTable(tableId: string, version: number, query?: import('../explore/files-table.ts').FilesTableQuery): Promise<Result<import('./held-table.ts').HeldTable>>;
 
   /** Files, records, bytes and deleted rows per partition of the snapshot at `version`, largest first. Errors: as {@link snapshot}. */
   partitions(tableId: string, version: number): Promise<Result<PartitionSummary>>;

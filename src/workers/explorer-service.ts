@@ -66,6 +66,8 @@ import type {
 import type { RemoteConnectionImpl } from './remote.ts';
 import type { ColumnProfile, ResultFilter, ResultPage, ResultPageRequest, ResultSort } from './results.ts';
 import { DataPlane } from './service/data-plane.ts';
+import { filesTable, type FilesTableQuery } from '../explore/files-table.ts';
+import { holdTable, type HeldTable } from './held-table.ts';
 import { Sources } from './service/sources.ts';
 import { TableCalls } from './service/tables.ts';
 
@@ -294,6 +296,19 @@ export class ExplorerService implements ExplorerApi {
 
   filesQuery(tableId: string, version: number, query: FilesQuery): Promise<Result<FilesQueryPage>> {
     return this.run(undefined, undefined, async (signal) => this.tables.filesQuery(this.sources.table(tableId), version, query, signal));
+  }
+
+  /** See {@link ExplorerApi.filesTable}: the matching files as one table, held for the grid (`../explore/files-table.ts`). */
+  filesTable(tableId: string, version: number, query: FilesTableQuery = {}): Promise<Result<HeldTable>> {
+    return this.runTransfer(
+      undefined,
+      undefined,
+      async (signal, progress) => {
+        const { snapshot } = await this.tables.loadSnapshot(this.sources.table(tableId), { version }, signal, progress);
+        return holdTable(filesTable(snapshot, { search: typeof query?.search === 'string' ? query.search : undefined, statsColumns: Array.isArray(query?.statsColumns) ? query.statsColumns.map(String) : undefined }), this.data.results);
+      },
+      (v) => [v.ipc],
+    );
   }
 
   partitions(tableId: string, version: number): Promise<Result<PartitionSummary>> {
