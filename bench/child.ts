@@ -4,6 +4,8 @@
  *
  *   mem <tableDir>   load the latest snapshot and the Overview summaries once; report the peak
  *                    resident memory during the load and the size of the state it leaves.
+ *   open <tableDir> <poolSize>   one cold open (snapshot + Overview summaries), checkpoint decoding on
+ *                    `poolSize` worker threads (0: in-thread); wall and CPU time (all threads).
  *   gen <kind> <dir> <paramsJson>   run a table generator (generation churns a lot of memory,
  *                    so it runs away from the measuring process).
  */
@@ -60,6 +62,22 @@ if (cmd === 'mem') {
   // Keep the snapshot alive until the numbers are taken.
   if (snap.version < 0) console.error('unreachable');
   process.stdout.write(JSON.stringify(out) + '\n');
+} else if (cmd === 'open') {
+  // open <tableDir> <poolSize>: one cold open as a fresh tab does it — snapshot plus the Overview
+  // summaries, parquet-wasm loaded first; checkpoint decoding on `poolSize` worker threads (0: in-thread).
+  const [dir, pool] = args;
+  await import('../src/delta/parquet.ts').then((m) => m.parquetWasm());
+  if (Number(pool) > 0) (await import('../src/delta/log/decode-pool-node.ts')).startNodeDecodePool(Number(pool));
+  const c = process.cpuUsage();
+  const t = performance.now();
+  const snap = await new DeltaTable(new NodeFsStore(dir)).snapshot();
+  const parts = partitionAggregates(snap);
+  const hist = sizeHistogram(snap);
+  const loadMs = performance.now() - t;
+  const cu = process.cpuUsage(c);
+  const { decodePool } = await import('../src/delta/log/decode-pool.ts');
+  process.stdout.write(JSON.stringify({ loadMs, cpuMs: (cu.user + cu.system) / 1000, numFiles: snap.totals.numFiles, partitions: parts.numPartitions, buckets: hist.counts.length, poolTasks: decodePool()?.counts.tasks ?? 0 }) + '\n');
+  process.exit(0);
 } else if (cmd === 'gen') {
   const [kind, dir, paramsJson] = args;
   const params = JSON.parse(paramsJson);

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --json] [-- --only replay,checkpoint,browser,data,peers,network] [-- --runs N] [-- --write-readme]`
+ * `npm run bench [-- --quick] [-- --json] [-- --only replay,checkpoint,browser,browser-node,data,peers,network] [-- --runs N] [-- --write-readme]`
  *
  * Benchmarks of Delta Explorer on this machine, reported as RATIOS against floors measured in the
  * same run (absolute times on a shared machine are noise):
@@ -12,6 +12,9 @@
  *               snapshot reads plus the JSON floor of the commits.
  * - browser:    the built app in Chromium: cold start, opening tables in the worker, long tasks,
  *               renderer memory.
+ * - browser-node: the same checkpoint tables opened cold in Chromium and in Node, paired run by
+ *               run (ratio browser ÷ Node, wall and CPU), and the checkpoint decode pool's speed-up
+ *               (in-thread ÷ pool, cold Node opens).
  * - data:       SQL through DuckDB-WASM vs native DuckDB on a generated partitioned table.
  * - peers:      delta-rs's snapshot vs ours on the replay and checkpoint tables, native DuckDB's
  *               delta_scan vs our data plane on the data table (needs the peers' Python venv).
@@ -30,6 +33,7 @@ import type { CheckpointTableSpec } from './gen/checkpoint-table.ts';
 import { runChild } from './lib/measure.ts';
 import { markdown, type BenchReport, type ResultRow, type Skipped, type TargetResult } from './lib/report.ts';
 import { runBrowser, type BrowserCase } from './suites/browser.ts';
+import { runBrowserVsNode } from './suites/browser-node.ts';
 import { runDataPlane } from './suites/data-plane.ts';
 import { runIntegrity } from './suites/integrity.ts';
 import { runPeers } from './suites/peers.ts';
@@ -49,7 +53,7 @@ const { values: opts } = parseArgs({
   },
 });
 const quick = opts.quick!;
-const only = new Set((opts.only ?? 'replay,checkpoint,browser,data,peers,network').split(',').map((s) => s.trim()));
+const only = new Set((opts.only ?? 'replay,checkpoint,browser,browser-node,data,peers,network').split(',').map((s) => s.trim()));
 const runs = Number(opts.runs ?? (quick ? 3 : 5));
 const log = (m: string) => process.stderr.write(`${m}\n`);
 
@@ -114,7 +118,7 @@ if (only.has('replay')) {
 }
 
 let bigCheckpointDir: string | undefined;
-if (only.has('checkpoint') || only.has('browser') || only.has('peers')) {
+if (only.has('checkpoint') || only.has('browser') || only.has('peers') || only.has('browser-node')) {
   bigCheckpointDir = await table(`checkpoint-classic-${human(SIZES.checkpointFiles)}`, 'checkpoint', checkpointSpec('classic'));
 }
 if (only.has('checkpoint')) {
@@ -180,6 +184,26 @@ if (only.has('browser')) {
   }
 }
 
+if (only.has('browser-node')) {
+  log('browser vs Node, decode pool');
+  const versionOf = async (dir: string) => (await buildLogSegment(new NodeFsStore(dir), {})).version;
+  const multipart = await table(`checkpoint-multipart-${human(SIZES.checkpointFiles)}`, 'checkpoint', checkpointSpec('multipart'));
+  const cases = [
+    { name: `${human(SIZES.checkpointFiles)} files, classic checkpoint`, dir: bigCheckpointDir!, version: await versionOf(bigCheckpointDir!) },
+    { name: `${human(SIZES.checkpointFiles)} files, 10-part checkpoint`, dir: multipart, version: await versionOf(multipart) },
+  ];
+  try {
+    const b = await runBrowserVsNode(ROOT, cases, SIZES.browserRuns + 1, log);
+    if ('skip' in b) skipped.push({ suite: 'browser-node', reason: b.skip });
+    else {
+      rows.push(...b.rows);
+      targets.push(...b.targets);
+    }
+  } catch (e) {
+    skipped.push({ suite: 'browser-node', reason: `failed: ${(e as Error).message.split('\n')[0]}` });
+  }
+}
+
 if (only.has('data')) {
   log('data plane');
   let dir: string | undefined;
@@ -233,6 +257,21 @@ if (only.has('network')) {
   const right = at20.reduce((k, c) => k + c.correct, 0);
   const all = at20.reduce((k, c) => k + c.opens, 0);
   targets.push({ target: 'every open right at 20% transient faults (share of opens)', measured: right / Math.max(1, all), limit: 1, unit: 'x', met: right === all, detail: `${right} of ${all} opens right (HttpStore through the fault proxy)` });
+  // Against delta-rs through the same proxy settings: bytes and requests per open, at 0% faults.
+  const vsPeer = n.cells.filter((c) => c.retries && c.rate === 0 && c.peer && !Number.isNaN(c.peer.medianBytes));
+  if (vsPeer.length) {
+    const worst = (f: (c: (typeof vsPeer)[number]) => number) => vsPeer.reduce((a, b) => (f(b) > f(a) ? b : a));
+    const bytesRatio = (c: (typeof vsPeer)[number]) => c.medianBytes / c.peer!.medianBytes;
+    const reqRatio = (c: (typeof vsPeer)[number]) => c.medianRequests / c.peer!.medianRequests;
+    const wb = worst(bytesRatio);
+    const wr = worst(reqRatio);
+    targets.push({ target: 'fewer bytes per open than delta-rs (worst table, ours ÷ delta-rs)', measured: bytesRatio(wb), limit: 1, unit: 'x', met: bytesRatio(wb) < 1, detail: `worst: ${wb.table} at ${wb.rttMs} ms (${wb.medianBytes} vs ${wb.peer!.medianBytes} bytes); ${vsPeer.filter((c) => c.rttMs === 50).map((c) => `${c.table} ${bytesRatio(c).toFixed(2)}x`).join(', ')}` });
+    targets.push({ target: 'fewer requests per open than delta-rs (worst table, ours ÷ delta-rs)', measured: reqRatio(wr), limit: 1, unit: 'x', met: reqRatio(wr) < 1, detail: `worst: ${wr.table} at ${wr.rttMs} ms (${wr.medianRequests} vs ${wr.peer!.medianRequests} requests); ${vsPeer.filter((c) => c.rttMs === 50).map((c) => `${c.table} ${reqRatio(c).toFixed(2)}x`).join(', ')}` });
+    const p20 = n.cells.filter((c) => c.retries && c.rate === 0.2 && c.peer);
+    const pr = p20.reduce((k, c) => k + c.peer!.correct, 0);
+    const pa = p20.reduce((k, c) => k + c.peer!.opens, 0);
+    rows.push({ suite: 'network', case: 'all tables, 20% faults', metric: 'right opens: ours | delta-rs', value: right, unit: 'count', floor: pr, note: `ours ${right} of ${all}; delta-rs ${pr} of ${pa} (object_store's own retries)` });
+  } else if (n.peerSkip) skipped.push({ suite: 'network (delta-rs)', reason: n.peerSkip });
 }
 
 const report: BenchReport = {

@@ -4,6 +4,10 @@ Reads one JSON command per line on stdin and answers one JSON line on stdout, ti
 itself (not the pipe), so the Node side can pair each run with its own measurement:
 
     {"op": "rs_snapshot", "dir": "..."}           DeltaTable(dir) + get_add_actions(flatten=False)
+    {"op": "rs_open_remote", "uri": "s3://...", "options": {...}}
+                                                  DeltaTable over an S3-compatible endpoint (the
+                                                  network suite's proxy): version, total size,
+                                                  records and sorted paths of the active files
     {"op": "duck_open"}                           a DuckDB connection with the delta extension
                                                   loaded from the duckdb-ext-delta package (no network)
     {"op": "duck_sql", "sql": "..."}              runs the query, fetches all rows
@@ -42,6 +46,17 @@ def run(cmd: dict) -> dict:
         t = DeltaTable(cmd["dir"])
         adds = t.get_add_actions(flatten=False)
         rows = adds.num_rows
+    elif op == "rs_open_remote":
+        # Open a table through an S3-compatible endpoint (the network suite's proxy): the version
+        # and the files delta-rs sees, for the correctness check.
+        from deltalake import DeltaTable
+        t = DeltaTable(cmd["uri"], storage_options=cmd["options"])
+        import pyarrow as pa
+        adds = pa.table(t.get_add_actions(flatten=True)).to_pydict()
+        paths = sorted(adds["path"])
+        rows = len(paths)
+        records = adds.get("num_records") or []
+        result = [[t.version(), sum(adds["size_bytes"]), sum(r for r in records if r is not None), paths]]
     elif op == "duck_open":
         import duckdb
         con = duckdb.connect(config={"autoinstall_known_extensions": "false", "autoload_known_extensions": "false"})

@@ -35,7 +35,7 @@ interface LoadMeasure {
 }
 
 /** Children of `pid`, recursively, from /proc. */
-function descendants(pid: number): number[] {
+export function descendants(pid: number): number[] {
   const parent = new Map<number, number>();
   for (const e of readdirSync('/proc')) {
     if (!/^\d+$/.test(e)) continue;
@@ -75,7 +75,7 @@ function rendererRss(browserPid: number): number {
 }
 
 /** Builds the app into bench/out/dist (a separate folder: the e2e tests use dist/). */
-function buildApp(root: string, outDir: string): Promise<void> {
+export function buildApp(root: string, outDir: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const p = spawn(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'error'], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';

@@ -10,6 +10,12 @@
  * opens that gave the right table (same files, size and records as the folder read from disk) —
  * with retries (now) and with one attempt only (as before retries existed).
  *
+ * Beside ours, delta-rs (Python `deltalake` from the peers' venv, `bench/peers_worker.py`) opens the
+ * same tables through its own proxy with the same round trip, fault rate and seed, as an S3 client
+ * (path-style requests to the server's `ListObjectsV2` mount; its object_store retries on): time
+ * (its own measure of `DeltaTable(uri)` + `get_add_actions()`), requests, bytes, and right opens
+ * (same version, files, total size). Without the venv the delta-rs columns are skipped with the reason.
+ *
  *   node bin/run-ts.mjs bench/suites/network.ts [--opens N]
  */
 import { join } from 'node:path';
@@ -23,6 +29,7 @@ import { startStaticServer } from '../../src/server/static.ts';
 import { FIXTURES } from '../../test/fixtures.ts';
 import { startFaultProxy } from '../../test/fault-proxy.ts';
 import type { ResultRow } from '../lib/report.ts';
+import { PeerWorker, peersVenv, type PeerAnswer } from './peers.ts';
 
 /** Tables opened (small real fixtures: classic checkpoint, V2 with sidecars, deletion vectors, many commits). */
 export const NETWORK_TABLES = ['simple_table_with_checkpoint', 'v2-checkpoints-parquet-with-sidecars', 'table_with_deletion_logs', 'checkpoints'];
@@ -39,6 +46,33 @@ const median = (xs: number[]) => {
   return s.length ? s[Math.floor(s.length / 2)] : NaN;
 };
 
+/** The version, files, total size and records of a snapshot, in the form delta-rs answers them. */
+async function peerForm(t: DeltaTable): Promise<string> {
+  const s = await t.snapshot();
+  const paths: string[] = [];
+  s.files.forEach((b, r) => paths.push(decodeURIComponent(b.path[r])));
+  return JSON.stringify([s.version, s.totals.sizeInBytes, paths.sort()]);
+}
+
+/** The same form from delta-rs's answer (`rs_open_remote`). */
+function peerAnswerForm(a: PeerAnswer): string {
+  const [version, size, , paths] = a.result![0] as [number, number, number, string[]];
+  return JSON.stringify([version, size, paths.map((p) => decodeURIComponent(p)).sort()]);
+}
+
+/** delta-rs's numbers in one cell (retries on). */
+export interface PeerCell {
+  opens: number;
+  correct: number;
+  failed: number;
+  wrong: number;
+  medianMs: number;
+  medianRequests: number;
+  medianBytes: number;
+  /** The first error delta-rs gave, when an open failed. */
+  firstError?: string;
+}
+
 /** One cell's numbers. */
 export interface NetworkCell {
   table: string;
@@ -53,18 +87,56 @@ export interface NetworkCell {
   medianRequests: number;
   medianBytes: number;
   neededBytes: number;
+  /** delta-rs through the same proxy settings (retries cells only, when the peers' venv is there). */
+  peer?: PeerCell;
 }
 
 /**
  * Runs the suite: every table at 50 and 300 ms round trip and 0%, 5%, 20% transient faults, with
  * and without retries (`opens` opens each).
  */
-export async function runNetwork(opens = 8, log: (m: string) => void = () => undefined): Promise<{ rows: ResultRow[]; cells: NetworkCell[] }> {
+export async function runNetwork(opens = 8, log: (m: string) => void = () => undefined): Promise<{ rows: ResultRow[]; cells: NetworkCell[]; peerSkip?: string }> {
   const server = await startStaticServer({ mounts: [{ urlPrefix: '/t/', root: FIXTURES, dotfiles: true, listing: true }] });
   const cells: NetworkCell[] = [];
   const rows: ResultRow[] = [];
+  const { venv, reason: peerSkip } = peersVenv();
+  if (peerSkip) log(`network: delta-rs skipped: ${peerSkip}`);
+  const peer = venv ? new PeerWorker(venv) : undefined;
+  let peerWarm = false;
+  /** `opens` delta-rs opens of `table` through a fresh proxy with these settings. */
+  const peerCell = async (table: string, rttMs: number, rate: number, want: string): Promise<PeerCell> => {
+    const proxy = await startFaultProxy({ target: server.url, latencyMs: rttMs, rate, seed: 1000 + Math.round(rate * 100) });
+    const options = { AWS_ENDPOINT_URL: proxy.url, AWS_ALLOW_HTTP: 'true', AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench', AWS_REGION: 'us-east-1' };
+    const ask = (o: object) => peer!.ask({ op: 'rs_open_remote', uri: `s3://t/${table}`, options: o });
+    if (!peerWarm) {
+      await ask(options).catch(() => undefined); // imports deltalake once, not timed
+      peerWarm = true;
+    }
+    const cell: PeerCell = { opens, correct: 0, failed: 0, wrong: 0, medianMs: NaN, medianRequests: NaN, medianBytes: NaN };
+    const times: number[] = [];
+    const reqs: number[] = [];
+    const bytes: number[] = [];
+    for (let i = 0; i < opens; i++) {
+      const before = proxy.requests.length;
+      try {
+        const a = await ask(options);
+        if (peerAnswerForm(a) === want) cell.correct++;
+        else cell.wrong++;
+        times.push(a.ms);
+      } catch (e) {
+        cell.failed++;
+        cell.firstError ??= (e as Error).message.slice(0, 300);
+      }
+      const mine = proxy.requests.slice(before);
+      reqs.push(mine.length);
+      bytes.push(mine.reduce((n, r) => n + r.bytes, 0));
+    }
+    await proxy.close();
+    return { ...cell, medianMs: median(times), medianRequests: median(reqs), medianBytes: median(bytes) };
+  };
   try {
     for (const table of NETWORK_TABLES) {
+      const wantPeer = await peerForm(new DeltaTable(new NodeFsStore(join(FIXTURES, table))));
       const want = await summary(new DeltaTable(new NodeFsStore(join(FIXTURES, table))));
       const seg = await buildLogSegment(new NodeFsStore(join(FIXTURES, table)));
       const neededBytes = (seg.checkpoint?.parts ?? []).reduce((n, p) => n + p.sizeBytes, 0) + seg.deltas.reduce((n, d) => n + d.sizeBytes, 0);
@@ -101,6 +173,15 @@ export async function runNetwork(opens = 8, log: (m: string) => void = () => und
             log(`network ${table} rtt=${rttMs} faults=${rate * 100}% ${retries ? 'retries' : 'one attempt'}: ${correct}/${opens} right, ${wrong} wrong, ${Math.round(cell.medianMs)} ms, ${cell.medianRequests} requests, ${cell.medianBytes} bytes`);
             const c = `${table}, ${rttMs} ms RTT, ${rate * 100}% faults${retries ? '' : ', one attempt'}`;
             rows.push({ suite: 'network', case: c, metric: 'right opens', value: correct, unit: 'count', note: `of ${opens}; ${wrong} wrong, ${failed} failed` });
+            if (retries && peer) {
+              cell.peer = await peerCell(table, rttMs, rate, wantPeer);
+              const p = cell.peer;
+              log(`network ${table} rtt=${rttMs} faults=${rate * 100}% delta-rs: ${p.correct}/${opens} right, ${p.wrong} wrong, ${Math.round(p.medianMs)} ms, ${p.medianRequests} requests, ${p.medianBytes} bytes${p.firstError ? `; first error: ${p.firstError}` : ''}`);
+              rows.push({ suite: 'network', case: c, metric: 'right opens: ours | delta-rs', value: correct, unit: 'count', floor: p.correct, note: `of ${opens} each; delta-rs ${p.wrong} wrong, ${p.failed} failed${p.firstError ? ` (${p.firstError.slice(0, 120)})` : ''}` });
+              rows.push({ suite: 'network', case: c, metric: 'time to snapshot: ours ÷ delta-rs', value: Math.round(cell.medianMs), unit: 'ms', floor: Math.round(p.medianMs), ratio: cell.medianMs / p.medianMs });
+              rows.push({ suite: 'network', case: c, metric: 'requests: ours ÷ delta-rs', value: cell.medianRequests, unit: 'count', floor: p.medianRequests, ratio: cell.medianRequests / p.medianRequests });
+              rows.push({ suite: 'network', case: c, metric: 'bytes: ours ÷ delta-rs', value: cell.medianBytes, unit: 'bytes', floor: p.medianBytes, ratio: cell.medianBytes / p.medianBytes });
+            }
             if (retries) {
               rows.push({ suite: 'network', case: c, metric: 'time to Overview', value: Math.round(cell.medianMs), unit: 'ms', note: `${(cell.medianMs / rttMs).toFixed(1)} round trips` });
               rows.push({ suite: 'network', case: c, metric: 'requests per open', value: cell.medianRequests, unit: 'count' });
@@ -112,17 +193,20 @@ export async function runNetwork(opens = 8, log: (m: string) => void = () => und
     }
   } finally {
     setRetryPolicy({ ...DEFAULT_RETRY_POLICY });
+    peer?.close();
     await server.close();
   }
-  return { rows, cells };
+  return { rows, cells, peerSkip };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { values } = parseArgs({ options: { opens: { type: 'string', default: '8' } } });
   const { cells } = await runNetwork(Number(values.opens), (m) => console.error(m));
-  console.log('| table | RTT | faults | retries | right | wrong | failed | time to Overview | rounds | requests | bytes | needed log bytes |');
-  console.log('|-|-|-|-|-|-|-|-|-|-|-|-|');
+  console.log('| table | RTT | faults | retries | right | wrong | failed | time to Overview | rounds | requests | bytes | needed log bytes | delta-rs right | delta-rs time | delta-rs requests | delta-rs bytes |');
+  console.log('|-|-|-|-|-|-|-|-|-|-|-|-|-|-|-|-|');
+  const ms = (x: number) => (Number.isNaN(x) ? '–' : `${Math.round(x)} ms`);
   for (const c of cells) {
-    console.log(`| ${c.table} | ${c.rttMs} ms | ${c.rate * 100}% | ${c.retries ? 'yes' : 'no (before)'} | ${c.correct}/${c.opens} | ${c.wrong} | ${c.failed} | ${Number.isNaN(c.medianMs) ? '–' : Math.round(c.medianMs) + ' ms'} | ${Number.isNaN(c.medianMs) ? '–' : (c.medianMs / c.rttMs).toFixed(1)} | ${c.medianRequests} | ${c.medianBytes} | ${c.neededBytes} |`);
+    const p = c.peer;
+    console.log(`| ${c.table} | ${c.rttMs} ms | ${c.rate * 100}% | ${c.retries ? 'yes' : 'no (before)'} | ${c.correct}/${c.opens} | ${c.wrong} | ${c.failed} | ${ms(c.medianMs)} | ${Number.isNaN(c.medianMs) ? '–' : (c.medianMs / c.rttMs).toFixed(1)} | ${c.medianRequests} | ${c.medianBytes} | ${c.neededBytes} | ${p ? `${p.correct}/${p.opens}` : '–'} | ${p ? ms(p.medianMs) : '–'} | ${p ? p.medianRequests : '–'} | ${p ? p.medianBytes : '–'} |`);
   }
 }

@@ -24,7 +24,7 @@ import { median, timeIt } from '../lib/measure.ts';
 import type { ResultRow } from '../lib/report.ts';
 import { DATA_QUERIES } from './data-plane.ts';
 
-interface PeerAnswer {
+export interface PeerAnswer {
   ms: number;
   cpuMs: number;
   rows: number;
@@ -41,7 +41,7 @@ export function peersVenv(): { venv?: string; reason?: string } {
 }
 
 /** A long-lived `peers_worker.py`: one JSON command in, one JSON answer out. */
-class PeerWorker {
+export class PeerWorker {
   private readonly proc: ChildProcessWithoutNullStreams;
   private readonly lines: AsyncIterator<string>;
   private stderr = '';
