@@ -59,7 +59,10 @@ export interface SnapshotOptions {
   onCheckpointRead?: (path: string, stats: ParquetReadStats) => void;
   /** Use log compaction files when they fit (default true). */
   useCompaction?: boolean;
-  /** How many log files to read at once (default 8). */
+  /**
+   * How many commit files to read at once (default {@link COMMIT_CONCURRENCY}; the bytes in flight
+   * are bounded separately, so big commits still go one after another).
+   */
   concurrency?: number;
   signal?: AbortSignal;
   onProgress?: (p: LoadProgress) => void;
@@ -358,6 +361,13 @@ export async function readDelta(store: ObjectStore, file: CommitFile | Compactio
   return parseJsonLog(bytes, { path: file.path, version: file.version });
 }
 
+/**
+ * Commit files read at once by default: the commits after a checkpoint (up to ~100 between
+ * checkpoints) go out in one or two rounds beside the checkpoint, not one wave of 8 after another
+ * (a browser still holds at most 6 HTTP/1.1 connections per host; HTTP/2 and Node take them all).
+ */
+export const COMMIT_CONCURRENCY = 64;
+
 /** Bytes of commit files read ahead of parsing at most (one file at a time beyond it). */
 const READ_AHEAD_BYTES = 16 * 1024 * 1024;
 
@@ -407,7 +417,7 @@ export async function loadSnapshot(store: ObjectStore, options: SnapshotOptions 
 /** Builds a snapshot from an already-built log segment. Same errors as {@link loadSnapshot}. */
 export async function snapshotFromSegment(store: ObjectStore, segment: LogSegment, options: SnapshotOptions = {}): Promise<Snapshot> {
   const { signal } = options;
-  const concurrency = options.concurrency ?? 8;
+  const concurrency = options.concurrency ?? COMMIT_CONCURRENCY;
   // The version checksum, read beside the log: its totals are reported as soon as they are known
   // (on that and every later progress report), and checked against the replay at the end.
   let early: ChecksumTotals | undefined;
