@@ -22,6 +22,8 @@ const BASE = `http://127.0.0.1:${process.env.E2E_PORT ?? 4329}`;
 const TABLE = 'cdf-table-with-cdc-and-dvs-kernel';
 
 failOnPageErrors();
+// Several reads, axe runs and full-page screenshots per test on a shared machine.
+test.describe.configure({ timeout: 150_000 });
 
 async function shot(page: Page, name: string): Promise<void> {
   mkdirSync(SHOTS, { recursive: true });

@@ -95,6 +95,8 @@ export interface ExplorerClient {
   filesQuery(tableId: string, version: number, query: FilesQuery): Promise<FilesQueryPage>;
   /** The matching active files as one table held in the worker for the grid. */
   filesTable(tableId: string, version: number, query?: import('../explore/files-table.ts').FilesTableQuery): Promise<import('../workers/held-table.ts').HeldTable>;
+  /** The retained history as one table held in the worker for the grid. */
+  historyTable(tableId: string, options?: CallOptions): Promise<import('../workers/held-table.ts').HeldTable>;
   /** Per-partition aggregates of a version. */
   partitions(tableId: string, version: number): Promise<PartitionSummary>;
   /** File-size histogram of a version. */
@@ -213,6 +215,7 @@ export function wrapExplorer(remote: Comlink.Remote<ExplorerApi>, failed: Promis
     filesPage: (tableId, version, offset, limit) => unwrap(remote.filesPage(tableId, version, offset, limit)),
     filesQuery: (tableId, version, query) => unwrap(remote.filesQuery(tableId, version, query)),
     filesTable: (tableId, version, query = {}) => unwrap(remote.filesTable(tableId, version, query)),
+    historyTable: (tableId, options) => long(options, (p, id) => remote.historyTable(tableId, p, id)),
     partitions: (tableId, version) => unwrap(remote.partitions(tableId, version)),
     fileSizes: (tableId, version) => unwrap(remote.fileSizes(tableId, version)),
     versionChecksum: (tableId, version) => unwrap(remote.versionChecksum(tableId, version)),

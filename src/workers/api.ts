@@ -659,6 +659,11 @@ export interface ExplorerApi {
    * through {@link resultPage} etc. Errors: as {@link snapshot}.
    */
   filesTable(tableId: string, version: number, query?: import('../explore/files-table.ts').FilesTableQuery): Promise<Result<import('./held-table.ts').HeldTable>>;
+  /**
+   * The retained history (as {@link history}) as one table held in the worker for the result grid
+   * (`src/explore/history-table.ts` gives the columns). Errors: as {@link history}.
+   */
+  historyTable(tableId: string, onProgress?: ProgressCallback, requestId?: string): Promise<Result<import('./held-table.ts').HeldTable>>;
 
   /** Files, records, bytes and deleted rows per partition of the snapshot at `version`, largest first. Errors: as {@link snapshot}. */
   partitions(tableId: string, version: number): Promise<Result<PartitionSummary>>;

@@ -67,6 +67,7 @@ import type { RemoteConnectionImpl } from './remote.ts';
 import type { ColumnProfile, ResultFilter, ResultPage, ResultPageRequest, ResultSort } from './results.ts';
 import { DataPlane } from './service/data-plane.ts';
 import { filesTable, type FilesTableQuery } from '../explore/files-table.ts';
+import { historyTable } from '../explore/history-table.ts';
 import { holdTable, type HeldTable } from './held-table.ts';
 import { Sources } from './service/sources.ts';
 import { TableCalls } from './service/tables.ts';
@@ -284,6 +285,16 @@ export class ExplorerService implements ExplorerApi {
 
   history(tableId: string, onProgress?: ProgressCallback, requestId?: string): Promise<Result<HistoryRow[]>> {
     return this.run(requestId, onProgress, async (signal, progress) => this.tables.history(this.sources.table(tableId), signal, progress));
+  }
+
+  /** See {@link ExplorerApi.historyTable}: the retained history as one table, held for the grid (`../explore/history-table.ts`). */
+  historyTable(tableId: string, onProgress?: ProgressCallback, requestId?: string): Promise<Result<HeldTable>> {
+    return this.runTransfer(
+      requestId,
+      onProgress,
+      async (signal, progress) => holdTable(historyTable(await this.tables.history(this.sources.table(tableId), signal, progress)), this.data.results),
+      (v) => [v.ipc],
+    );
   }
 
   commitActions(tableId: string, version: number, requestId?: string): Promise<Result<CommitActions>> {

@@ -30,6 +30,7 @@ import { errorInfoOf } from '../worker-client.ts';
 import type { ViewProps } from './view-props.ts';
 
 const HistoryChart = lazy(() => import('./history-chart.tsx'));
+const HistoryGrid = lazy(() => import('./history-grid.tsx').then((m) => ({ default: m.HistoryGrid })));
 
 /** Rows shown before "show all" (the full list can hold thousands of commits). */
 const FIRST_ROWS = 200;
@@ -67,6 +68,8 @@ export function HistoryView({ client, table, summary, rows, onTravel, openVersio
   const [sorting, setSorting] = useState<SortingState>([{ id: 'version', desc: true }]);
   const [filter, setFilter] = useState('');
   const [showAll, setShowAll] = useState(false);
+  /** All commits in the result grid (sorted and filtered in the worker) instead of the commit table. */
+  const [asGrid, setAsGrid] = useState(false);
   const [localOpen, setLocalOpen] = useState<number | null>(null);
   const opened = openVersion !== undefined ? openVersion : localOpen;
   const setOpened = onOpen ?? setLocalOpen;
@@ -178,11 +181,19 @@ export function HistoryView({ client, table, summary, rows, onTravel, openVersio
           value={filter}
           onChange={(e) => setFilter(e.currentTarget.value)}
         />
+        <button type="button" aria-pressed={asGrid} onClick={() => setAsGrid((x) => !x)} data-testid="history-as-grid" title="Every commit in the result grid: sort, filter, resize, pin, profile and copy">
+          Grid
+        </button>
         <span className="muted small" data-testid="history-count" data-value={all.length}>
           {all.length === rows.length ? plural(rows.length, 'commit') : `${formatCount(all.length)} of ${plural(rows.length, 'commit')}`}
         </span>
       </div>
-      <div className="table-scroll">
+      {asGrid && (
+        <Suspense fallback={<p className="muted small">Loading the grid…</p>}>
+          <HistoryGrid client={client} tableId={table.tableId} />
+        </Suspense>
+      )}
+      <div className="table-scroll" hidden={asGrid}>
         <table className="grid history-grid">
           <thead>
             {tableModel.getHeaderGroups().map((g) => (
