@@ -11,13 +11,13 @@ import { FIXTURES } from '../../test/fixtures.ts';
 import { checkVersionChecksum } from './checksum.ts';
 import { loadSnapshot, type LoadProgress } from './snapshot.ts';
 import { NodeFsStore } from './storage/node-fs.ts';
-import type { ObjectStore } from './storage/object-store.ts';
+import type { BlobSource, ObjectStore } from './storage/object-store.ts';
 
 async function load(table: string, version?: number) {
   const events: LoadProgress[] = [];
   const fs = new NodeFsStore(join(FIXTURES, table));
   const gets: string[] = [];
-  const store: ObjectStore = { ...fs, description: fs.description, capabilities: fs.capabilities, list: (p, o) => fs.list(p, o), head: (p, s) => fs.head(p, s), getRange: (p, r, s) => fs.getRange(p, r, s), get: (p, s) => (gets.push(p), fs.get(p, s)), blob: (p, s) => fs.blob(p, s) };
+  const store: ObjectStore & BlobSource = { ...fs, description: fs.description, capabilities: fs.capabilities, list: (p, o) => fs.list(p, o), head: (p, s) => fs.head(p, s), getRange: (p, r, s) => fs.getRange(p, r, s), get: (p, s) => (gets.push(p), fs.get(p, s)), blob: (p, s) => fs.blob(p, s) };
   const snapshot = await loadSnapshot(store, { version, allowUnsupported: true, onProgress: (p) => events.push(p) });
   return { snapshot, events, gets };
 }

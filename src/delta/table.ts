@@ -2,7 +2,12 @@
  * `DeltaTable`: the entry point of the protocol core. Opens a table in an {@link ObjectStore} and
  * gives snapshots (latest, a version, or the version current at a timestamp) and history, caching
  * what does not change between calls.
+ *
+ * The table holds the one snapshot cache of the app: the last {@link SNAPSHOT_CACHE_SIZE} snapshots
+ * used, by version (least recently used dropped first; `lru-cache`). A snapshot of a version never
+ * changes, so every caller (the worker's views, query sessions resolving `t@v3`, the CLI) shares it.
  */
+import { LRUCache } from 'lru-cache';
 import { DeltaError } from './errors.ts';
 import { earliestReadableVersion, loadHistory, parseTimestamp, versionAtTimestamp, type HistoryEntry } from './history.ts';
 import { buildLogSegment, listAllCommits, type CommitFile } from './log/listing.ts';
@@ -16,17 +21,25 @@ export interface SnapshotTarget {
   timestamp?: number | string;
 }
 
+/** How many snapshots a {@link DeltaTable} keeps: the latest and a few time-travel targets. */
+export const SNAPSHOT_CACHE_SIZE = 4;
+
 /** A Delta table in a store. */
 export class DeltaTable {
   private historyCache?: { latestVersion: number; entries: HistoryEntry[] };
   private latest?: Snapshot;
+  /** Snapshots by version, bounded (see the module comment). */
+  private readonly snapshots = new LRUCache<number, Snapshot>({ max: SNAPSHOT_CACHE_SIZE });
 
   /** @param store a store rooted at the table (the folder holding `_delta_log/`). */
   constructor(readonly store: ObjectStore) {}
 
   /**
-   * Loads a snapshot. With `timestamp`, the version current at that time (see
-   * {@link versionAtTimestamp}). Errors as {@link loadSnapshot}, plus `TIMESTAMP_OUT_OF_RANGE`.
+   * Loads a snapshot: a given version from the cache when it is there, else from the log (and
+   * cached). The latest (no version, no timestamp) is always found by listing the log. With
+   * `timestamp`, the version current at that time (see {@link versionAtTimestamp}).
+   * Errors as {@link loadSnapshot} (a cached snapshot is checked for read support the same way),
+   * plus `TIMESTAMP_OUT_OF_RANGE`.
    */
   async snapshot(target: SnapshotTarget = {}, options: Omit<SnapshotOptions, 'version'> = {}): Promise<Snapshot> {
     if (target.version !== undefined && target.timestamp !== undefined) {
@@ -34,17 +47,28 @@ export class DeltaTable {
     }
     let version = target.version;
     if (target.timestamp !== undefined) version = await this.versionAt(target.timestamp, options.signal);
-    if (version === undefined) {
-      const snap = await loadSnapshot(this.store, options);
-      this.latest = snap;
-      return snap;
+    const cached = version === undefined ? undefined : this.cachedSnapshot(version);
+    if (cached) {
+      if (!options.allowUnsupported) cached.assertReadable();
+      return cached;
     }
-    return loadSnapshot(this.store, { ...options, version });
+    const snap = await loadSnapshot(this.store, version === undefined ? options : { ...options, version });
+    this.snapshots.set(snap.version, snap);
+    if (version === undefined) this.latest = snap;
+    return snap;
   }
 
-  /** The latest snapshot, loaded once and cached (metadata only views use it for settings). */
+  /** The snapshot of `version` when the cache holds it (it becomes the most recently used), else undefined. */
+  cachedSnapshot(version: number): Snapshot | undefined {
+    return this.snapshots.get(version);
+  }
+
+  /** The latest snapshot, loaded once and kept (metadata only views use it for settings). */
   async latestSnapshot(options: Omit<SnapshotOptions, 'version'> = {}): Promise<Snapshot> {
-    this.latest ??= await loadSnapshot(this.store, { allowUnsupported: true, ...options });
+    if (!this.latest) {
+      this.latest = await loadSnapshot(this.store, { allowUnsupported: true, ...options });
+      this.snapshots.set(this.latest.version, this.latest);
+    }
     return this.latest;
   }
 

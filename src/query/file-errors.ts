@@ -6,6 +6,7 @@
  */
 import { DeltaError, type DeltaErrorCode } from '../delta/errors.ts';
 import { redactUrl } from '../delta/storage/remote-errors.ts';
+import { hasUrls } from '../delta/storage/object-store.ts';
 import { FileRegistry } from './file-registry.ts';
 import { NETWORK_FAILURE_MARK } from './sized-http.ts';
 
@@ -57,7 +58,7 @@ export class NamingFileRegistry extends FileRegistry {
       const file = this.fileOf(name);
       this.broken.delete(name);
       if (!file) continue;
-      const url = await this.store.url?.(file.path);
+      const url = hasUrls(this.store) ? await this.store.url(file.path) : undefined;
       if (!url || !/^https?:\/\//i.test(url)) continue;
       await this.engine.dropFile(name);
       await this.engine.registerUrl(name, url, this.engine.capabilities.sizedUrls ? file.sizeBytes : undefined);

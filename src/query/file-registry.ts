@@ -9,7 +9,7 @@
 import * as arrow from 'apache-arrow';
 import { DeltaError, throwIfAborted } from '../delta/errors.ts';
 import { mapLimit } from '../delta/snapshot.ts';
-import type { ObjectStore } from '../delta/storage/object-store.ts';
+import { hasFileHandles, hasUrls, type ObjectStore } from '../delta/storage/object-store.ts';
 import { quoteIdent, quoteString, type SqlEngine } from './engine.ts';
 import { decodeIntoTable, dropFallbackSql } from './fallback-decoder.ts';
 import { cachedFooter, duckdbReadProblem, parseFooter, rethrowNamed, summarizeFooter, type DataFileFooter } from './parquet-footer.ts';
@@ -49,10 +49,6 @@ export interface RegisteredFile {
   sizeBytes?: number;
 }
 
-/** A store that can hand out browser `File`s (see `FileListStore.fileAt`). */
-interface FileHandleStore {
-  fileAt(path: string): Blob | undefined;
-}
 
 /**
  * Registers data files with an engine once and remembers their DuckDB names. Owned by a query
@@ -254,14 +250,13 @@ export class FileRegistry {
       }
     }
     if (direct) {
-      const handles = this.store as unknown as Partial<FileHandleStore>;
-      if (this.engine.capabilities.fileHandles && typeof handles.fileAt === 'function') {
-        const file = handles.fileAt(path);
+      if (this.engine.capabilities.fileHandles && hasFileHandles(this.store)) {
+        const file = this.store.fileAt(path);
         if (!file) notFound(new DeltaError('FILE_NOT_FOUND', `File not found: ${path}`, { path }));
         await this.engine.registerFile(name, file!);
         return;
       }
-      const url = await this.store.url?.(path);
+      const url = hasUrls(this.store) ? await this.store.url(path) : undefined;
       if (url && /^https?:\/\//i.test(url) && this.engine.capabilities.urls) {
         // With the size from the log, DuckDB reads by range without a HEAD (which presigned URLs refuse).
         if (sizeBytes !== undefined && this.engine.capabilities.sizedUrls) {
@@ -296,7 +291,7 @@ export class FileRegistry {
     for (const [path, f] of this.expiring) {
       if (nowMs - f.atMs <= URL_REFRESH_MS) continue;
       throwIfAborted(signal);
-      const url = await this.store.url!(path);
+      const url = hasUrls(this.store) ? await this.store.url(path) : undefined;
       if (!url) continue;
       await this.engine.dropFile(f.name);
       await this.engine.registerUrl(f.name, url, f.sizeBytes);

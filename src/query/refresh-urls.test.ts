@@ -32,7 +32,7 @@ function presigningStore(getOnlyUrls: boolean): ObjectStore & { signed: number }
   const store = {
     signed: 0,
     description: 'test',
-    capabilities: { list: false, rangedReads: true, getOnlyUrls },
+    capabilities: { list: false, getOnlyUrls },
     list: async () => [],
     get: async () => new Uint8Array(0),
     getRange: async () => new Uint8Array(0),

@@ -134,7 +134,6 @@ export class QuerySession {
   /** The DuckDB schema holding this session's views (`t`, `"t@v3"`, …) and helper tables. */
   readonly schemaName: string;
   private readonly registry: NamingFileRegistry;
-  private readonly snapshots = new Map<number, Snapshot>();
   private readonly views = new Map<string, ViewState>();
   private readonly metaDone = new Set<string>();
   /** `table_changes(...)` argument text → the name of its view/table in the session schema. */
@@ -160,7 +159,6 @@ export class QuerySession {
     const id = ++sessionCounter;
     this.schemaName = `dx_s${id}`;
     this.registry = new NamingFileRegistry(engine, table.store, `dx${id}`, options.fileAccess ?? 'buffer', options.concurrency ?? 8);
-    this.snapshots.set(snapshot.version, snapshot);
     this.generation = engine.generation ?? 0;
   }
 
@@ -393,19 +391,15 @@ export class QuerySession {
   }
 
   /**
-   * The snapshot for a version or timestamp (the session's own when both are undefined), cached.
+   * The snapshot for a version or timestamp (the session's own when both are undefined), through
+   * the table's snapshot cache (`DeltaTable`).
    * @throws DeltaError `VERSION_NOT_FOUND`, `TIMESTAMP_OUT_OF_RANGE`, `INVALID_ARGUMENT`.
    */
   async snapshotAt(version?: number, timestamp?: number | string, signal?: AbortSignal): Promise<Snapshot> {
     let v = version;
     if (v === undefined && timestamp !== undefined) v = await this.table.versionAt(timestamp, signal);
-    if (v === undefined) return this.snapshot;
-    let s = this.snapshots.get(v);
-    if (!s) {
-      s = await this.table.snapshot({ version: v }, { allowUnsupported: true, signal });
-      this.snapshots.set(v, s);
-    }
-    return s;
+    if (v === undefined || v === this.snapshot.version) return this.snapshot;
+    return this.table.snapshot({ version: v }, { allowUnsupported: true, signal });
   }
 
   /**

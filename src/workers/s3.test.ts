@@ -12,7 +12,8 @@ import { DeltaTable } from '../delta/table.ts';
 import { NodeFsStore } from '../delta/storage/node-fs.ts';
 import { makeS3Client, S3Store } from '../delta/storage/s3.ts';
 import { ExplorerService } from './explorer-service.ts';
-import { decodeManifest, ManifestStore, openShareStore } from './share.ts';
+import { ManifestStore } from '../delta/storage/manifest.ts';
+import { decodeManifest, openShareStore } from './share.ts';
 import type { OpenedTable, OpenResult, Result } from './api.ts';
 
 let s3: S3Server;
@@ -122,7 +123,7 @@ describe('S3 connection', () => {
   it('an expired presigned URL is EXPIRED', async () => {
     const store = new S3Store(makeS3Client(config()), { endpoint: s3.endpoint, region: 'us-east-1', bucket: 'lake', prefix: 'warehouse/dv_table' });
     const { url } = await store.presign('_delta_log/00000000000000000000.json', 1, undefined, new Date(Date.now() - 5000));
-    const share = new ManifestStore({ v: 1, label: 'x', location: { kind: 'http', url: 'x' }, version: 0, createdAtMs: 0, expiresAtMs: Date.now() + 60_000, files: [['a.json', 1, url]] });
+    const share = new ManifestStore({ label: 'x', version: 0, expiresAtMs: Date.now() + 60_000, files: [['a.json', 1, url]] });
     const err = await share.get('a.json').catch((e) => e);
     expect(err.code).toBe('EXPIRED');
     expect(err.message).not.toContain('X-Amz-Signature');

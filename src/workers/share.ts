@@ -5,7 +5,7 @@
  * shared version needs (every commit, checksum and checkpoint at or below it, and the V2
  * sidecars) and of the snapshot's data and deletion vector files, plus where the table lives (no
  * credentials) and when the URLs expire. The recipient's worker reads the table through a
- * {@link ManifestStore} over those URLs: no credentials, nothing else reachable, read-only.
+ * {@link ManifestStore} (`src/delta/storage/manifest.ts`) over those URLs: no credentials, nothing else reachable, read-only.
  *
  * The manifest rides in the link's fragment (`#share=<base64url(deflate-raw(JSON))>`, never sent to
  * any server) when it fits in {@link MAX_FRAGMENT_CHARS}; otherwise, when the sharer allows a write,
@@ -18,7 +18,8 @@ import { dvStorePath } from '../delta/deletion-vectors.ts';
 import { mapLimit } from '../delta/concurrency.ts';
 import { listLogFiles, parseLogFileName } from '../delta/log/listing.ts';
 import { safeDecode, type Snapshot } from '../delta/snapshot.ts';
-import { compareBytes, type ByteRange, type ListOptions, type ObjectMeta, type ObjectStore, type StoreCapabilities } from '../delta/storage/object-store.ts';
+import { compareBytes, isSigner, isWriter, type ObjectMeta, type ObjectStore } from '../delta/storage/object-store.ts';
+import { expiredError, MANIFEST_BASE, ManifestStore, type StoreManifest } from '../delta/storage/manifest.ts';
 import { HttpStore } from '../delta/storage/http.ts';
 import { storePath } from '../query/scan-plan.ts';
 import type { RemoteLocation, ShareLink, ShareOptions } from './api.ts';
@@ -27,13 +28,11 @@ import type { RemoteLocation, ShareLink, ShareOptions } from './api.ts';
 export const MAX_FRAGMENT_CHARS = 60_000;
 /** Longest a link may live: 7 days (S3's presigned URL limit), seconds. */
 export const MAX_SHARE_SECONDS = 7 * 24 * 3600;
-/** Base URL of the HTTP stores over a share's presigned URLs (never fetched: every path resolves to its URL). */
-const SHARE_BASE = 'https://share.invalid';
 /** Where manifests are stored beside the table when they do not fit in the fragment. */
 export const SHARE_OBJECT_DIR = '_delta_explorer/shares';
 
-/** The manifest inside a share link. Sizes in bytes, times in ms since the epoch. */
-export interface ShareManifest {
+/** The manifest inside a share link: a {@link StoreManifest} plus where the table lives. Sizes in bytes, times in ms since the epoch. */
+export interface ShareManifest extends StoreManifest {
   /** Format version (1). */
   v: 1;
   /** Table name for the UI. */
@@ -111,13 +110,6 @@ export async function decodeManifest(fragmentValue: string): Promise<ShareManife
   }
 }
 
-/** The message of an expired link. */
-export function expiredError(expiresAtMs: number): DeltaError {
-  return new DeltaError('EXPIRED', `This share link expired on ${new Date(expiresAtMs).toISOString().replace('T', ' ').slice(0, 16)} UTC.`, {
-    hint: 'Ask the person who shared it for a new link.',
-  });
-}
-
 /** The store paths a shared version needs: its log files (≤ version, and sidecars) and its data and DV files. */
 export async function shareFileList(store: ObjectStore, snapshot: Snapshot, signal?: AbortSignal): Promise<ObjectMeta[]> {
   const log = await listLogFiles(store, '_delta_log/', { signal });
@@ -158,14 +150,14 @@ export async function createShareLink(
   signal?: AbortSignal,
 ): Promise<ShareLink> {
   if (location.kind === 'share') throw new DeltaError('INVALID_ARGUMENT', 'A shared table cannot be shared again: ask its owner for a link.');
-  if (!store.presign) throw new DeltaError('INVALID_ARGUMENT', `${store.description} cannot make presigned URLs, so it cannot be shared by link.`);
+  if (!isSigner(store)) throw new DeltaError('INVALID_ARGUMENT', `${store.description} cannot make presigned URLs, so it cannot be shared by link.`);
   const seconds = Math.round(options.expiresInSeconds);
   if (!Number.isFinite(seconds) || seconds < 1 || seconds > MAX_SHARE_SECONDS) {
     throw new DeltaError('INVALID_ARGUMENT', `A share link lives from 1 second to 7 days; ${options.expiresInSeconds} s was asked.`);
   }
   const files = await shareFileList(store, snapshot, signal);
   let expiresAtMs = Date.now() + seconds * 1000;
-  const signed = await mapLimit(files, 16, async (f) => ({ f, s: await store.presign!(f.path, seconds, signal) }));
+  const signed = await mapLimit(files, 16, async (f) => ({ f, s: await store.presign(f.path, seconds, signal) }));
   // A backend may cap the lifetime (lakeFS presigns for its configured time): the link lives as long as its shortest URL.
   for (const { s } of signed) expiresAtMs = Math.min(expiresAtMs, s.expiresAtMs);
   const label = locationLabel(location);
@@ -189,7 +181,7 @@ export async function createShareLink(
       { hint: 'Allow storing the manifest beside the table (one small object written with your credentials).' },
     );
   }
-  if (!store.put) throw new DeltaError('INVALID_ARGUMENT', `${store.description} cannot store a manifest object.`);
+  if (!isWriter(store)) throw new DeltaError('INVALID_ARGUMENT', `${store.description} cannot store a manifest object.`);
   const id = Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => b.toString(16).padStart(2, '0')).join('');
   const objectPath = `${SHARE_OBJECT_DIR}/${id}.json`;
   await store.put(objectPath, enc.encode(JSON.stringify(manifest)), 'application/json', signal);
@@ -227,77 +219,6 @@ function withoutSecrets(loc: RemoteLocation): RemoteLocation {
 }
 
 /**
- * A read-only store over a share manifest: lists the manifest's files, reads them through their
- * presigned URLs (ranged `GET`, never `HEAD`). Past `expiresAtMs` every read fails with `EXPIRED`.
- */
-export class ManifestStore implements ObjectStore {
-  readonly description: string;
-  readonly capabilities: StoreCapabilities = { list: true, rangedReads: true, getOnlyUrls: true };
-  private readonly byPath = new Map<string, { size: number; url: string; mtime: number }>();
-  private readonly sorted: ObjectMeta[];
-  /** Reads through the presigned URLs (ranged GETs, typed errors with redacted URLs). */
-  private readonly http: HttpStore;
-
-  constructor(
-    readonly manifest: ShareManifest,
-    private readonly options: { fetch?: typeof fetch; now?: () => number } = {},
-  ) {
-    this.description = `share of ${manifest.label}`;
-    this.http = new HttpStore(SHARE_BASE, { fetch: options.fetch, resolveUrl: (p) => this.byPath.get(p)?.url, getOnlyUrls: true, description: this.description });
-    for (const [path, size, url, mtime] of manifest.files) this.byPath.set(path, { size, url, mtime: mtime ?? 0 });
-    this.sorted = manifest.files.map(([path, size, , mtime]) => ({ path, sizeBytes: size, lastModifiedMs: mtime ?? 0 })).sort((a, b) => compareBytes(a.path, b.path));
-  }
-
-  private live(): void {
-    if ((this.options.now ?? Date.now)() >= this.manifest.expiresAtMs) throw expiredError(this.manifest.expiresAtMs);
-  }
-
-  private entry(path: string): { size: number; url: string; mtime: number } {
-    const e = this.byPath.get(path);
-    if (!e) {
-      throw new DeltaError('FILE_NOT_FOUND', `${path} is not part of this share link (it shares version ${this.manifest.version} only).`, {
-        path,
-        hint: 'Share links carry the files of one version; ask for a link to the version you need.',
-      });
-    }
-    return e;
-  }
-
-  async list(prefix: string, options: ListOptions = {}): Promise<ObjectMeta[]> {
-    this.live();
-    return this.sorted.filter(
-      (m) =>
-        m.path.startsWith(prefix) &&
-        (options.startAfter === undefined || compareBytes(m.path, options.startAfter) > 0) &&
-        (!options.shallow || !m.path.slice(prefix.length).includes('/')),
-    );
-  }
-
-  get(path: string, signal?: AbortSignal): Promise<Uint8Array> {
-    this.live();
-    this.entry(path);
-    return this.http.get(path, signal);
-  }
-
-  async getRange(path: string, range: ByteRange, signal?: AbortSignal): Promise<Uint8Array> {
-    this.live();
-    this.entry(path);
-    return this.http.getRange(path, range, signal);
-  }
-
-  async head(path: string): Promise<ObjectMeta> {
-    this.live();
-    const e = this.entry(path);
-    return { path, sizeBytes: e.size, lastModifiedMs: e.mtime };
-  }
-
-  async url(path: string): Promise<string | undefined> {
-    this.live();
-    return this.byPath.get(path)?.url;
-  }
-}
-
-/**
  * Opens a share link's fragment (`share=...` or `share-url=<presigned manifest URL>`, with or without
  * the leading `#`) as a store.
  * @throws DeltaError `EXPIRED` (past the link's time, or its manifest URL refused as expired),
@@ -314,7 +235,7 @@ export async function openShareStore(
   if (inline) {
     manifest = await decodeManifest(inline);
   } else if (remote && /^https?:\/\//i.test(remote)) {
-    const one = new HttpStore(SHARE_BASE, { fetch: options.fetch, resolveUrl: () => remote, description: "the share link's manifest" });
+    const one = new HttpStore(MANIFEST_BASE, { fetch: options.fetch, resolveUrl: () => remote, description: "the share link's manifest" });
     const bytes = await one.get('manifest.json', options.signal);
     try {
       manifest = checkManifest(JSON.parse(dec.decode(bytes)));

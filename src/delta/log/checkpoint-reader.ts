@@ -18,7 +18,7 @@ import { DeltaError, throwIfAborted } from '../errors.ts';
 import { readParquetTable } from '../parquet.ts';
 import { bytesSource, parquetWasmReader, storeSource, type ParquetReader, type ParquetReadStats, type RangedSource, type SchemaShape } from '../parquet-reader.ts';
 import type { FileActionBatch } from '../actions.ts';
-import type { ObjectMeta, ObjectStore } from '../storage/object-store.ts';
+import { hasBlobs, type ObjectMeta, type ObjectStore } from '../storage/object-store.ts';
 import { fileActionsFromArrow, statsFromArrow, validAt, type ArrowData } from './checkpoint-columns.ts';
 import { parseJsonLog } from './commit-reader.ts';
 import { LOG_DIR, readLogFile, type CheckpointFiles } from './listing.ts';
@@ -344,7 +344,7 @@ export async function readCheckpoint(
     // Parquet is read by ranges: from a lazily read Blob where the store gives one (a local file),
     // else by ranged reads of the store (footer, then only the needed column chunks).
     const open = async (sig?: AbortSignal): Promise<RangedSource> =>
-      store.blob ? bytesSource(meta.path, await store.blob(meta.path, sig)) : storeSource(store, meta, sig);
+      hasBlobs(store) ? bytesSource(meta.path, await store.blob(meta.path, sig)) : storeSource(store, meta, sig);
     let sets: ActionSet[];
     try {
       sets = isJson

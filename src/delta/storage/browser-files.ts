@@ -4,7 +4,7 @@
  * `FileSystemDirectoryHandle` (File System Access API). Runs in the worker and on the UI thread.
  */
 import { DeltaError, throwIfAborted } from '../errors.ts';
-import { compareBytes, type ByteRange, type ListOptions, type ObjectMeta, type ObjectStore } from './object-store.ts';
+import { compareBytes, type ByteRange, type ListOptions, type ObjectMeta, type ObjectStore, type BlobSource, type FileHandleSource } from './object-store.ts';
 
 /** A file and its path relative to the dropped folder, `/`-separated. */
 export interface RelativeFile {
@@ -36,9 +36,9 @@ async function readBlob(blob: Blob, path: string): Promise<Uint8Array> {
  * {@link filesFromInput} to turn `webkitRelativePath`s (which start with the picked folder's name)
  * into root-relative paths.
  */
-export class FileListStore implements ObjectStore {
+export class FileListStore implements BlobSource, FileHandleSource {
   readonly description: string;
-  readonly capabilities = { list: true, rangedReads: true };
+  readonly capabilities = { list: true };
   private readonly byPath = new Map<string, File>();
   private readonly sorted: string[];
 

@@ -17,7 +17,7 @@
  * (`src/delta/log/listing.ts`): this store knows no Delta file names. Sizes in bytes, times in ms.
  */
 import { DeltaError, throwIfAborted } from '../errors.ts';
-import { compareBytes, type ByteRange, type ListOptions, type ObjectMeta, type ObjectStore, type StoreCapabilities } from './object-store.ts';
+import { compareBytes, type ByteRange, type ListOptions, type ObjectMeta, type ObjectStore, type UrlSource, type StoreCapabilities } from './object-store.ts';
 import { networkFailure, redactUrl, storeAnswerError } from './remote-errors.ts';
 import { isRetryableStatus, markTransient, parseRetryAfter, readBody, transientError, withRetry, type AttemptContext } from './retry.ts';
 
@@ -82,7 +82,7 @@ function parseContentRange(v: string | null): { start: number; end: number; tota
 }
 
 /** A read-only store over an HTTP(S) base URL (the table root). */
-export class HttpStore implements ObjectStore {
+export class HttpStore implements UrlSource {
   readonly description: string;
   readonly capabilities: StoreCapabilities;
   private readonly base: string;
@@ -94,7 +94,7 @@ export class HttpStore implements ObjectStore {
   constructor(baseUrl: string, private readonly options: HttpStoreOptions = {}) {
     this.base = baseUrl.replace(/\/+$/, '');
     this.description = options.description ?? redactUrl(this.base);
-    this.capabilities = { list: true, rangedReads: true, getOnlyUrls: !!options.getOnlyUrls };
+    this.capabilities = { list: true, getOnlyUrls: !!options.getOnlyUrls };
     this.doFetch = options.fetch ?? ((...a) => fetch(...a));
   }
 

@@ -21,7 +21,7 @@
  * Units: sizes in bytes; lakeFS times are Unix seconds, converted to ms here.
  */
 import { DeltaError, throwIfAborted } from '../errors.ts';
-import { compareBytes, joinPath, type ByteRange, type ListOptions, type ObjectMeta, type ObjectStore, type StoreCapabilities } from './object-store.ts';
+import { compareBytes, joinPath, type ByteRange, type ListOptions, type ObjectMeta, type ObjectStore, type UrlSource, type Signer, type StoreCapabilities } from './object-store.ts';
 import { networkFailure } from './remote-errors.ts';
 import { isRetryableStatus, markTransient, parseRetryAfter, readBody, withRetry } from './retry.ts';
 
@@ -446,7 +446,7 @@ export interface LakeFsStoreOptions {
  * An {@link ObjectStore} over one folder of one lakeFS ref (read-only). Paths are relative to
  * `root`. Errors: as {@link LakeFsClient}.
  */
-export class LakeFsStore implements ObjectStore {
+export class LakeFsStore implements UrlSource, Signer {
   readonly description: string;
   readonly capabilities: StoreCapabilities;
   private readonly prefix: string;
@@ -459,7 +459,7 @@ export class LakeFsStore implements ObjectStore {
   ) {
     this.prefix = options.root ? `${joinPath(options.root)}/` : '';
     this.description = `lakefs://${options.repository}/${options.ref}${options.root ? `/${joinPath(options.root)}` : ''}`;
-    this.capabilities = { list: true, rangedReads: true, getOnlyUrls: options.presign };
+    this.capabilities = { list: true, getOnlyUrls: options.presign };
   }
 
   private full(path: string): string {

@@ -4,7 +4,7 @@
 import { openAsBlob, promises as fs } from 'node:fs';
 import * as nodePath from 'node:path';
 import { DeltaError, throwIfAborted } from '../errors.ts';
-import { compareBytes, type ByteRange, type ListOptions, type ObjectMeta, type ObjectStore } from './object-store.ts';
+import { compareBytes, type ByteRange, type ListOptions, type ObjectMeta, type ObjectStore, type UrlSource, type BlobSource } from './object-store.ts';
 
 /** Maps a Node `fs` error to a {@link DeltaError} naming the path. */
 function fsError(e: unknown, path: string): DeltaError {
@@ -22,9 +22,9 @@ function fsError(e: unknown, path: string): DeltaError {
  * A read-only store over the folder `root`. Listing walks sub-folders recursively; symbolic links
  * are followed. Paths that would escape `root` (`..`) are refused with `FILE_NOT_FOUND`.
  */
-export class NodeFsStore implements ObjectStore {
+export class NodeFsStore implements UrlSource, BlobSource {
   readonly description: string;
-  readonly capabilities = { list: true, rangedReads: true };
+  readonly capabilities = { list: true };
   private readonly root: string;
 
   /** @param root absolute or relative folder path. */

@@ -39,12 +39,10 @@ export interface ByteRange {
   end: number;
 }
 
-/** Capabilities a caller may rely on; remote backends set these to steer how the core reads. */
+/** Facts about a store a caller may rely on; remote backends set these to steer how the core reads. */
 export interface StoreCapabilities {
   /** `list` works (HTTP without a listing endpoint cannot list; the core then probes). */
   list: boolean;
-  /** Ranged reads are cheap (true for every backend but a plain in-memory blob). */
-  rangedReads: boolean;
   /**
    * `url()` gives URLs valid for `GET` only (presigned S3 / lakeFS URLs, share links): a `HEAD` is
    * refused, so readers must take sizes from the log.
@@ -53,12 +51,15 @@ export interface StoreCapabilities {
 }
 
 /**
- * A read-only object store rooted at a table (or a folder holding tables).
+ * A read-only object store rooted at a table (or a folder holding tables): the five verbs every
+ * backend has. What only some backends can do is a separate small interface below
+ * ({@link UrlSource}, {@link BlobSource}, {@link FileHandleSource}, {@link Signer}, {@link Writer}),
+ * tested with its type guard ({@link hasUrls}, {@link hasBlobs}, {@link hasFileHandles},
+ * {@link isSigner}, {@link isWriter}) instead of probing optional methods.
  *
  * `list(prefix)` returns every object whose path starts with `prefix` (a "directory" prefix should
  * end in `/`), recursively, sorted by path in byte order. `get` reads a whole object, `getRange`
- * a byte range, `head` its metadata. `url` gives a URL a third party (DuckDB, a share link) can read the
- * object from, when the backend has one.
+ * a byte range, `head` its metadata.
  */
 export interface ObjectStore {
   /** Human-readable description of the root (a folder name, a URL without credentials). */
@@ -72,26 +73,68 @@ export interface ObjectStore {
   getRange(path: string, range: ByteRange, signal?: AbortSignal): Promise<Uint8Array>;
   /** Metadata of one object. Throws `FILE_NOT_FOUND` when it does not exist. */
   head(path: string, signal?: AbortSignal): Promise<ObjectMeta>;
-  /** A URL readable by other components, or undefined when the backend has none. */
-  url?(path: string): Promise<string | undefined>;
+}
+
+/** A store whose objects other components (DuckDB, a share link) can read by URL. */
+export interface UrlSource extends ObjectStore {
+  /** A URL readable by other components, or undefined when this object (or configuration) has none. */
+  url(path: string): Promise<string | undefined>;
+}
+
+/**
+ * A store that gives an object as a `Blob` whose bytes are read lazily, by range (a local `File`,
+ * a local file in Node): big checkpoint files are then decoded without first being read whole.
+ */
+export interface BlobSource extends ObjectStore {
+  /** The object as a lazily read `Blob`. Throws `FILE_NOT_FOUND` when it does not exist. */
+  blob(path: string, signal?: AbortSignal): Promise<Blob>;
+}
+
+/** A store holding the browser's own `File` handles (a dropped folder): DuckDB-WASM can read them directly. */
+export interface FileHandleSource extends ObjectStore {
+  /** The `File` (or `Blob`) at `path`, or undefined when the store has no such file. */
+  fileAt(path: string): Blob | undefined;
+}
+
+/** A store that presigns: hands out credential-free URLs valid for a while (S3 SigV4; lakeFS `presign=true`). */
+export interface Signer extends ObjectStore {
   /**
-   * The object as a `Blob` whose bytes are read lazily, by range, when the backend can give one
-   * (a local `File`, a local file in Node): big checkpoint files are then decoded without first
-   * being read whole into memory. Throws `FILE_NOT_FOUND` when it does not exist.
-   */
-  blob?(path: string, signal?: AbortSignal): Promise<Blob>;
-  /**
-   * A URL anyone can `GET` the object from, without credentials, for `expiresInSeconds` (S3 SigV4
-   * presigning; lakeFS `presign=true`). Only remote backends holding credentials have it.
+   * A URL anyone can `GET` the object from, without credentials, for `expiresInSeconds`.
    * @returns the URL and when it expires (ms since the epoch; may be earlier than asked when the
    *   backend caps it). Throws store errors.
    */
-  presign?(path: string, expiresInSeconds: number, signal?: AbortSignal): Promise<{ url: string; expiresAtMs: number }>;
-  /**
-   * Writes an object (the only write the app ever does: a share link's manifest, when the user allows it).
-   * Throws `ACCESS_DENIED` when refused, other store errors.
-   */
-  put?(path: string, bytes: Uint8Array, contentType: string, signal?: AbortSignal): Promise<void>;
+  presign(path: string, expiresInSeconds: number, signal?: AbortSignal): Promise<{ url: string; expiresAtMs: number }>;
+}
+
+/** A store that writes (the only write the app ever does: a share link's manifest, when the user allows it). */
+export interface Writer extends ObjectStore {
+  /** Writes an object. Throws `ACCESS_DENIED` when refused, other store errors. */
+  put(path: string, bytes: Uint8Array, contentType: string, signal?: AbortSignal): Promise<void>;
+}
+
+/** Whether `store` gives URLs ({@link UrlSource}). */
+export function hasUrls(store: ObjectStore): store is UrlSource {
+  return typeof (store as Partial<UrlSource>).url === 'function';
+}
+
+/** Whether `store` gives lazily read `Blob`s ({@link BlobSource}). */
+export function hasBlobs(store: ObjectStore): store is BlobSource {
+  return typeof (store as Partial<BlobSource>).blob === 'function';
+}
+
+/** Whether `store` holds browser `File` handles ({@link FileHandleSource}). */
+export function hasFileHandles(store: ObjectStore): store is FileHandleSource {
+  return typeof (store as Partial<FileHandleSource>).fileAt === 'function';
+}
+
+/** Whether `store` presigns ({@link Signer}). */
+export function isSigner(store: ObjectStore): store is Signer {
+  return typeof (store as Partial<Signer>).presign === 'function';
+}
+
+/** Whether `store` writes ({@link Writer}). */
+export function isWriter(store: ObjectStore): store is Writer {
+  return typeof (store as Partial<Writer>).put === 'function';
 }
 
 /** Joins path segments with `/`, dropping empty segments and duplicate separators. */
@@ -116,13 +159,16 @@ export function compareBytes(a: string, b: string): number {
   return a.length - b.length;
 }
 
-/** Wraps a store so that every path is resolved under `prefix` (a sub-folder, e.g. one table of many). */
+/**
+ * Wraps a store so that every path is resolved under `prefix` (a sub-folder, e.g. one table of
+ * many). The wrapper has exactly the capabilities of the store it wraps.
+ */
 export function subStore(store: ObjectStore, prefix: string): ObjectStore {
   const p = joinPath(prefix);
   if (!p) return store;
   const full = (path: string) => joinPath(p, path);
   const strip = (m: ObjectMeta): ObjectMeta => ({ ...m, path: m.path.slice(p.length + 1) });
-  return {
+  const sub: ObjectStore & Partial<UrlSource & BlobSource & FileHandleSource & Signer & Writer> = {
     description: `${store.description}/${p}`,
     capabilities: store.capabilities,
     async list(prefix, options) {
@@ -136,9 +182,11 @@ export function subStore(store: ObjectStore, prefix: string): ObjectStore {
     get: (path, signal) => store.get(full(path), signal),
     getRange: (path, range, signal) => store.getRange(full(path), range, signal),
     head: async (path, signal) => strip(await store.head(full(path), signal)),
-    url: store.url ? (path) => store.url!(full(path)) : undefined,
-    blob: store.blob ? (path, signal) => store.blob!(full(path), signal) : undefined,
-    presign: store.presign ? (path, expiresInSeconds, signal) => store.presign!(full(path), expiresInSeconds, signal) : undefined,
-    put: store.put ? (path, bytes, contentType, signal) => store.put!(full(path), bytes, contentType, signal) : undefined,
   };
+  if (hasUrls(store)) sub.url = (path) => store.url(full(path));
+  if (hasBlobs(store)) sub.blob = (path, signal) => store.blob(full(path), signal);
+  if (hasFileHandles(store)) sub.fileAt = (path) => store.fileAt(full(path));
+  if (isSigner(store)) sub.presign = (path, expiresInSeconds, signal) => store.presign(full(path), expiresInSeconds, signal);
+  if (isWriter(store)) sub.put = (path, bytes, contentType, signal) => store.put(full(path), bytes, contentType, signal);
+  return sub;
 }

@@ -20,7 +20,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { DeltaError, throwIfAborted } from '../errors.ts';
-import { compareBytes, joinPath, type ByteRange, type ListOptions, type ObjectMeta, type ObjectStore, type StoreCapabilities } from './object-store.ts';
+import { compareBytes, joinPath, type ByteRange, type ListOptions, type ObjectMeta, type ObjectStore, type UrlSource, type Signer, type Writer, type StoreCapabilities } from './object-store.ts';
 import { networkFailure, storeAnswerError, type StoreContext } from './remote-errors.ts';
 import { isRetryableStatus, markTransient, transientError, withRetry } from './retry.ts';
 
@@ -70,9 +70,9 @@ export function s3EndpointOf(config: Pick<S3StoreConfig, 'endpoint' | 'region' |
 }
 
 /** A read-only (plus one optional write: share manifests) store over an S3 bucket prefix. */
-export class S3Store implements ObjectStore {
+export class S3Store implements UrlSource, Signer, Writer {
   readonly description: string;
-  readonly capabilities: StoreCapabilities = { list: true, rangedReads: true, getOnlyUrls: true };
+  readonly capabilities: StoreCapabilities = { list: true, getOnlyUrls: true };
   private readonly root: string;
   private readonly urlCache = new Map<string, { url: string; expiresAtMs: number }>();
 

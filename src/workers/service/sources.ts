@@ -13,7 +13,7 @@ import { DeltaError, throwIfAborted } from '../../delta/errors.ts';
 import { listLogFiles } from '../../delta/log/listing.ts';
 import { FileListStore, type RelativeFile } from '../../delta/storage/browser-files.ts';
 import { HttpStore } from '../../delta/storage/http.ts';
-import { subStore, type ObjectMeta, type ObjectStore } from '../../delta/storage/object-store.ts';
+import { isSigner, subStore, type ObjectMeta, type ObjectStore } from '../../delta/storage/object-store.ts';
 import { DeltaTable } from '../../delta/table.ts';
 import type {
   LakeFsConnectionConfig,
@@ -185,7 +185,7 @@ export class Sources {
     const tableId = this.id('t');
     const numFiles = root ? (source.candidates.find((c) => c.path === root)?.numLogFiles ?? 0) : source.logEntries;
     const remote = source.remote ? locationAt(source.remote, root) : undefined;
-    const shareable = remote?.kind === 'http' || (remote !== undefined && remote.kind !== 'share' && !!source.store.presign);
+    const shareable = remote?.kind === 'http' || (remote !== undefined && remote.kind !== 'share' && isSigner(source.store));
     const info: OpenedTable = { kind: 'table', tableId, sourceId, label: source.label, url: source.url, remote, shareable, root, numFiles, logOnly: false };
     // Ranged reads of URLs, sizes from the log (no HEAD): see sized-http.ts.
     this.tables.set(tableId, newOpenTable(info, new DeltaTable(root ? subStore(source.store, root) : source.store), 'direct'));

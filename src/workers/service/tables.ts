@@ -37,16 +37,15 @@ import { filesQuery } from '../../explore/files-page.ts';
 import { schemaTimeline } from '../../explore/schema-timeline.ts';
 import type { SessionEntry } from './data-plane.ts';
 
-/** How many snapshots each open table keeps (besides none): the latest and a few time-travel targets. */
-export const SNAPSHOTS_PER_TABLE = 4;
-
 /** One open table: what the UI knows of it, its `DeltaTable`, and what the service keeps for it. */
 export interface OpenTable {
   info: OpenedTable;
   sourceId: string;
   table: DeltaTable;
-  /** Snapshots by version, least recently used first. */
-  snapshots: Map<number, Snapshot>;
+  /**
+   * The latest version seen: a request without a version reads this one (from the table's
+   * snapshot cache) instead of listing the log again, so every view of the table shows one version.
+   */
   latestVersion?: number;
   /** How data files reach DuckDB (see the module comment of `../explorer-service.ts`). */
   fileAccess: FileAccess;
@@ -59,12 +58,12 @@ export type Progress = (p: WorkerProgress) => void;
 
 /** A new {@link OpenTable} record with empty caches. */
 export function newOpenTable(info: OpenedTable, table: DeltaTable, fileAccess: FileAccess): OpenTable {
-  return { info, sourceId: info.sourceId, table, snapshots: new Map(), fileAccess, sessions: new Map() };
+  return { info, sourceId: info.sourceId, table, fileAccess, sessions: new Map() };
 }
 
 /**
- * The metadata calls over open tables. Snapshots go through each table's cache (the last
- * {@link SNAPSHOTS_PER_TABLE} versions used); `now` times how long a snapshot took to build.
+ * The metadata calls over open tables. Snapshots go through each table's snapshot cache
+ * (`DeltaTable`, the last few versions used); `now` times how long a snapshot took to build.
  */
 export class TableCalls {
   constructor(private readonly now: () => number) {}
@@ -88,12 +87,8 @@ export class TableCalls {
     let version = request.version;
     if (request.timestamp !== undefined) version = await t.table.versionAt(request.timestamp, signal);
     if (version === undefined) version = t.latestVersion;
-    const cached = version !== undefined ? t.snapshots.get(version) : undefined;
-    if (cached) {
-      t.snapshots.delete(cached.version);
-      t.snapshots.set(cached.version, cached);
-      return { snapshot: cached, durationMs: 0 };
-    }
+    const cached = version !== undefined ? t.table.cachedSnapshot(version) : undefined;
+    if (cached) return { snapshot: cached, durationMs: 0 };
     const started = this.now();
     const snapshot = await t.table.snapshot(version === undefined ? {} : { version }, {
       allowUnsupported: true,
@@ -102,8 +97,6 @@ export class TableCalls {
     });
     const durationMs = Math.round(this.now() - started);
     if (version === undefined || snapshot.version === snapshot.segment.latestVersion) t.latestVersion = snapshot.segment.latestVersion;
-    t.snapshots.set(snapshot.version, snapshot);
-    while (t.snapshots.size > SNAPSHOTS_PER_TABLE) t.snapshots.delete(t.snapshots.keys().next().value!);
     return { snapshot, durationMs };
   }
 
