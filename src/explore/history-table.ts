@@ -26,11 +26,14 @@ function writerMs(e: HistoryEntry): number | null {
 export function historyTable(entries: HistoryEntry[]): arrow.Table {
   const col = <T>(f: (e: HistoryEntry) => T) => entries.map(f);
   const ms = new arrow.TimestampMillisecond('UTC');
+  // Times are whole ms in the protocol; a file time may carry a fraction (the adjusted times of
+  // commits sharing a millisecond), which Arrow's millisecond type cannot hold.
+  const whole = (n: number | null) => (n === null || !Number.isFinite(n) ? null : Math.trunc(n));
   return new arrow.Table({
     version: arrow.vectorFromArray(col((e) => BigInt(e.version)), new arrow.Int64()),
-    timestamp: arrow.vectorFromArray(col((e) => e.timestampMs), ms),
+    timestamp: arrow.vectorFromArray(col((e) => whole(e.timestampMs)), ms),
     timestampSource: arrow.vectorFromArray(col((e) => e.timestampSource), new arrow.Utf8()),
-    'commitInfo.timestamp': arrow.vectorFromArray(col(writerMs), ms),
+    'commitInfo.timestamp': arrow.vectorFromArray(col((e) => whole(writerMs(e))), ms),
     operation: arrow.vectorFromArray(col((e) => e.operation), new arrow.Utf8()),
     operationParameters: arrow.vectorFromArray(col((e) => json(e.operationParameters)), new arrow.Utf8()),
     operationMetrics: arrow.vectorFromArray(col((e) => json(e.operationMetrics)), new arrow.Utf8()),
@@ -48,6 +51,6 @@ export function historyTable(entries: HistoryEntry[]): arrow.Table {
     bytesAdded: arrow.vectorFromArray(col((e) => big(e.bytesAdded)), new arrow.Int64()),
     bytesRemoved: arrow.vectorFromArray(col((e) => big(e.bytesRemoved)), new arrow.Int64()),
     commitSizeBytes: arrow.vectorFromArray(col((e) => big(e.commitSizeBytes)), new arrow.Int64()),
-    fileModificationTime: arrow.vectorFromArray(col((e) => e.fileModificationTimeMs), ms),
+    fileModificationTime: arrow.vectorFromArray(col((e) => whole(e.fileModificationTimeMs)), ms),
   });
 }
