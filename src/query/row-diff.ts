@@ -201,17 +201,19 @@ interface KeyedInput {
   signal?: AbortSignal;
 }
 
-/** Keys that occur more than once in a relation (count of such key values). */
-function duplicateKeysSql(rel: string, keyCols: string[]): string {
+/** Rows, distinct keys and keys occurring more than once in a relation, in one pass (NULL keys group together). */
+function keyStatsSql(rel: string, keyCols: string[]): string {
   const k = keyCols.map(quoteIdent).join(', ');
-  return `(SELECT count(*) FROM (SELECT ${k} FROM ${rel} GROUP BY ${k} HAVING count(*) > 1))`;
+  return `(SELECT coalesce(sum(c), 0) AS n, count(*) AS keys, count(*) FILTER (WHERE c > 1) AS dups FROM (SELECT count(*) AS c FROM ${rel} GROUP BY ${k}))`;
 }
 
 async function keyed(session: QuerySession, relA: string, relB: string, x: KeyedInput): Promise<{ rows: arrow.Table; counts: RowDiffCounts }> {
   const q = quoteIdent;
-  const dup = await session.sql(`SELECT ${duplicateKeysSql(relA, x.keyCols)} AS a, ${duplicateKeysSql(relB, x.keyCols)} AS b`, { signal: x.signal });
-  const da = num(dup.get(0)?.a);
-  const db = num(dup.get(0)?.b);
+  // One pass per side: its rows (checked against the log by the caller) and whether the key is unique.
+  const stats = await session.sql(`SELECT a.n AS na, a.dups AS da, b.n AS nb, b.dups AS db FROM ${keyStatsSql(relA, x.keyCols)} a, ${keyStatsSql(relB, x.keyCols)} b`, { signal: x.signal });
+  const st = stats.get(0)!;
+  const da = num(st.da);
+  const db = num(st.db);
   if (da || db) {
     const v = da ? x.va : x.vb;
     throw new DeltaError('INVALID_ARGUMENT', `The key (${x.keyCols.join(', ')}) is not unique in version ${v}: ${da || db} key values occur more than once.`, {
@@ -229,17 +231,6 @@ async function keyed(session: QuerySession, relA: string, relB: string, x: Keyed
   const kind = `CASE WHEN b.__dx_in IS NULL THEN 'removed' WHEN a.__dx_in IS NULL THEN 'added' WHEN ${differs.length ? differs.join(' OR ') : 'false'} THEN 'changed' ELSE 'same' END`;
   const joined = `SELECT ${kind} AS __kind, ${changedList} AS __changed, ${aCols.map((c) => `a.${q(c)} AS ${aName(c)}`).join(', ')}, ${bCols.map((c) => `b.${q(c)} AS ${bName(c)}`).join(', ')}
     FROM (SELECT *, true AS __dx_in FROM ${relA}) a FULL OUTER JOIN (SELECT *, true AS __dx_in FROM ${relB}) b ON ${on}`;
-  const countRows = await session.sql(`SELECT __kind, count(*) AS n FROM (${joined}) GROUP BY __kind`, { signal: x.signal });
-  const by: Record<string, number> = {};
-  for (const r of countRows) by[String(r!.__kind)] = num(r!.n);
-  const counts: RowDiffCounts = {
-    added: by.added ?? 0,
-    removed: by.removed ?? 0,
-    changed: by.changed ?? 0,
-    unchanged: by.same ?? 0,
-    rowsA: (by.removed ?? 0) + (by.changed ?? 0) + (by.same ?? 0),
-    rowsB: (by.added ?? 0) + (by.changed ?? 0) + (by.same ?? 0),
-  };
   // One or two output rows per differing key: side 0 = A's values, 1 = B's.
   const value = (c: string) => {
     const inA = aCols.includes(c);
@@ -259,7 +250,21 @@ async function keyed(session: QuerySession, relA: string, relB: string, x: Keyed
      ) ORDER BY ${keyOrder}, __side`,
     { signal: x.signal },
   );
-  return { rows, counts };
+  // Counts from the rows (a changed key is two rows), the unchanged ones from each side's rows.
+  const kinds = rows.getChild('_diff')!;
+  const by: Record<string, number> = { added: 0, removed: 0, changed: 0 };
+  for (let i = 0; i < rows.numRows; i++) by[String(kinds.get(i))]++;
+  const changed = by.changed / 2;
+  const rowsA = num(st.na);
+  const rowsB = num(st.nb);
+  const unchanged = rowsA - by.removed - changed;
+  if (!Number.isInteger(changed) || unchanged < 0 || rowsB - by.added - changed !== unchanged) {
+    throw new DeltaError('DATA_INTEGRITY', `The row diff of versions ${x.va} → ${x.vb} does not add up: ${rowsA} rows in A, ${rowsB} in B, +${by.added} −${by.removed} ~${changed}.`, {
+      version: x.vb,
+      hint: 'No diff is shown rather than a wrong one. The two reads of the data disagreed; run it again.',
+    });
+  }
+  return { rows, counts: { added: by.added, removed: by.removed, changed, unchanged, rowsA, rowsB } };
 }
 
 async function wholeRows(session: QuerySession, relA: string, relB: string, x: { common: string[]; signal?: AbortSignal }): Promise<{ rows: arrow.Table; counts: RowDiffCounts }> {
