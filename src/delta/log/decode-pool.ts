@@ -140,27 +140,36 @@ function movable(list: Uint8Array[]): ArrayBuffer[] {
 function panicGuard<T>(fn: () => Promise<T>): Promise<T> {
   const g = globalThis as unknown as {
     process?: { on?: (ev: string, h: (e: unknown) => void) => void; off?: (ev: string, h: (e: unknown) => void) => void };
-    addEventListener?: (ev: string, h: (e: ErrorEvent) => void) => void;
-    removeEventListener?: (ev: string, h: (e: ErrorEvent) => void) => void;
+    addEventListener?: (ev: string, h: (e: Event) => void) => void;
+    removeEventListener?: (ev: string, h: (e: Event) => void) => void;
   };
   return new Promise<T>((resolve, reject) => {
-    const onNode = (e: unknown) => reject(e instanceof Error ? e : new Error(String(e)));
-    const onWeb = (ev: ErrorEvent) => {
+    const asError = (e: unknown) => (e instanceof Error ? e : new Error(String(e)));
+    const onNode = (e: unknown) => reject(asError(e));
+    // A web worker sees the trap as an `error` event or, from inside a promise, `unhandledrejection`.
+    const onWeb = (ev: Event) => {
       ev.preventDefault();
-      reject(ev.error instanceof Error ? ev.error : new Error(ev.message));
+      const e = ev as ErrorEvent & PromiseRejectionEvent;
+      reject(asError(e.error ?? e.reason ?? e.message));
     };
     const node = typeof g.process?.on === 'function';
     if (node) {
       g.process!.on!('uncaughtException', onNode);
       g.process!.on!('unhandledRejection', onNode);
-    } else g.addEventListener?.('error', onWeb);
+    } else {
+      g.addEventListener?.('error', onWeb);
+      g.addEventListener?.('unhandledrejection', onWeb);
+    }
     fn()
       .then(resolve, reject)
       .finally(() => {
         if (node) {
           g.process!.off?.('uncaughtException', onNode);
           g.process!.off?.('unhandledRejection', onNode);
-        } else g.removeEventListener?.('error', onWeb);
+        } else {
+          g.removeEventListener?.('error', onWeb);
+          g.removeEventListener?.('unhandledrejection', onWeb);
+        }
       });
   });
 }
@@ -234,6 +243,8 @@ export class DecodePool {
   private readonly queue: { task: DecodeTask; resolve: (v: Uint8Array[]) => void; reject: (e: unknown) => void; timeoutMs: number }[] = [];
   /** Tasks decoded by workers, and tasks that failed there (then decoded in-thread). */
   readonly counts = { tasks: 0, failures: 0 };
+  /** The message of the last task that failed on a worker (then decoded in-thread). */
+  lastFailure?: string;
 
   constructor(
     private readonly start: DecodeWorkerFactory,
@@ -282,6 +293,7 @@ export class DecodePool {
       const fail = (e: unknown) => {
         if (settled) return;
         this.counts.failures++;
+        this.lastFailure = (e as Error)?.message ?? String(e);
         this.drop(slot);
         settle();
         job.reject(e);
@@ -413,6 +425,8 @@ export class DecodePool {
       // A store error is the answer; a decoding failure in a worker is retried in-thread, where
       // the real decoding error (or the synchronous reader's rescue) comes from.
       if (!(e instanceof Error) || (e as { code?: string }).code !== undefined) throw e;
+      // Said once per file on the console: the open goes on, slower.
+      console.warn(`checkpoint decode worker failed on ${source.path} (${(e as Error).message}); decoding it in this thread`);
       if (handed > 0) options.onReset?.();
       const again = await parquetWasmReader.read(source, columns, onBatch, options);
       return { ...again, bytes: again.bytes + stats.bytes, requests: again.requests + stats.requests };
