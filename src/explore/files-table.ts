@@ -50,7 +50,7 @@ export function filesTable(snapshot: Snapshot, query: FilesTableQuery = {}): arr
   put('size', arrow.vectorFromArray(rows.map((r) => big(r.size)), new arrow.Int64()));
   put('numRecords', arrow.vectorFromArray(rows.map((r) => big(r.numRecords)), new arrow.Int64()));
   put('deletedRows', arrow.vectorFromArray(rows.map((r) => big(r.dvCardinality)), new arrow.Int64()));
-  put('modificationTime', arrow.vectorFromArray(rows.map((r) => (r.modificationTime === null || !Number.isFinite(r.modificationTime) ? null : Math.trunc(r.modificationTime))), new arrow.TimestampMillisecond('UTC')));
+  put('modificationTime', arrow.vectorFromArray(rows.map((r) => (r.modificationTime === null || !Number.isFinite(r.modificationTime) ? null : Math.trunc(r.modificationTime))), new arrow.TimestampMicrosecond('UTC')));
   head.statsColumns.forEach((c, k) => {
     put(`${c} min`, arrow.vectorFromArray(rows.map((r) => r.stats?.[k]?.min ?? null), new arrow.Utf8()));
     put(`${c} max`, arrow.vectorFromArray(rows.map((r) => r.stats?.[k]?.max ?? null), new arrow.Utf8()));

@@ -25,9 +25,8 @@ function writerMs(e: HistoryEntry): number | null {
 /** The history entries (newest first, as `DeltaTable.history` gives them) as an Arrow table. */
 export function historyTable(entries: HistoryEntry[]): arrow.Table {
   const col = <T>(f: (e: HistoryEntry) => T) => entries.map(f);
-  const ms = new arrow.TimestampMillisecond('UTC');
-  // Times are whole ms in the protocol; a file time may carry a fraction (the adjusted times of
-  // commits sharing a millisecond), which Arrow's millisecond type cannot hold.
+  // TIMESTAMPTZ (µs, as DuckDB's type) of whole ms: an adjusted file time may carry a fraction of a ms.
+  const ms = new arrow.TimestampMicrosecond('UTC');
   const whole = (n: number | null) => (n === null || !Number.isFinite(n) ? null : Math.trunc(n));
   return new arrow.Table({
     version: arrow.vectorFromArray(col((e) => BigInt(e.version)), new arrow.Int64()),
