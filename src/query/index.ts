@@ -7,6 +7,7 @@ export * from './scan-plan.ts';
 export * from './file-registry.ts';
 export * from './scan-sql.ts';
 export * from './session.ts';
+export * from './count-checks.ts';
 export * from './changes.ts';
 export * from './export.ts';
 export * from './variant.ts';

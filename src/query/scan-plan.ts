@@ -90,6 +90,10 @@ export interface PlannedFile {
   deletionVector: DeletionVectorDescriptor | null;
   /** Typed partition values keyed by logical column name. */
   partitionValues: Record<string, PartitionValue>;
+  /** `add.baseRowId` (PROTOCOL.md "Row Tracking"), null when the action has none. */
+  baseRowId: number | null;
+  /** `add.defaultRowCommitVersion` (PROTOCOL.md "Row Tracking"), null when the action has none. */
+  defaultRowCommitVersion: number | null;
 }
 
 /** How many files each pruning step removed. */
@@ -337,7 +341,14 @@ function plannedFile(snapshot: Snapshot, b: FileActionBatch, r: number, i: numbe
     partitionValues: partitionColumns.length
       ? parsePartitionValues(b.partitionValuesAt(r), partitionColumns, { version: snapshot.version, path: raw })
       : {},
+    baseRowId: numberOrNull(b.baseRowId?.[r]),
+    defaultRowCommitVersion: numberOrNull(b.defaultRowCommitVersion?.[r]),
   };
+}
+
+/** A sparse numeric action field (NaN or absent = not set) as a number or null. */
+function numberOrNull(v: number | undefined): number | null {
+  return v === undefined || Number.isNaN(v) ? null : v;
 }
 
 /**

@@ -13,6 +13,7 @@ import { mapLimit } from '../delta/snapshot.ts';
 import type { ObjectStore } from '../delta/storage/object-store.ts';
 import { quoteIdent, quoteString, type SqlEngine } from './engine.ts';
 import { FileRegistry } from './file-registry.ts';
+import { checkRowTrackingFields, type RowTrackingColumns } from './row-tracking.ts';
 import { nextId, type PlannedFile, type ScanColumn, type ScanPlan } from './scan-plan.ts';
 import { canonicalValue, castCanonical, convertExpr, duckType, nullOf } from './types.ts';
 
@@ -38,6 +39,14 @@ export interface ScanSqlContext {
    * per-file row counts of the count invariant (see `QuerySession.scan`). Default false.
    */
   fileColumn?: boolean;
+  /**
+   * Add a last column `_metadata` STRUCT(row_id BIGINT, row_commit_version BIGINT, row_index
+   * BIGINT) computed as `row-tracking.ts` describes (materialized columns of these physical names
+   * when a file has them and the value is not NULL, else `baseRowId` + `file_row_number` and
+   * `defaultRowCommitVersion`). The caller checks that Row Tracking is enabled; every file must
+   * have both fields ({@link checkRowTrackingFields}). Default: no such column.
+   */
+  rowTracking?: RowTrackingColumns;
 }
 
 /** SQL for a plan plus the helper tables it needs. */
@@ -72,10 +81,13 @@ export async function buildScanSql(plan: ScanPlan, ctx: ScanSqlContext): Promise
   const helperTables: string[] = [];
   const fileCol = ctx.fileColumn ? ', CAST(NULL AS INTEGER) AS __dx_file' : '';
   const fileNames: string[] = [''];
+  const rt = ctx.rowTracking;
+  const metaCol = rt ? `, ${ROW_METADATA_NULL} AS _metadata` : '';
   if (!plan.files.length) {
     const sel = cols.length ? cols.map((c) => `${nullOf(c.field.type)} AS ${quoteIdent(c.name)}`).join(', ') : 'NULL AS __row';
-    return { sql: `SELECT ${sel}${fileCol} WHERE false`, helperTables };
+    return { sql: `SELECT ${sel}${metaCol}${fileCol} WHERE false`, helperTables };
   }
+  if (rt) checkRowTrackingFields(plan.files, plan.version);
   const names = await ctx.registry.ensureFiles(
     plan.files.map((f) => ({ path: f.path, version: plan.version, sizeBytes: f.sizeBytes, numRecords: f.numRecords })),
     ctx.signal,
@@ -134,26 +146,45 @@ export async function buildScanSql(plan: ScanPlan, ctx: ScanSqlContext): Promise
     helperTables.push(filesTable);
   }
 
+  // Row tracking: baseRowId and defaultRowCommitVersion per file, joined per row by file name.
+  let rtTable: string | undefined;
+  if (rt) {
+    const rtName = `__rt_${id}`;
+    await engine.insertArrow(
+      rtName,
+      new arrow.Table({
+        __fname: arrow.vectorFromArray(plan.files.map((f) => names.get(f.path)!), new arrow.Utf8()),
+        __base: arrow.makeVector(BigInt64Array.from(plan.files, (f) => BigInt(f.baseRowId!))),
+        __rcv: arrow.makeVector(BigInt64Array.from(plan.files, (f) => BigInt(f.defaultRowCommitVersion!))),
+      }),
+      { schema },
+    );
+    rtTable = `${quoteIdent(schema)}.${quoteIdent(rtName)}`;
+    helperTables.push(rtTable);
+  }
+
   const selects: string[] = [];
   for (const [g, files] of groups.entries()) {
-    const { exprs } = await logicalColumnSql(engine, names.get(files[0].path)!, cols, plan.mode, 'f', ctx.registry);
+    const { exprs, fields } = await logicalColumnSql(engine, names.get(files[0].path)!, cols, plan.mode, 'f', ctx.registry);
+    const metaExpr = rt ? `, ${rowMetadataSql(fields, rt)} AS _metadata` : '';
     for (const part of constants ? branches[g] : [files]) {
       const hasDv = dvTable !== undefined && part.some((f) => f.deletionVector);
       const partNames = part.map((f) => names.get(f.path)!);
       // One file per branch: its index is a constant; several: its position in the branch's list.
-      const needName = hasDv || filesTable !== undefined || (!!ctx.fileColumn && partNames.length > 1);
+      const needName = hasDv || filesTable !== undefined || rtTable !== undefined || (!!ctx.fileColumn && partNames.length > 1);
       let fileExpr = '';
       if (ctx.fileColumn) {
         const base = fileNames.length - 1;
         fileNames.push(...partNames);
         fileExpr = partNames.length === 1 ? `, CAST(${base + 1} AS INTEGER) AS __dx_file` : `, CAST(${base} + list_position([${partNames.map(quoteString).join(', ')}], d.filename) AS INTEGER) AS __dx_file`;
       }
-      let from = `${ctx.registry.readSql(part.map((f) => names.get(f.path)!), { filename: needName, rowNumber: hasDv })} AS d`;
+      let from = `${ctx.registry.readSql(part.map((f) => names.get(f.path)!), { filename: needName, rowNumber: hasDv || rtTable !== undefined })} AS d`;
       if (filesTable) from += ` JOIN ${filesTable} AS f ON f.__fname = d.filename`;
+      if (rtTable) from += ` JOIN ${rtTable} AS r ON r.__fname = d.filename`;
       if (hasDv) from += ` ANTI JOIN ${dvTable} AS x ON x.__fname = d.filename AND x.__row = d.file_row_number`;
       // Partition values as typed constants of this branch: DuckDB folds filters and casts on them.
       const sel = constants ? cols.map((c, k) => (c.partition ? `${partitionLiteral(part[0].partitionValues[c.name] ?? null, c.field.type)} AS ${quoteIdent(c.name)}` : exprs[k])) : exprs;
-      selects.push(`${sel.length ? sel.join(', ') : 'NULL AS __row'}${fileExpr} FROM ${from}`);
+      selects.push(`${sel.length ? sel.join(', ') : 'NULL AS __row'}${metaExpr}${fileExpr} FROM ${from}`);
     }
   }
   const named = ctx.fileColumn ? { fileNames } : {};
@@ -161,8 +192,25 @@ export async function buildScanSql(plan: ScanPlan, ctx: ScanSqlContext): Promise
   // Every branch starts with a constant column the outer SELECT drops: a query that needs no
   // column (count(*)) then reads no column chunk, where DuckDB would otherwise keep (and decode)
   // the first column of each branch of a UNION ALL.
-  const out = (cols.length ? cols.map((c) => quoteIdent(c.name)).join(', ') : '__row') + (ctx.fileColumn ? ', __dx_file' : '');
+  const out = (cols.length ? cols.map((c) => quoteIdent(c.name)).join(', ') : '__row') + (rt ? ', _metadata' : '') + (ctx.fileColumn ? ', __dx_file' : '');
   return { sql: `SELECT ${out} FROM (${unionAll(selects.map((s) => `SELECT NULL AS __dx_lead, ${s}`))}) AS __u`, helperTables, ...named };
+}
+
+/** A NULL of the `_metadata` column's type (for reads without files). */
+const ROW_METADATA_NULL = 'CAST(NULL AS STRUCT(row_id BIGINT, row_commit_version BIGINT, row_index BIGINT))';
+
+/**
+ * The `_metadata` struct of a row read as alias `d` (with `filename`, `file_row_number`) joined to
+ * the per-file row-tracking table as alias `r`: materialized values where the file has the column
+ * (`fields`: its Arrow fields) and the value is not NULL, else the default generated ones.
+ */
+function rowMetadataSql(fields: arrow.Field[], rt: RowTrackingColumns): string {
+  const has = (name: string | undefined) => (name ? fields.find((f) => f.name === name) : undefined);
+  const id = has(rt.materializedRowId);
+  const cv = has(rt.materializedRowCommitVersion);
+  const rowId = id ? `COALESCE(CAST(d.${quoteIdent(id.name)} AS BIGINT), r.__base + d.file_row_number)` : 'r.__base + d.file_row_number';
+  const version = cv ? `COALESCE(CAST(d.${quoteIdent(cv.name)} AS BIGINT), r.__rcv)` : 'r.__rcv';
+  return `struct_pack(row_id := CAST(${rowId} AS BIGINT), row_commit_version := CAST(${version} AS BIGINT), row_index := CAST(d.file_row_number AS BIGINT))`;
 }
 
 /**

@@ -11,6 +11,7 @@
  * | `"t$history"` | one row per retained commit, newest first: `version, timestamp, user_id, user_name, operation, operation_parameters, cluster_id, read_version, isolation_level, is_blind_append, operation_metrics` (Trino's Delta connector columns) |
  * | `"t$properties"` | `key, value`: table properties, plus `delta.minReaderVersion`, `delta.minWriterVersion` and `delta.feature.<name> = supported` |
  * | `"t$files"` | one row per active file: `path, partition_values, size_bytes, modification_time, num_records, deleted_records, has_deletion_vector, stats` |
+ * | `"t$rows"` (also `"t@v3$rows"`) | the table's rows (as `t`) plus `_metadata STRUCT(row_id BIGINT, row_commit_version BIGINT, row_index BIGINT)`: Spark's `_metadata.row_id` / `_metadata.row_commit_version` (PROTOCOL.md "Row Tracking", see `row-tracking.ts`) and the row's physical index in its file; only where row tracking is enabled, else `QUERY_ERROR`; never pruned |
  * | `"t$partitions"` | one row per partition: the partition columns (typed), `file_count, total_size_bytes, record_count` (live rows: numRecords minus deleted; NULL when a file lacks stats), `deleted_record_count` |
  * | `"t@v3$files"` etc. | the metadata tables of another version (`$history` then stops at that version) |
  * | `table_changes(2, 4)` | Change Data Feed rows of versions 2..4 (`table_changes(2)`: 2..latest): the table's columns (schema of the end version), then `_change_type`, `_commit_version` (BIGINT), `_commit_timestamp` (TIMESTAMPTZ), as Spark's `table_changes` (see `changes.ts`) |
@@ -31,19 +32,20 @@
 import * as arrow from 'apache-arrow';
 import { planChanges, type ChangePlan } from '../delta/changes.ts';
 import { DeltaError } from '../delta/errors.ts';
-import type { HistoryEntry } from '../delta/history.ts';
-import { columnMappingMode, partitionColumnInfo, parsePartitionValues } from '../delta/schema.ts';
-import { numRecordsAt, safeDecode, type Snapshot } from '../delta/snapshot.ts';
+import type { Snapshot } from '../delta/snapshot.ts';
 import type { ObjectStore } from '../delta/storage/object-store.ts';
 import { DeltaTable } from '../delta/table.ts';
 import { buildChangesSql, changeRangeOptions, readChanges, summarizeChanges, type ChangeRange, type ChangeVersionSummary } from './changes.ts';
+import { checkFileCounts, checkPlainRowCount, countByFile, countFromLog } from './count-checks.ts';
 import { quoteIdent, quoteString, withEngineLock, type SqlEngine } from './engine.ts';
 import { NamingFileRegistry } from './file-errors.ts';
-import { countIndexes, type FileAccess } from './file-registry.ts';
-import { nextId, planScan, type ScanOptions, type ScanPlan } from './scan-plan.ts';
+import type { FileAccess } from './file-registry.ts';
+import { createFilesTable, createHistoryTable, createPartitionsTable, createPropertiesTable } from './meta-tables.ts';
+import { rowTrackingColumns } from './row-tracking.ts';
+import { planScan, type ScanOptions, type ScanPlan } from './scan-plan.ts';
 import { buildScanSql } from './scan-sql.ts';
-import { analyzeCountStar, analyzeSimpleQuery, isKeyword, tokenize, type Token } from './sql-text.ts';
-import { canonicalValue, castCanonical } from './types.ts';
+import { analyzeSimpleQuery } from './sql-text.ts';
+import { rewriteTableRefs, type TableRef } from './table-refs.ts';
 import { decodeVariantColumns } from './variant.ts';
 
 /**
@@ -82,17 +84,6 @@ export interface SqlOptions {
   signal?: AbortSignal;
 }
 
-/** A table reference found in SQL: `t`, `t@…`, with an optional `$meta` suffix. */
-interface TableRef {
-  /** The name as written (the view name). */
-  name: string;
-  /** `undefined` for the session's snapshot, else `v<N>` / a timestamp text. */
-  at?: string;
-  meta?: 'history' | 'properties' | 'files' | 'partitions';
-}
-
-const REF_RE = /^t(?:@([^$]+))?(?:\$(history|properties|files|partitions))?$/i;
-
 /** State of a data view, to know when it must be rebuilt. */
 interface ViewState {
   key: string;
@@ -103,28 +94,6 @@ let sessionCounter = 0;
 
 /** DuckDB errors that mean "this parquet file could not be decoded" (worth a fallback decoder). */
 const DECODE_ERROR = /decompress|compression codec|encoding is only supported|Invalid Error|Corrupt|parquet|Thrift|page/i;
-
-/**
- * Rows per file of a scan's `__dx_file` column (an index into `fileNames`, the registered names).
- */
-export function countByFile(v: arrow.Vector, fileNames: string[]): Map<string, number> {
-  const counts = countIndexes(v, fileNames.length + 1);
-  const out = new Map<string, number>();
-  fileNames.forEach((n, i) => {
-    if (i > 0 && counts[i]) out.set(n, (out.get(n) ?? 0) + counts[i]);
-  });
-  return out;
-}
-
-/** Σ(numRecords − DV cardinality) over a plan's files, or null when a file has no `numRecords`. */
-function liveRowsOf(plan: ScanPlan): number | null {
-  let n = 0;
-  for (const f of plan.files) {
-    if (f.numRecords === null) return null;
-    n += f.numRecords - f.deletedRows;
-  }
-  return n;
-}
 
 /**
  * SQL over one table. Create with {@link QuerySession.open}; {@link QuerySession.close} when done
@@ -219,61 +188,20 @@ export class QuerySession {
       const simple = analyzeSimpleQuery(sql);
       this.lastPlans = [];
       for (const ref of refs) {
-        if (ref.meta) await this.ensureMeta(ref, options.signal);
+        if (ref.meta === 'rows') await this.ensureDataView(ref, {}, options.signal, true);
+        else if (ref.meta) await this.ensureMeta(ref, options.signal);
         else {
           const useSimple = simple && simple.table.toLowerCase() === ref.name.toLowerCase();
           await this.ensureDataView(ref, useSimple ? { where: simple.where, limit: simple.limit } : {}, options.signal);
         }
       }
-      const counted = this.countFromLog(sql, refs);
+      const counted = countFromLog(sql, refs, this.lastPlans);
       if (counted) return this.engine.query(`SELECT CAST(${counted.rows} AS BIGINT) AS ${quoteIdent(counted.column)}`);
       await this.engine.query(`SET search_path = ${quoteString(`${this.schemaName},main`)}`);
       const result = await this.engine.query(sql, { signal: options.signal });
-      this.checkPlainRowCount(simple, refs, result.numRows);
+      checkPlainRowCount(simple, refs, result.numRows, this.lastPlans);
       return decodeVariantColumns(result);
     })).catch(this.nameFile);
-  }
-
-  /**
-   * The count invariant for SQL whose rows are the table's rows one for one (`SELECT <columns or *>
-   * FROM t [ORDER BY …] [LIMIT n]`, no WHERE): the result has exactly min(n, Σ(numRecords − DV
-   * cardinality)) rows over the files read, when every file has `numRecords`.
-   * @throws DeltaError `DATA_INTEGRITY` with the expected and actual counts.
-   */
-  private checkPlainRowCount(simple: ReturnType<typeof analyzeSimpleQuery>, refs: TableRef[], rows: number): void {
-    if (!simple?.plainRows || simple.where !== undefined || refs.length !== 1 || refs[0].meta) return;
-    if (refs[0].name.toLowerCase() !== simple.table.toLowerCase() || this.lastPlans.length !== 1) return;
-    const plan = this.lastPlans[0];
-    if (plan.where !== undefined || plan.pruning.byPartition + plan.pruning.byStats > 0) return;
-    const logged = liveRowsOf(plan);
-    if (logged === null) return;
-    const expected = simple.anyLimit !== undefined ? Math.min(simple.anyLimit, logged) : logged;
-    if (rows === expected) return;
-    throw new DeltaError(
-      'DATA_INTEGRITY',
-      `The query returned ${rows} rows, but the Delta log says version ${plan.version} has ${logged} live rows in the ${plan.files.length} files read${simple.anyLimit !== undefined ? ` (LIMIT ${simple.anyLimit}: ${expected} expected)` : ''}.`,
-      { version: plan.version, hint: 'No result is shown rather than a short one. Reload the table; if it persists, the data files do not match the log.' },
-    );
-  }
-
-  /**
-   * The answer of a bare `SELECT count(*) [AS n] FROM <data ref>` (see `analyzeCountStar`) from the
-   * log, after its view was built (so the snapshot was checked readable and every data file was
-   * found and registered, as for any read): the sum of `numRecords` of the view's files, when every
-   * file has that statistic and none has a deletion vector (Delta Spark answers such counts from
-   * the same statistic). Undefined otherwise, and the query runs on DuckDB.
-   */
-  private countFromLog(sql: string, refs: TableRef[]): { rows: number; column: string } | undefined {
-    const count = analyzeCountStar(sql);
-    if (!count || refs.length !== 1 || refs[0].meta || refs[0].name.toLowerCase() !== count.table.toLowerCase()) return undefined;
-    const plan = this.lastPlans.length === 1 ? this.lastPlans[0] : undefined;
-    if (!plan || plan.where !== undefined || plan.limit !== undefined || plan.pruning.byPartition + plan.pruning.byStats + plan.pruning.byLimit > 0) return undefined;
-    let rows = 0;
-    for (const f of plan.files) {
-      if (f.numRecords === null || f.deletionVector || f.deletedRows > 0) return undefined;
-      rows += f.numRecords;
-    }
-    return Number.isSafeInteger(rows) ? { rows, column: count.column } : undefined;
   }
 
   /**
@@ -304,44 +232,12 @@ export class QuerySession {
         if (plan.limit !== undefined) sql += ` LIMIT ${plan.limit}`;
         const result = await this.engine.query(sql, { signal: options.signal });
         // The count invariant, per file, from the same pass: rows read from each file.
-        this.checkFileCounts(plan, countByFile(result.getChild('__dx_file')!, built.fileNames ?? []));
+        checkFileCounts(plan, countByFile(result.getChild('__dx_file')!, built.fileNames ?? []), (path) => this.registry.nameOf(path));
         return decodeVariantColumns(result.select(result.schema.fields.map((f) => f.name).filter((n) => n !== '__dx_file')));
       } finally {
         await this.dropTables(built.helperTables);
       }
     })).catch(this.nameFile);
-  }
-
-  /**
-   * The count invariant of a scan (issue #11): for every file read, rows read = `numRecords` −
-   * its deletion vector's cardinality when the log has `numRecords` — exactly without WHERE and
-   * LIMIT, at most otherwise; without WHERE, a LIMIT n scan returns min(n, Σ) rows.
-   * @param byName rows read per registered file name.
-   * @throws DeltaError `DATA_INTEGRITY` naming the file, version, expected and actual counts.
-   */
-  private checkFileCounts(plan: ScanPlan, byName: Map<string, number>): void {
-    const exact = plan.where === undefined && plan.limit === undefined;
-    let total = 0;
-    for (const f of plan.files) {
-      const name = this.registry.nameOf(f.path);
-      const read = name ? (byName.get(name) ?? 0) : 0;
-      total += read;
-      if (f.numRecords === null) continue;
-      const expected = f.numRecords - f.deletedRows;
-      if (exact ? read !== expected : read > expected) {
-        throw new DeltaError(
-          'DATA_INTEGRITY',
-          `Data file ${f.path} of table version ${plan.version}: ${read} rows were read where the log says ${expected} (numRecords ${f.numRecords}${f.deletedRows ? ` − ${f.deletedRows} deleted by its deletion vector` : ''}).`,
-          { path: f.path, version: plan.version, hint: 'No result is shown rather than a wrong one. The file may be damaged or rewritten outside Delta.' },
-        );
-      }
-    }
-    const logged = liveRowsOf(plan);
-    if (plan.where === undefined && plan.limit !== undefined && logged !== null && total !== Math.min(plan.limit, logged)) {
-      throw new DeltaError('DATA_INTEGRITY', `A scan of version ${plan.version} with LIMIT ${plan.limit} read ${total} rows where the log says ${Math.min(plan.limit, logged)}.`, {
-        version: plan.version,
-      });
-    }
   }
 
   /**
@@ -458,6 +354,10 @@ export class QuerySession {
 
   // -------------------------------------------------------------------------------------------
 
+  private metaContext() {
+    return { engine: this.engine, schema: this.schemaName };
+  }
+
   private sqlContext(signal?: AbortSignal) {
     return { engine: this.engine, store: this.table.store, registry: this.registry, schema: this.schemaName, signal, concurrency: this.options.concurrency };
   }
@@ -486,49 +386,15 @@ export class QuerySession {
     return this.snapshotAt(undefined, at.trim(), signal);
   }
 
-  /** Finds table references and rewrites `table_changes(a, b)` into a table name. */
-  private async rewriteChanges(query: string, signal?: AbortSignal): Promise<{ sql: string; refs: TableRef[] }> {
-    const tokens = tokenize(query);
-    let sql = '';
-    let last = 0;
-    const refs = new Map<string, TableRef>();
-    for (let i = 0; i < tokens.length; i++) {
-      const t = tokens[i];
-      if (isKeyword(t, 'TABLE_CHANGES') && tokens[i + 1]?.value === '(') {
-        const args: (number | string)[] = [];
-        let j = i + 2;
-        while (tokens[j]?.kind === 'number' || tokens[j]?.kind === 'string') {
-          args.push(tokens[j].kind === 'number' ? Number(tokens[j].value) : tokens[j].value);
-          j++;
-          if (tokens[j]?.value === ',') j++;
-        }
-        if (tokens[j]?.value !== ')' || args.length < 1 || args.length > 2) continue;
-        const key = JSON.stringify(args);
-        let name = this.changeNames.get(key);
-        if (!name) this.changeNames.set(key, (name = `t$changes_${this.changeNames.size + 1}`));
-        await this.ensureChanges(name, args[0], args[1], signal);
-        sql += query.slice(last, t.start) + quoteIdent(name);
-        last = tokens[j].end;
-        i = j;
-        continue;
-      }
-      const ref = this.refOf(tokens, i);
-      if (ref) refs.set(ref.name, ref);
-    }
-    sql += query.slice(last);
-    return { sql, refs: [...refs.values()] };
-  }
-
-  private refOf(tokens: Token[], i: number): TableRef | undefined {
-    const t = tokens[i];
-    if (t.kind === 'qident') {
-      const m = REF_RE.exec(t.value);
-      if (!m) return undefined;
-      if (!m[1] && !m[2]) return tableRefPosition(tokens, i) ? { name: t.value } : undefined;
-      return { name: t.value, at: m[1], meta: m[2]?.toLowerCase() as TableRef['meta'] };
-    }
-    if (t.kind === 'ident' && t.value.toLowerCase() === 't' && tableRefPosition(tokens, i)) return { name: t.value };
-    return undefined;
+  /** Finds table references and rewrites `table_changes(a, b)` into the name of a relation built for it. */
+  private rewriteChanges(query: string, signal?: AbortSignal): Promise<{ sql: string; refs: TableRef[] }> {
+    return rewriteTableRefs(query, async (args) => {
+      const key = JSON.stringify(args);
+      let name = this.changeNames.get(key);
+      if (!name) this.changeNames.set(key, (name = `t$changes_${this.changeNames.size + 1}`));
+      await this.ensureChanges(name, args[0], args[1], signal);
+      return name;
+    });
   }
 
   /**
@@ -576,9 +442,14 @@ export class QuerySession {
     this.lastChangePlans.push(plan);
   }
 
-  /** Creates or updates the view for a data reference, pruned for `opts` when given. */
-  private async ensureDataView(ref: TableRef, opts: { where?: string; limit?: number }, signal?: AbortSignal): Promise<void> {
+  /**
+   * Creates or updates the view for a data reference, pruned for `opts` when given; with
+   * `rowTracking` (`"t$rows"`), the rows carry a `_metadata` struct of row IDs and row commit
+   * versions (see `row-tracking.ts`; refused when the version does not enable row tracking).
+   */
+  private async ensureDataView(ref: TableRef, opts: { where?: string; limit?: number }, signal?: AbortSignal, rowTracking = false): Promise<void> {
     const snap = await this.snapshotForRef(ref.at, signal);
+    const rt = rowTracking ? rowTrackingColumns(snap) : undefined;
     const key = `${snap.version}\u0000${opts.where ?? ''}\u0000${opts.limit ?? ''}`;
     const prev = this.views.get(ref.name);
     if (prev && prev.key === key) {
@@ -587,7 +458,7 @@ export class QuerySession {
       return;
     }
     const plan = await planScan(snap, { ...opts, signal }, { engine: this.engine, scratchSchema: this.schemaName, store: this.table.store });
-    const built = await buildScanSql(plan, this.sqlContext(signal));
+    const built = await buildScanSql(plan, { ...this.sqlContext(signal), rowTracking: rt });
     await this.engine.query(`CREATE OR REPLACE VIEW ${this.qualified(ref.name)} AS ${built.sql}`);
     if (prev) await this.dropTables(prev.helperTables);
     this.views.set(ref.name, { key, helperTables: built.helperTables, plan } as ViewState);
@@ -602,185 +473,19 @@ export class QuerySession {
     switch (ref.meta) {
       case 'history': {
         const all = await this.table.history({ signal });
-        await this.createHistory(target, all.filter((h) => h.version <= snap.version));
+        await createHistoryTable(this.metaContext(), target, all.filter((h) => h.version <= snap.version));
         break;
       }
       case 'properties':
-        await this.createProperties(target, snap);
+        await createPropertiesTable(this.metaContext(), target, snap);
         break;
       case 'files':
-        await this.createFiles(target, snap);
+        await createFilesTable(this.metaContext(), target, snap);
         break;
       case 'partitions':
-        await this.createPartitions(target, snap);
+        await createPartitionsTable(this.metaContext(), target, snap);
         break;
     }
     this.metaDone.add(ref.name);
   }
-
-  private async insertTemp(columns: Record<string, arrow.Vector>): Promise<string> {
-    const name = `__meta_${nextId()}`;
-    await this.engine.insertArrow(name, new arrow.Table(columns), { schema: this.schemaName });
-    return this.qualified(name);
-  }
-
-  private async createFromTemp(target: string, columns: Record<string, arrow.Vector>, select: string): Promise<void> {
-    const tmp = await this.insertTemp(columns);
-    try {
-      await this.engine.query(`CREATE OR REPLACE TABLE ${target} AS SELECT ${select} FROM ${tmp}`);
-    } finally {
-      await this.engine.query(`DROP TABLE IF EXISTS ${tmp}`).catch(() => undefined);
-    }
-  }
-
-  private async createHistory(target: string, entries: HistoryEntry[]): Promise<void> {
-    const sorted = [...entries].sort((a, b) => b.version - a.version);
-    const str = (f: (h: HistoryEntry) => unknown) => arrow.vectorFromArray(sorted.map((h) => { const v = f(h); return v === null || v === undefined ? null : String(v); }), new arrow.Utf8());
-    const num = (f: (h: HistoryEntry) => number | null) => arrow.vectorFromArray(sorted.map((h) => f(h)), new arrow.Float64());
-    const mapCol = (f: (h: HistoryEntry) => Record<string, unknown> | null) =>
-      arrow.vectorFromArray(
-        sorted.map((h) => {
-          const o = f(h);
-          return o ? new Map(Object.entries(o).map(([k, v]) => [k, v === null || v === undefined ? null : typeof v === 'string' ? v : JSON.stringify(v)])) : null;
-        }),
-        stringMapType(),
-      );
-    await this.createFromTemp(
-      target,
-      {
-        version: num((h) => h.version),
-        ts: num((h) => h.timestampMs),
-        user_id: str((h) => h.userId),
-        user_name: str((h) => h.userName),
-        operation: str((h) => h.operation),
-        operation_parameters: mapCol((h) => h.operationParameters),
-        cluster_id: str((h) => h.clusterId),
-        read_version: num((h) => h.readVersion),
-        isolation_level: str((h) => h.isolationLevel),
-        is_blind_append: arrow.vectorFromArray(sorted.map((h) => h.isBlindAppend), new arrow.Bool()),
-        operation_metrics: mapCol((h) => h.operationMetrics),
-      },
-      `CAST(version AS BIGINT) AS version, CAST(epoch_ms(CAST(ts AS BIGINT)) AS TIMESTAMPTZ) AS "timestamp", user_id, user_name, operation, operation_parameters, cluster_id, CAST(read_version AS BIGINT) AS read_version, isolation_level, is_blind_append, operation_metrics`,
-    );
-  }
-
-  private async createProperties(target: string, snap: Snapshot): Promise<void> {
-    const rows: [string, string][] = Object.entries(snap.properties).map(([k, v]) => [k, String(v)]);
-    rows.push(['delta.minReaderVersion', String(snap.protocol.minReaderVersion)]);
-    rows.push(['delta.minWriterVersion', String(snap.protocol.minWriterVersion)]);
-    const features = new Set([...(snap.protocol.readerFeatures ?? []), ...(snap.protocol.writerFeatures ?? [])]);
-    for (const f of [...features].sort()) rows.push([`delta.feature.${f}`, 'supported']);
-    await this.createFromTemp(
-      target,
-      { key: arrow.vectorFromArray(rows.map((r) => r[0]), new arrow.Utf8()), value: arrow.vectorFromArray(rows.map((r) => r[1]), new arrow.Utf8()) },
-      'key, value',
-    );
-  }
-
-  private async createFiles(target: string, snap: Snapshot): Promise<void> {
-    const mode = columnMappingMode(snap.metadata.configuration, snap.protocol);
-    const pcols = partitionColumnInfo(snap.schema, snap.metadata.partitionColumns ?? [], mode, { version: snap.version });
-    const path: string[] = [];
-    const pvs: (Map<string, string | null> | null)[] = [];
-    const size: number[] = [];
-    const mtime: (number | null)[] = [];
-    const nrec: (number | null)[] = [];
-    const del: number[] = [];
-    const hasDv: boolean[] = [];
-    const stats: (string | null)[] = [];
-    snap.files.forEach((b, r) => {
-      path.push(safeDecode(b.path[r]));
-      const raw = b.partitionValuesAt(r) ?? {};
-      pvs.push(new Map(pcols.map((p) => [p.name, raw[p.key] ?? null])));
-      size.push(b.size[r]);
-      mtime.push(Number.isNaN(b.modificationTime[r]) ? null : b.modificationTime[r]);
-      nrec.push(numRecordsAt(b, r));
-      const card = b.dvCardinality?.[r];
-      del.push(card !== undefined && !Number.isNaN(card) ? card : 0);
-      hasDv.push(!!b.dvStorageType?.[r]);
-      const json = b.stats.get(r);
-      stats.push(json ?? (b.statsParsed ? jsonOrNull(b.statsParsed.get(r)) : null));
-    });
-    await this.createFromTemp(
-      target,
-      {
-        path: arrow.vectorFromArray(path, new arrow.Utf8()),
-        partition_values: arrow.vectorFromArray(pvs, stringMapType()),
-        size: arrow.vectorFromArray(size, new arrow.Float64()),
-        mtime: arrow.vectorFromArray(mtime, new arrow.Float64()),
-        nrec: arrow.vectorFromArray(nrec, new arrow.Float64()),
-        del: arrow.vectorFromArray(del, new arrow.Float64()),
-        has_deletion_vector: arrow.vectorFromArray(hasDv, new arrow.Bool()),
-        stats: arrow.vectorFromArray(stats, new arrow.Utf8()),
-      },
-      `path, partition_values, CAST(size AS BIGINT) AS size_bytes, CAST(epoch_ms(CAST(mtime AS BIGINT)) AS TIMESTAMPTZ) AS modification_time, CAST(nrec AS BIGINT) AS num_records, CAST(del AS BIGINT) AS deleted_records, has_deletion_vector, stats`,
-    );
-  }
-
-  private async createPartitions(target: string, snap: Snapshot): Promise<void> {
-    const mode = columnMappingMode(snap.metadata.configuration, snap.protocol);
-    const pcols = partitionColumnInfo(snap.schema, snap.metadata.partitionColumns ?? [], mode, { version: snap.version });
-    const pv: (string | null)[][] = pcols.map(() => []);
-    const size: number[] = [];
-    const nrec: (number | null)[] = [];
-    const del: number[] = [];
-    snap.files.forEach((b, r) => {
-      if (pcols.length) {
-        const values = parsePartitionValues(b.partitionValuesAt(r), pcols, { version: snap.version, path: b.path[r] });
-        pcols.forEach((p, k) => pv[k].push(canonicalValue(values[p.name])));
-      }
-      size.push(b.size[r]);
-      nrec.push(numRecordsAt(b, r));
-      const card = b.dvCardinality?.[r];
-      del.push(card !== undefined && !Number.isNaN(card) ? card : 0);
-    });
-    const cols: Record<string, arrow.Vector> = {
-      size: arrow.vectorFromArray(size, new arrow.Float64()),
-      nrec: arrow.vectorFromArray(nrec, new arrow.Float64()),
-      del: arrow.vectorFromArray(del, new arrow.Float64()),
-    };
-    pcols.forEach((_p, k) => (cols[`__p${k}`] = arrow.vectorFromArray(pv[k], new arrow.Utf8())));
-    const keys = pcols.map((p, k) => `${castCanonical(`__p${k}`, p.type)} AS ${quoteIdent(p.name)}`);
-    const aggs = [
-      'CAST(count(*) AS BIGINT) AS file_count',
-      'CAST(sum(size) AS BIGINT) AS total_size_bytes',
-      'CASE WHEN count(nrec) = count(*) THEN CAST(sum(nrec) - sum(del) AS BIGINT) END AS record_count',
-      'CAST(sum(del) AS BIGINT) AS deleted_record_count',
-    ];
-    const tmp = await this.insertTemp(cols);
-    try {
-      if (!snap.files.length && !pcols.length) {
-        await this.engine.query(
-          `CREATE OR REPLACE TABLE ${target} AS SELECT CAST(0 AS BIGINT) AS file_count, CAST(0 AS BIGINT) AS total_size_bytes, CAST(0 AS BIGINT) AS record_count, CAST(0 AS BIGINT) AS deleted_record_count WHERE false`,
-        );
-      } else if (pcols.length) {
-        const inner = `SELECT ${keys.join(', ')}, size, nrec, del FROM ${tmp}`;
-        const names = pcols.map((p) => quoteIdent(p.name)).join(', ');
-        await this.engine.query(`CREATE OR REPLACE TABLE ${target} AS SELECT ${names}, ${aggs.join(', ')} FROM (${inner}) GROUP BY ${names} ORDER BY ${names} NULLS FIRST`);
-      } else {
-        await this.engine.query(`CREATE OR REPLACE TABLE ${target} AS SELECT ${aggs.join(', ')} FROM ${tmp}`);
-      }
-    } finally {
-      await this.engine.query(`DROP TABLE IF EXISTS ${tmp}`).catch(() => undefined);
-    }
-  }
-}
-
-/** Whether the identifier at `i` stands where a table name can: after FROM, JOIN or a comma. */
-function tableRefPosition(tokens: Token[], i: number): boolean {
-  const prev = tokens[i - 1];
-  const next = tokens[i + 1];
-  if (next && next.kind === 'punct' && (next.value === '.' || next.value === '(')) return false;
-  return !!prev && (isKeyword(prev, 'FROM') || isKeyword(prev, 'JOIN') || prev.value === ',');
-}
-
-function stringMapType(): arrow.Map_ {
-  return new arrow.Map_(
-    new arrow.Field('entries', new arrow.Struct([new arrow.Field('key', new arrow.Utf8(), false), new arrow.Field('value', new arrow.Utf8(), true)]), false),
-  );
-}
-
-function jsonOrNull(v: unknown): string | null {
-  if (v === null || v === undefined) return null;
-  return JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? Number(x) : x));
 }

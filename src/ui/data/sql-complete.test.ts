@@ -40,3 +40,19 @@ describe('schemaNodes', () => {
     expect(schemaNodes(null)).toEqual([]);
   });
 });
+
+describe('row tracking completion', () => {
+  const info = () => ({ columns: [{ name: 'id', type: 'long' }], version: 4, latestVersion: 4, functions: [] as string[] });
+  const complete = async (doc: string) => {
+    const { EditorState } = await import('@codemirror/state');
+    const { CompletionContext } = await import('@codemirror/autocomplete');
+    const { deltaCompletions } = await import('./sql-complete.ts');
+    const state = EditorState.create({ doc });
+    return deltaCompletions(info)(new CompletionContext(state, doc.length, true));
+  };
+  it('offers "t$rows" after a quote and the _metadata fields after `_metadata.`', async () => {
+    expect((await complete('SELECT * FROM "t'))?.options.map((o) => o.label)).toContain('"t$rows"');
+    expect((await complete('SELECT _metadata.'))?.options.map((o) => o.label)).toEqual(['row_id', 'row_commit_version', 'row_index']);
+    expect((await complete('SELECT _meta'))?.options.map((o) => o.label)).toContain('_metadata');
+  });
+});

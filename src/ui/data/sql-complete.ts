@@ -2,8 +2,8 @@
  * Schema-aware completion for the SQL editor (CodeMirror 6 `CompletionSource`): the open table's
  * columns (from the worker's schema rows, `summary.schema`, with their Delta types), nested struct fields after
  * `column.`, the table names the query session knows (`t`, `"t@v3"`, `"t@2024-01-01T00:00:00Z"`,
- * `"t$history"`, `"t$files"`, `"t$partitions"`, `"t$properties"`, `table_changes(a, b)`), the
- * metadata tables' columns, and DuckDB functions (a built-in list, replaced by the engine's own
+ * `"t$history"`, `"t$files"`, `"t$partitions"`, `"t$properties"`, `"t$rows"`, `table_changes(a, b)`),
+ * the metadata tables' columns, the row-tracking fields of `"t$rows"` after `_metadata.`, and DuckDB functions (a built-in list, replaced by the engine's own
  * `duckdb_functions()` once it has started). Keywords come from `@codemirror/lang-sql`.
  */
 import type { Completion, CompletionContext, CompletionResult } from '@codemirror/autocomplete';
@@ -34,6 +34,20 @@ export const METADATA_TABLES: Record<string, string[]> = {
   '"t$files"': ['path', 'partition_values', 'size_bytes', 'modification_time', 'num_records', 'deleted_records', 'has_deletion_vector', 'stats'],
   '"t$partitions"': ['file_count', 'total_size_bytes', 'record_count', 'deleted_record_count'],
   '"t$properties"': ['key', 'value'],
+};
+
+/**
+ * The `_metadata` column of `"t$rows"` (row tracking, `src/query/row-tracking.ts`): Spark's
+ * `_metadata.row_id` / `_metadata.row_commit_version`, plus the row's index in its data file.
+ */
+export const ROW_METADATA: SchemaNode = {
+  name: '_metadata',
+  type: 'struct',
+  children: [
+    { name: 'row_id', type: 'long' },
+    { name: 'row_commit_version', type: 'long' },
+    { name: 'row_index', type: 'long' },
+  ],
 };
 
 /** Common DuckDB functions, offered until the engine's own list is known. */
@@ -100,6 +114,7 @@ export function tableNames(info: Pick<CompletionInfo, 'version' | 'latestVersion
     ...versions.map((v) => ({ label: `"t@v${v}"`, type: 'type', detail: `version ${v}` })),
     { label: '"t@2024-01-01T00:00:00Z"', type: 'type', detail: 'the version current at a time (UTC)' },
     ...Object.keys(METADATA_TABLES).map((name) => ({ label: name, type: 'type', detail: 'metadata table' })),
+    { label: '"t$rows"', type: 'type', detail: 'rows + _metadata.row_id, row_commit_version (row tracking)' },
     { label: `"t@v${info.version}$files"`, type: 'type', detail: 'metadata of another version' },
     { label: 'table_changes', type: 'function', detail: 'Change Data Feed rows', apply: `table_changes(${Math.max(0, info.latestVersion - 1)}, ${info.latestVersion})` },
   ];
@@ -117,7 +132,7 @@ export function deltaCompletions(getInfo: () => CompletionInfo) {
     if (path) {
       const segs = path.text.replace(/\[\d*\]/g, '').match(/[A-Za-z_][\w$]*|"(?:[^"]|"")+"/g) ?? [];
       const typed = path.text.endsWith('.') ? '' : (segs.pop() ?? '');
-      let nodes: SchemaNode[] | undefined = info.columns;
+      let nodes: SchemaNode[] | undefined = info.columns.some((c) => c.name === ROW_METADATA.name) ? info.columns : [...info.columns, ROW_METADATA];
       let i = 0;
       if (segs[0] === 't' && !info.columns.some((c) => c.name === 't')) i = 1; // t.col
       for (; i < segs.length && nodes; i++) nodes = nodes.find((n) => n.name.toLowerCase() === unquote(segs[i]).toLowerCase())?.children;
@@ -133,6 +148,7 @@ export function deltaCompletions(getInfo: () => CompletionInfo) {
     const from = word ? word.from : ctx.pos;
     const columns: Completion[] = info.columns.map((c) => ({ label: sqlIdent(c.name), type: 'property', detail: c.type, boost: 2 }));
     const meta: Completion[] = [...new Set(Object.values(METADATA_TABLES).flat())].map((c) => ({ label: c, type: 'variable', detail: 'metadata column', boost: -2 }));
+    meta.push({ label: ROW_METADATA.name, type: 'variable', detail: 'row tracking ("t$rows")', boost: -2 });
     const functions: Completion[] = info.functions.map((f) => ({ label: f, type: 'function', apply: `${f}(`, boost: -1 }));
     return { from, options: [...columns, ...tableNames(info).filter((o) => !o.label.startsWith('"')), ...meta, ...functions], validFor: /^\w*$/ };
   };
