@@ -2,13 +2,13 @@
  * The implementation of {@link ExplorerApi}, free of Comlink and of worker globals so that it runs
  * (and is tested) in Node as well. `explorer.worker.ts` exposes one instance.
  *
- * State: opened sources (the files of a dropped folder, or an HTTP store over an opened URL), open
- * tables, and per table the last few snapshots by version. Nothing per file is copied: stores hold
- * the `File` handles, snapshots hold their columnar batches.
+ * State: opened sources (the files of a dropped folder, or a remote store), open tables (each with
+ * its `DeltaTable`, whose snapshot cache keeps the last few versions used) and their query sessions.
+ * Nothing per file is copied: stores hold the `File` handles, snapshots hold their columnar batches.
  *
  * The service is a facade over three parts, each in `service/`:
  * - `sources.ts`: opened folders and remote stores, the tables found in them, live connections;
- * - `tables.ts`: each open table's snapshot cache and the metadata calls over a snapshot;
+ * - `tables.ts`: open tables (through their snapshot cache) and the metadata calls over a snapshot;
  * - `data-plane.ts`: the SQL engine, query sessions, the data calls and held results.
  * This file turns their values and `DeltaError`s into {@link Result}s, registers each call's
  * abort signal under its request id, throttles progress, and marks buffers for transfer.
