@@ -5,9 +5,7 @@
  * statuses, and the loading every metadata view shares.
  */
 import {
-  CLUSTERING_DOMAIN,
-  clusteringColumns,
-  columnMappingMode,
+  DeltaError,
   unsupportedReaderFeatures,
   type DeltaTable,
   type Snapshot,
@@ -15,7 +13,7 @@ import {
 } from '../delta/index.ts';
 import type { ExportFormat } from '../query/export.ts';
 import type { CommandOption } from './args.ts';
-import { columnPath } from './render.ts';
+import { clusteringOf } from '../explore/clustering.ts';
 
 export type { CommandOption };
 
@@ -128,10 +126,13 @@ export async function loadTarget(ctx: CommandContext): Promise<Snapshot> {
   return snap;
 }
 
-/** Logical clustering column names from the `delta.clustering` (or legacy `delta.liquid`) domain. */
+/**
+ * Logical clustering column names, from the one resolver (`src/explore/clustering.ts`:
+ * `delta.clustering` or the legacy `delta.liquid` domain). @throws DeltaError `INVALID_LOG` when
+ * the domain's configuration cannot be read (the CLI fails rather than print no clustering).
+ */
 export function clusteringNames(snap: Snapshot): string[] {
-  const dm = snap.domainMetadata.get(CLUSTERING_DOMAIN) ?? snap.domainMetadata.get('delta.liquid');
-  if (!dm) return [];
-  const mode = columnMappingMode(snap.metadata.configuration, snap.protocol);
-  return clusteringColumns(dm.configuration, snap.schema, mode).map((c) => columnPath(c.logicalPath));
+  const c = clusteringOf(snap);
+  if (c.error !== null) throw new DeltaError('INVALID_LOG', c.error, { version: snap.version });
+  return c.columns.map((col) => col.name);
 }

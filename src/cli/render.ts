@@ -3,6 +3,8 @@
  * tables and key/value lists, and the JSON replacer (bigints, bytes, non-finite numbers).
  * Pure functions, no I/O.
  */
+import { quotedPath } from '../explore/clustering.ts';
+
 /** ms since the epoch → ISO-8601 UTC, or null. */
 export function iso(ms: number | null | undefined): string | null {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) return null;
@@ -95,7 +97,5 @@ export function hex(b: Uint8Array): string {
   return '0x' + Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 }
 
-/** A column path as one string: segments joined with `.`, backtick-quoted when they hold `.` or a backtick. */
-export function columnPath(path: readonly string[]): string {
-  return path.map((s) => (/[.`]/.test(s) ? '`' + s.replace(/`/g, '``') + '`' : s)).join('.');
-}
+/** A column path as one string: segments joined with `.`, backtick-quoted when they hold `.` or a backtick (`quotedPath` of `src/explore`). */
+export const columnPath: (path: readonly string[]) => string = quotedPath;

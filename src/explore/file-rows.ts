@@ -84,6 +84,20 @@ export interface FileFacts {
   defaultRowCommitVersion: number | null;
 }
 
+/** Every active file as columns, for the `"t$files"` SQL table (one entry per file, log order). */
+export interface FileColumns {
+  path: string[];
+  /** Logical partition column → the formatted value (as the Files view shows it), null for a null value. */
+  partitionValues: Map<string, string | null>[];
+  size: number[];
+  modificationTime: (number | null)[];
+  numRecords: (number | null)[];
+  deletedRecords: number[];
+  hasDeletionVector: boolean[];
+  /** The stats as the log holds them (see {@link FileProjection.rawStats}). */
+  stats: (string | null)[];
+}
+
 /** Decoded path of a batch row. */
 export function decodedPathAt(batch: FileActionBatch, row: number): string {
   const raw = batch.path[row];
@@ -94,6 +108,14 @@ export function decodedPathAt(batch: FileActionBatch, row: number): string {
 export function deletedRecordsAt(batch: FileActionBatch, row: number): number {
   const card = batch.dvCardinality?.[row];
   return card !== undefined && !Number.isNaN(card) ? card : 0;
+}
+
+/** The stats of a batch row as the log holds them: the JSON `stats` string, else the checkpoint's `stats_parsed` as JSON (longs as numbers); null without stats. */
+export function rawStatsAt(batch: FileActionBatch, row: number): string | null {
+  const json = batch.stats.get(row);
+  if (json) return json;
+  const parsed = batch.statsParsed?.get(row);
+  return parsed === null || parsed === undefined ? null : JSON.stringify(parsed, (_k, x) => (typeof x === 'bigint' ? Number(x) : x));
 }
 
 /** Reconciliation key of a batch row, as the replay keys it: decoded path, plus the DV unique id when it has one. */
@@ -135,8 +157,9 @@ export class FileProjection {
   private readonly resolved: PartitionColumn[] | null;
 
   /**
-   * @param options.strict throw `INVALID_PARTITION_VALUE` (naming the column, version and file) for
-   *   a partition value that does not parse, instead of keeping it raw (the CLI's choice).
+   * @param options.strict throw instead of degrading (the CLI's choice): `INVALID_PARTITION_VALUE`
+   *   (naming the column, version and file) for a partition value that does not parse, the schema's
+   *   errors (`INVALID_SCHEMA`, `INVALID_LOG`) when partition or stats columns cannot be resolved.
    */
   constructor(
     readonly snapshot: Snapshot,
@@ -145,7 +168,8 @@ export class FileProjection {
     let resolved: PartitionColumn[] | null = null;
     try {
       resolved = snapshot.partitionColumns;
-    } catch {
+    } catch (e) {
+      if (options.strict) throw e;
       resolved = null;
     }
     this.resolved = resolved;
@@ -156,7 +180,8 @@ export class FileProjection {
     let leaves: LeafColumn[] = [];
     try {
       leaves = leafColumns(snapshot.schema, snapshot.columnMappingMode);
-    } catch {
+    } catch (e) {
+      if (options.strict) throw e;
       leaves = [];
     }
     const partitionNames = new Set(this.partitionColumns.map((c) => c.name));
@@ -239,10 +264,25 @@ export class FileProjection {
   /** The stats of file `i` as the log holds them: the JSON `stats` string, else the checkpoint's `stats_parsed` as JSON; null without stats. */
   rawStats(i: number): string | null {
     const { batch, row } = this.snapshot.files.locate(i);
-    const json = batch.stats.get(row);
-    if (json) return json;
-    const parsed = batch.statsParsed?.get(row);
-    return parsed === null || parsed === undefined ? null : JSON.stringify(parsed, (_k, x) => (typeof x === 'bigint' ? Number(x) : x));
+    return rawStatsAt(batch, row);
+  }
+
+  /** Every active file as {@link FileColumns}, in one pass over the batches. */
+  columns(): FileColumns {
+    const out: FileColumns = { path: [], partitionValues: [], size: [], modificationTime: [], numRecords: [], deletedRecords: [], hasDeletionVector: [], stats: [] };
+    const cols = this.partitionColumns;
+    this.snapshot.files.forEach((batch, row) => {
+      const path = decodedPathAt(batch, row);
+      out.path.push(path);
+      out.partitionValues.push(new Map(cols.map((c, k) => [c.name, this.partitionValue(batch.partitionValues.get(c.key)?.[row] ?? null, k, path).text])));
+      out.size.push(batch.size[row]);
+      out.modificationTime.push(NAN_NULL(batch.modificationTime[row]));
+      out.numRecords.push(numRecordsAt(batch, row));
+      out.deletedRecords.push(deletedRecordsAt(batch, row));
+      out.hasDeletionVector.push(!!batch.dvStorageType?.[row]);
+      out.stats.push(rawStatsAt(batch, row));
+    });
+    return out;
   }
 
   /** Indexes of every active file sorted by decoded path (ties in log order). */

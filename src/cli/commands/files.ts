@@ -2,21 +2,10 @@
  * `delta-explorer files`: the active data files sorted by path, with partition values (parsed by
  * column type), record counts, deletion vectors and per-column statistics.
  */
-import {
-  columnMappingMode,
-  formatPartitionValue,
-  leafColumns,
-  numRecordsAt,
-  parsePartitionValues,
-  partitionColumnInfo,
-  safeDecode,
-  statsAt,
-  type DataType,
-  type DeletionVectorDescriptor,
-  type PartitionValue,
-} from '../../delta/index.ts';
+import { formatPartitionValue, type DataType, type DeletionVectorDescriptor, type PartitionValue } from '../../delta/index.ts';
+import { FileProjection } from '../../explore/file-rows.ts';
 import { loadTarget, type Command } from '../command.ts';
-import { cell, columnPath, formatBytes, hex, iso, printable, renderTable, truncate } from '../render.ts';
+import { cell, formatBytes, hex, iso, printable, renderTable, truncate } from '../render.ts';
 
 /** JSON of one column's stats in `files`. */
 export interface ColumnStatsJson {
@@ -65,17 +54,8 @@ function partitionJson(v: PartitionValue, t: DataType): string | number | boolea
   return formatPartitionValue(v, t);
 }
 
-function getPath(o: Record<string, unknown> | undefined, path: readonly string[]): unknown {
-  let cur: unknown = o;
-  for (const seg of path) {
-    if (cur === null || typeof cur !== 'object' || Array.isArray(cur)) return undefined;
-    cur = (cur as Record<string, unknown>)[seg];
-  }
-  return cur;
-}
-
 /** A stats value as JSON (the core gives checkpoint `stats_parsed` values in the JSON stats' form). */
-function statValue(v: unknown, _t: DataType): unknown {
+function statValue(v: unknown): unknown {
   if (v === undefined || v === null) return null;
   if (v instanceof Uint8Array) return hex(v);
   return v;
@@ -94,50 +74,35 @@ export const files: Command = {
   accepts: ['version', 'timestamp', 'limit'],
   async run(ctx) {
     const snap = await loadTarget(ctx);
-    const mode = columnMappingMode(snap.metadata.configuration, snap.protocol);
-    const pcols = partitionColumnInfo(snap.schema, snap.metadata.partitionColumns, mode, { version: snap.version });
-    const partitionNames = new Set(pcols.map((c) => c.name));
-    const leaves = leafColumns(snap.schema, mode).filter((l) => !(l.logicalPath.length === 1 && partitionNames.has(l.logicalPath[0])));
-    const af = snap.files;
-    const order: { i: number; path: string }[] = [];
-    af.forEach((batch, row, i) => {
-      const raw = batch.path[row];
-      order.push({ i, path: raw.includes('%') ? safeDecode(raw) : raw });
-    });
-    order.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    // The one file-row projection (src/explore/file-rows.ts), strict: a value that does not parse fails the command.
+    const projection = new FileProjection(snap, { strict: true });
+    const pcols = projection.partitionColumns;
+    const order = projection.byPath();
     const shown = ctx.options.limit !== undefined ? order.slice(0, ctx.options.limit) : order;
-    const list: FileJson[] = shown.map(({ i, path }) => {
-      const { batch, row } = af.locate(i);
-      const raw = batch.partitionValuesAt(row);
-      const parsed = parsePartitionValues(raw, pcols, { version: snap.version, path });
+    const list: FileJson[] = shown.map((i) => {
+      const f = projection.row(i);
       const partitionValues: FileJson['partitionValues'] = {};
-      for (const c of pcols) partitionValues[c.name] = partitionJson(parsed[c.name], c.type);
-      const st = statsAt(batch, row);
+      pcols.forEach((c, k) => (partitionValues[c.name] = partitionJson(f.partitionValues[k], c.dataType)));
       let stats: FileJson['stats'] = null;
-      if (st) {
+      if (f.stats) {
         stats = {};
-        for (const l of leaves) {
-          const min = getPath(st.minValues, l.physicalPath);
-          const max = getPath(st.maxValues, l.physicalPath);
-          const nullCount = getPath(st.nullCount, l.physicalPath);
-          if (min === undefined && max === undefined && nullCount === undefined) continue;
-          stats[columnPath(l.logicalPath)] = { min: statValue(min, l.type), max: statValue(max, l.type), nullCount: nullCount ?? null };
-        }
+        f.stats.forEach((st, k) => {
+          if (st.min === undefined && st.max === undefined && st.nullCount === undefined) return;
+          stats![projection.statsColumns[k].name] = { min: statValue(st.min), max: statValue(st.max), nullCount: st.nullCount ?? null };
+        });
       }
-      const num = (c: number[] | undefined) => (c && !Number.isNaN(c[row]) ? c[row] : null);
-      const dv = batch.deletionVector(row);
       return {
-        path,
-        size: batch.size[row],
-        modificationTime: iso(batch.modificationTime[row]),
+        path: f.path,
+        size: f.size,
+        modificationTime: iso(f.modificationTime),
         partitionValues,
-        numRecords: numRecordsAt(batch, row),
-        deletionVector: dv ? { storageType: dv.storageType, pathOrInlineDv: dv.pathOrInlineDv, ...(dv.offset !== undefined ? { offset: dv.offset } : {}), sizeInBytes: dv.sizeInBytes, cardinality: dv.cardinality } : null,
+        numRecords: f.numRecords,
+        deletionVector: f.deletionVector,
         stats,
-        tightBounds: st?.tightBounds ?? null,
-        tags: batch.tags?.[row] ?? null,
-        baseRowId: num(batch.baseRowId),
-        defaultRowCommitVersion: num(batch.defaultRowCommitVersion),
+        tightBounds: f.tightBounds,
+        tags: f.tags,
+        baseRowId: f.baseRowId,
+        defaultRowCommitVersion: f.defaultRowCommitVersion,
       };
     });
     const totals = snap.totals;

@@ -6,13 +6,15 @@
 import {
   checkConstraints,
   columnMappingMode,
+  deltaTypeName,
   fieldInfo,
-  formatType,
   type DataType,
+  type FieldInfo,
   type IdentityInfo,
   type StructField,
   type TypeChange,
 } from '../../delta/index.ts';
+import { schemaRows } from '../../explore/schema-tree.ts';
 import { loadTarget, type Command } from '../command.ts';
 import { cell, keyValues, printable, renderTable } from '../render.ts';
 
@@ -23,7 +25,7 @@ import { cell, keyValues, printable, renderTable } from '../render.ts';
  */
 export interface SchemaNodeJson {
   name: string;
-  /** Spark's simple string of the type, e.g. `bigint`, `decimal(10,2)`, `array<struct<a:int>>`. */
+  /** The type in Delta's names (as every view and SQL metadata table), e.g. `long`, `decimal(10,2)`, `array<struct<a:integer>>`. */
   type: string;
   nullable: boolean;
   comment?: string | null;
@@ -54,7 +56,7 @@ export interface SchemaJson {
 }
 
 function typeNode(name: string, t: DataType, nullable: boolean): SchemaNodeJson {
-  const node: SchemaNodeJson = { name, type: formatType(t), nullable };
+  const node: SchemaNodeJson = { name, type: deltaTypeName(t), nullable };
   addChildren(node, t);
   return node;
 }
@@ -68,12 +70,9 @@ function addChildren(node: SchemaNodeJson, t: DataType): void {
   }
 }
 
-function fieldNode(f: StructField): SchemaNodeJson {
-  const i = fieldInfo(f);
-  const node: SchemaNodeJson = {
-    name: f.name,
-    type: formatType(f.type),
-    nullable: f.nullable,
+/** The metadata members of a field's JSON node. */
+function factsJson(i: FieldInfo): Omit<SchemaNodeJson, 'name' | 'type' | 'nullable'> {
+  return {
     comment: i.comment ?? null,
     columnMappingId: i.columnMappingId ?? null,
     physicalName: i.physicalName ?? null,
@@ -84,29 +83,17 @@ function fieldNode(f: StructField): SchemaNodeJson {
     typeChanges: i.typeChanges ?? null,
     collations: i.collations ?? null,
   };
+}
+
+function fieldNode(f: StructField): SchemaNodeJson {
+  const node: SchemaNodeJson = {
+    name: f.name,
+    type: deltaTypeName(f.type),
+    nullable: f.nullable,
+    ...factsJson(fieldInfo(f)),
+  };
   addChildren(node, f.type);
   return node;
-}
-
-/** The type with the contents of structs elided (their fields are rows of their own). */
-function shortType(t: DataType): string {
-  switch (t.type) {
-    case 'struct':
-      return 'struct';
-    case 'array':
-      return `array<${shortType(t.elementType)}>`;
-    case 'map':
-      return `map<${shortType(t.keyType)},${shortType(t.valueType)}>`;
-    default:
-      return formatType(t);
-  }
-}
-
-function containsStruct(t: DataType): boolean {
-  if (t.type === 'struct') return true;
-  if (t.type === 'array') return containsStruct(t.elementType);
-  if (t.type === 'map') return containsStruct(t.keyType) || containsStruct(t.valueType);
-  return false;
 }
 
 function details(n: SchemaNodeJson): string {
@@ -136,7 +123,7 @@ export const schema: Command = {
   name: 'schema',
   summary: 'The logical schema as a tree, with column metadata and CHECK constraints',
   description:
-    'Prints the logical schema, nested fields indented under their parent, each with its type (Spark simple string), ' +
+    'Prints the logical schema, nested fields indented under their parent, each with its type (Delta type names, as the app shows them), ' +
     'nullability, comment, column-mapping id and physical name, generation expression, identity settings, default, ' +
     'invariant and type changes; then the CHECK constraints. JSON: a tree (struct fields under "fields", array ' +
     'elements under "element", map keys and values under "key" and "value").',
@@ -154,38 +141,20 @@ export const schema: Command = {
     return {
       json,
       text: () => {
-        type Row = { node: SchemaNodeJson; depth: number; t: DataType };
-        const rows: Row[] = [];
-        const walkType = (t: DataType, depth: number) => {
-          if (t.type === 'struct') for (const f of t.fields) walkField(f, depth);
-          else if (t.type === 'array' && containsStruct(t.elementType)) {
-            rows.push({ node: typeNode('element', t.elementType, t.containsNull), depth, t: t.elementType });
-            walkType(t.elementType, depth + 1);
-          } else if (t.type === 'map') {
-            if (containsStruct(t.keyType)) {
-              rows.push({ node: typeNode('key', t.keyType, false), depth, t: t.keyType });
-              walkType(t.keyType, depth + 1);
-            }
-            if (containsStruct(t.valueType)) {
-              rows.push({ node: typeNode('value', t.valueType, t.valueContainsNull), depth, t: t.valueType });
-              walkType(t.valueType, depth + 1);
-            }
-          }
-        };
-        const walkField = (f: StructField, depth: number) => {
-          rows.push({ node: fieldNode(f), depth, t: f.type });
-          walkType(f.type, depth + 1);
-        };
-        walkType(snap.schema, 0);
-        const mapped = rows.some((r) => r.node.columnMappingId != null || r.node.physicalName != null);
+        // The one schema walker (src/explore/schema-tree.ts): the same rows as the app's Schema tab.
+        const rows = schemaRows(snap.schema);
+        const mapped = rows.some((r) => r.facts?.columnMappingId !== undefined || r.facts?.physicalName !== undefined);
         const headers = ['COLUMN', 'TYPE', 'NULLABLE', ...(mapped ? ['ID', 'PHYSICAL NAME'] : []), 'DETAILS'];
-        const body = rows.map(({ node, depth, t }) => [
-          '  '.repeat(depth) + printable(node.name),
-          printable(shortType(t)),
-          String(node.nullable),
-          ...(mapped ? [cell(node.columnMappingId ?? null), cell(node.physicalName ?? null)] : []),
-          details(node),
-        ]);
+        const body = rows.map((r) => {
+          const node: SchemaNodeJson = { name: r.name, type: r.type, nullable: r.nullable, ...(r.facts ? factsJson(r.facts) : {}) };
+          return [
+            '  '.repeat(r.depth) + printable(r.name),
+            printable(r.expandable ? r.shortType : r.type),
+            String(r.nullable),
+            ...(mapped ? [cell(node.columnMappingId ?? null), cell(node.physicalName ?? null)] : []),
+            details(node),
+          ];
+        });
         let text = rows.length ? renderTable(headers, body) : '(no columns)\n';
         if (mode !== 'none') text += `\ncolumn mapping mode: ${mode}\n`;
         if (json.partitionColumns.length) text += `${mode !== 'none' ? '' : '\n'}partitioned by: ${json.partitionColumns.map(printable).join(', ')}\n`;
