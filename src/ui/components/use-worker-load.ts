@@ -1,7 +1,9 @@
 /**
- * One worker call per set of inputs, for views that show a single result: the call restarts when
- * `deps` change (aborting the previous one), reports progress, can be cancelled, and an answer that
- * arrives after the inputs changed is dropped.
+ * How views load from the worker: one call per set of inputs, restarted when `deps` change
+ * (aborting the previous one), with progress, cancel, errors as {@link ErrorInfo} (never swallowed:
+ * the view shows them), and answers that arrive after the inputs changed dropped. A value that
+ * holds something in the worker (a held result the grid pages through) is given to `release` when
+ * a newer call replaces it, the view goes, or it arrives too late.
  */
 import { useEffect, useState } from 'react';
 import type { ErrorInfo, WorkerProgress } from '../../workers/api.ts';
@@ -24,6 +26,7 @@ export interface WorkerLoad<T> {
 export function useWorkerLoad<T>(
   load: (signal: AbortSignal, onProgress: (p: WorkerProgress) => void) => Promise<T>,
   deps: readonly unknown[],
+  options: { release?: (value: T) => void } = {},
 ): WorkerLoad<T> {
   const [value, setValue] = useState<T | null>(null);
   const [error, setError] = useState<ErrorInfo | null>(null);
@@ -35,9 +38,14 @@ export function useWorkerLoad<T>(
     setBusy(controller);
     setError(null);
     setProgress(null);
+    let got: { value: T } | null = null;
     load(controller.signal, (p) => live && setProgress(p))
       .then(
-        (v) => live && setValue(v),
+        (v) => {
+          if (!live) return options.release?.(v);
+          got = { value: v };
+          setValue(v);
+        },
         (e: unknown) => {
           if (!live) return;
           setValue(null);
@@ -48,6 +56,7 @@ export function useWorkerLoad<T>(
     return () => {
       live = false;
       controller.abort();
+      if (got) options.release?.(got.value);
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps -- the caller names what the call depends on
   }, deps);

@@ -10,7 +10,7 @@ import { lazy, Suspense, useEffect, useState } from 'react';
 import type { FileSizeHistogram, FilesQueryPage } from '../../workers/api.ts';
 import type { GridResult } from '../data/result-grid.tsx';
 import { formatBytes, formatCount, plural } from '../format.ts';
-import { errorInfoOf } from '../worker-client.ts';
+import { useWorkerLoad } from '../components/use-worker-load.ts';
 import type { ViewProps } from './view-props.ts';
 import './views.css';
 
@@ -52,37 +52,21 @@ export function FilesView(props: ViewProps) {
 
   const key = `${table.tableId}\u0000${version}\u0000${JSON.stringify(query)}`;
   /** What the search matched (counts, partition and stats columns), and the files held in the worker for the grid. */
-  const [list, setList] = useState<{ key: string; head: FilesQueryPage; grid: GridResult } | null>(null);
-  const [error, setError] = useState<{ key: string; message: string } | null>(null);
-  useEffect(() => {
-    let live = true;
-    let held: string | undefined;
-    const stats = query.columns ? { statsColumns: query.columns } : {};
-    (async () => {
+  const listed = useWorkerLoad(
+    async () => {
+      const stats = query.columns ? { statsColumns: query.columns } : {};
       const head = await client.filesQuery(table.tableId, version, { offset: 0, limit: 0, search: query.search, ...stats });
       const t = await client.filesTable(table.tableId, version, { search: query.search, ...stats });
-      held = t.resultId;
-      if (!live) return void client.releaseResult(t.resultId).catch(() => undefined);
       const { decodeRows } = await import('../data/decode.ts');
-      if (live) setList({ key, head, grid: { resultId: t.resultId, columns: t.columns, numRows: t.numRows, firstRows: decodeRows(t.ipc) } });
-    })().catch((e: unknown) => live && setError({ key, message: errorInfoOf(e).message }));
-    return () => {
-      live = false;
-      if (held) void client.releaseResult(held).catch(() => undefined);
-    };
-  }, [client, table.tableId, version, key]); // eslint-disable-line react-hooks/exhaustive-deps -- key covers query
-
-  const [hist, setHist] = useState<{ version: number; data: FileSizeHistogram } | null>(null);
-  useEffect(() => {
-    let live = true;
-    client.fileSizes(table.tableId, version).then(
-      (data) => live && setHist({ version, data }),
-      () => {},
-    );
-    return () => {
-      live = false;
-    };
-  }, [client, table.tableId, version]);
+      return { key, head, grid: { resultId: t.resultId, columns: t.columns, numRows: t.numRows, firstRows: decodeRows(t.ipc) } as GridResult };
+    },
+    [client, table.tableId, version, key],
+    { release: (l) => void client.releaseResult(l.grid.resultId!).catch(() => undefined) },
+  );
+  const list = listed.value;
+  const error = listed.error;
+  // The file-size histogram (its failure is shown, not swallowed).
+  const hist = useWorkerLoad(() => client.fileSizes(table.tableId, version), [client, table.tableId, version]);
 
   const current = list?.key === key ? list : null;
   const first = current?.head;
@@ -104,7 +88,8 @@ export function FilesView(props: ViewProps) {
           version {version} · {plural(summary.totals.numFiles, 'active file')} · {formatBytes(summary.totals.sizeInBytes)}
         </span>
       </header>
-      {hist?.version === version && hist.data.bins.length > 0 && <SizeHistogram data={hist.data} />}
+      {hist.value && !hist.busy && hist.value.bins.length > 0 && <SizeHistogram data={hist.value} />}
+      {hist.error && <div className="notice warn" data-testid="file-sizes-error">The file-size histogram cannot be computed: {hist.error.message}</div>}
       <div className="files-toolbar">
         <input
           type="search"
@@ -130,7 +115,7 @@ export function FilesView(props: ViewProps) {
           </details>
         )}
       </div>
-      {error?.key === key && <div className="notice warn">The files cannot be listed: {error.message}</div>}
+      {error && <div className="notice warn">The files cannot be listed: {error.message}</div>}
       {current && matched > 0 && (
         <Suspense fallback={<p className="muted small">Loading the grid…</p>}>
           <ResultGrid client={client} result={current.grid} height={Math.min(480, matched * 26 + 110)} testId="files-grid" />

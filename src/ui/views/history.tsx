@@ -19,6 +19,7 @@ import { Component, Fragment, lazy, Suspense, useEffect, useMemo, useRef, useSta
 import type { CommitActions, ErrorInfo, HistoryRow } from '../../workers/api.ts';
 import { CopyButton } from '../components/copy-button.tsx';
 import { ErrorPanel } from '../components/error-panel.tsx';
+import { useWorkerLoad } from '../components/use-worker-load.ts';
 import { formatBytes, formatCount, formatRelative, formatTimestamp, plural } from '../format.ts';
 import { fileTimesReset, RESET_THRESHOLD_MS, writerTimestamp } from './history-times.ts';
 
@@ -26,7 +27,6 @@ import { fileTimesReset, RESET_THRESHOLD_MS, writerTimestamp } from './history-t
 function formatRelativeSpan(ms: number): string {
   return formatRelative(0, ms).replace(/ ago$/, '');
 }
-import { errorInfoOf } from '../worker-client.ts';
 import type { ViewProps } from './view-props.ts';
 
 const HistoryChart = lazy(() => import('./history-chart.tsx'));
@@ -311,19 +311,8 @@ function CommitDetail({
   current: number;
   onTravel: (v: number) => void;
 }) {
-  const [actions, setActions] = useState<ActionsState>({ kind: 'loading' });
-  const ctl = useRef<AbortController | null>(null);
-  useEffect(() => {
-    const c = new AbortController();
-    ctl.current = c;
-    setActions({ kind: 'loading' });
-    client
-      .commitActions(tableId, row.version, { signal: c.signal })
-      .then((a) => !c.signal.aborted && setActions({ kind: 'ready', actions: a }))
-      .catch((e) => !c.signal.aborted && setActions({ kind: 'error', error: errorInfoOf(e) }));
-    return () => c.abort();
-  }, [client, tableId, row.version]);
-
+  const load = useWorkerLoad((signal) => client.commitActions(tableId, row.version, { signal }), [client, tableId, row.version]);
+  const actions: ActionsState = load.busy || (!load.value && !load.error) ? { kind: 'loading' } : load.error ? { kind: 'error', error: load.error } : { kind: 'ready', actions: load.value! };
   const raw = actions.kind === 'ready' ? actions.actions.lines.join('\n') : '';
   return (
     <div className="commit-detail" data-testid="history-detail" data-version={row.version}>
@@ -368,7 +357,7 @@ function CommitDetail({
         {actions.kind === 'loading' && (
           <p className="progress-line small">
             <span className="spinner" aria-hidden="true" /> Reading the commit file…{' '}
-            <button type="button" className="link" onClick={() => ctl.current?.abort()} data-testid="cancel">
+            <button type="button" className="link" onClick={() => load.busy?.abort()} data-testid="cancel">
               Cancel
             </button>
           </p>

@@ -14,7 +14,8 @@ import type { SchemaColumnChange } from '../../explore/schema-diff.ts';
 import type { FieldInfo } from '../../delta/schema.ts';
 import type { SchemaTimeline } from '../../workers/api.ts';
 import { formatTimestamp, plural } from '../format.ts';
-import { errorInfoOf } from '../worker-client.ts';
+import { ErrorPanel } from '../components/error-panel.tsx';
+import { useWorkerLoad } from '../components/use-worker-load.ts';
 import type { ViewProps } from './view-props.ts';
 import './views.css';
 
@@ -188,21 +189,8 @@ export function SchemaView(props: ViewProps) {
     });
 
   // The timeline: once per table (it covers every version; the view filters to the selected one).
-  const [timeline, setTimeline] = useState<{ tableId: string; value: SchemaTimeline | null; error: string | null } | null>(null);
-  useEffect(() => {
-    const controller = new AbortController();
-    let live = true;
-    setTimeline((t) => (t?.tableId === table.tableId && t.value && t.value.latestVersion >= summary.latestVersion ? t : null));
-    client.schemaHistory(table.tableId, { signal: controller.signal }).then(
-      (value) => live && setTimeline({ tableId: table.tableId, value, error: null }),
-      (e) => live && setTimeline({ tableId: table.tableId, value: null, error: errorInfoOf(e).message }),
-    );
-    return () => {
-      live = false;
-      controller.abort();
-    };
-  }, [client, table.tableId, summary.latestVersion]);
-  const histories = useMemo(() => columnHistories(timeline?.value ?? null, summary.version), [timeline, summary.version]);
+  const timeline = useWorkerLoad((signal) => client.schemaHistory(table.tableId, { signal }), [client, table.tableId, summary.latestVersion]);
+  const histories = useMemo(() => columnHistories(timeline.value, summary.version), [timeline.value, summary.version]);
 
   return (
     <section className="panel view-schema" data-testid="view-schema" data-version={summary.version}>
@@ -314,9 +302,9 @@ export function SchemaView(props: ViewProps) {
       )}
 
       <h3>Schema changes</h3>
-      {timeline === null && <p className="muted small">Reading the schema of every commit…</p>}
-      {timeline?.error && <p className="notice warn">The schema history cannot be read: {timeline.error}</p>}
-      {timeline?.value && <Timeline timeline={timeline.value} version={summary.version} onTravel={props.onTravel} />}
+      {!timeline.value && !timeline.error && <p className="muted small">Reading the schema of every commit…</p>}
+      {timeline.error && <ErrorPanel error={timeline.error} />}
+      {timeline.value && <Timeline timeline={timeline.value} version={summary.version} onTravel={props.onTravel} />}
     </section>
   );
 }
