@@ -256,7 +256,7 @@ describe('parsePartitionValue rules', () => {
     expect(e.code).toBe('INVALID_PARTITION_VALUE');
     expect(e.message).toContain('"abc"');
     expect(e.message).toContain('"year"');
-    expect(e.message).toContain('int');
+    expect(e.message).toContain('integer');
     expect(e.message).toContain('version 3');
     expect(e.version).toBe(3);
     expect(e.path).toBe('_delta_log/00000000000000000003.json');

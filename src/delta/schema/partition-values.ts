@@ -8,7 +8,7 @@
 import { DeltaError } from '../errors.ts';
 import { physicalName, type ColumnMappingMode } from './column-mapping.ts';
 import { where } from './internal.ts';
-import { formatType, type DataType, type SchemaContext, type StructField, type StructType } from './types.ts';
+import { deltaTypeName, type DataType, type SchemaContext, type StructField, type StructType } from './types.ts';
 
 /** A partition column resolved against the schema; see {@link partitionColumnInfo}. */
 export interface PartitionColumn {
@@ -82,7 +82,7 @@ function pvError(raw: string, type: DataType, ctx: PartitionValueContext | undef
   const loc = parts.length ? ` (${parts.join(', ')})` : '';
   return new DeltaError(
     'INVALID_PARTITION_VALUE',
-    `Partition value ${JSON.stringify(raw)}${col} is not a valid ${formatType(type)}${why ? `: ${why}` : ''}${loc}.`,
+    `Partition value ${JSON.stringify(raw)}${col} is not a valid ${deltaTypeName(type)}${why ? `: ${why}` : ''}${loc}.`,
     { version: ctx?.version, path: ctx?.path },
   );
 }
@@ -296,7 +296,7 @@ export function parsePartitionValue(
     case 'void':
       throw pvError(raw, type, ctx, 'a void column only holds nulls');
     default:
-      throw pvError(raw, type, ctx, `${formatType(type)} cannot be a partition column type`);
+      throw pvError(raw, type, ctx, `${deltaTypeName(type)} cannot be a partition column type`);
   }
 }
 
