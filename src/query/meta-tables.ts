@@ -6,7 +6,8 @@
 import * as arrow from 'apache-arrow';
 import type { HistoryEntry } from '../delta/history.ts';
 import { columnMappingMode, partitionColumnInfo, parsePartitionValues } from '../delta/schema.ts';
-import { numRecordsAt, safeDecode, type Snapshot } from '../delta/snapshot.ts';
+import { numRecordsAt, type Snapshot } from '../delta/snapshot.ts';
+import { FileProjection } from '../explore/file-rows.ts';
 import { quoteIdent, type SqlEngine } from './engine.ts';
 import { nextId } from './scan-plan.ts';
 import { canonicalValue, castCanonical } from './types.ts';
@@ -79,42 +80,24 @@ export async function createPropertiesTable(at: MetaTableContext, target: string
   );
 }
 
-/** `"t$files"` into `target`: one row per active file of `snap`. */
+/**
+ * `"t$files"` into `target`: one row per active file of `snap`, from the one file-row projection
+ * (`src/explore/file-rows.ts`): the same paths, sizes, record counts, deleted rows and partition
+ * value texts as the Files view and the CLI `files` command.
+ */
 export async function createFilesTable(at: MetaTableContext, target: string, snap: Snapshot): Promise<void> {
-  const mode = columnMappingMode(snap.metadata.configuration, snap.protocol);
-  const pcols = partitionColumnInfo(snap.schema, snap.metadata.partitionColumns ?? [], mode, { version: snap.version });
-  const path: string[] = [];
-  const pvs: (Map<string, string | null> | null)[] = [];
-  const size: number[] = [];
-  const mtime: (number | null)[] = [];
-  const nrec: (number | null)[] = [];
-  const del: number[] = [];
-  const hasDv: boolean[] = [];
-  const stats: (string | null)[] = [];
-  snap.files.forEach((b, r) => {
-    path.push(safeDecode(b.path[r]));
-    const raw = b.partitionValuesAt(r) ?? {};
-    pvs.push(new Map(pcols.map((p) => [p.name, raw[p.key] ?? null])));
-    size.push(b.size[r]);
-    mtime.push(Number.isNaN(b.modificationTime[r]) ? null : b.modificationTime[r]);
-    nrec.push(numRecordsAt(b, r));
-    const card = b.dvCardinality?.[r];
-    del.push(card !== undefined && !Number.isNaN(card) ? card : 0);
-    hasDv.push(!!b.dvStorageType?.[r]);
-    const json = b.stats.get(r);
-    stats.push(json ?? (b.statsParsed ? jsonOrNull(b.statsParsed.get(r)) : null));
-  });
+  const f = new FileProjection(snap).columns();
   await createFromTemp(at, 
     target,
     {
-      path: arrow.vectorFromArray(path, new arrow.Utf8()),
-      partition_values: arrow.vectorFromArray(pvs, stringMapType()),
-      size: arrow.vectorFromArray(size, new arrow.Float64()),
-      mtime: arrow.vectorFromArray(mtime, new arrow.Float64()),
-      nrec: arrow.vectorFromArray(nrec, new arrow.Float64()),
-      del: arrow.vectorFromArray(del, new arrow.Float64()),
-      has_deletion_vector: arrow.vectorFromArray(hasDv, new arrow.Bool()),
-      stats: arrow.vectorFromArray(stats, new arrow.Utf8()),
+      path: arrow.vectorFromArray(f.path, new arrow.Utf8()),
+      partition_values: arrow.vectorFromArray(f.partitionValues, stringMapType()),
+      size: arrow.vectorFromArray(f.size, new arrow.Float64()),
+      mtime: arrow.vectorFromArray(f.modificationTime, new arrow.Float64()),
+      nrec: arrow.vectorFromArray(f.numRecords, new arrow.Float64()),
+      del: arrow.vectorFromArray(f.deletedRecords, new arrow.Float64()),
+      has_deletion_vector: arrow.vectorFromArray(f.hasDeletionVector, new arrow.Bool()),
+      stats: arrow.vectorFromArray(f.stats, new arrow.Utf8()),
     },
     `path, partition_values, CAST(size AS BIGINT) AS size_bytes, CAST(epoch_ms(CAST(mtime AS BIGINT)) AS TIMESTAMPTZ) AS modification_time, CAST(nrec AS BIGINT) AS num_records, CAST(del AS BIGINT) AS deleted_records, has_deletion_vector, stats`,
   );
@@ -175,7 +158,3 @@ function stringMapType(): arrow.Map_ {
   );
 }
 
-function jsonOrNull(v: unknown): string | null {
-  if (v === null || v === undefined) return null;
-  return JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? Number(x) : x));
-}
