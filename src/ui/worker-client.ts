@@ -8,50 +8,7 @@
  * pending and later call rejects with code `INTERNAL` instead of hanging.
  */
 import * as Comlink from 'comlink';
-import type {
-  ChangeRange,
-  ChangesResult,
-  ColumnProfile,
-  ResultFilter,
-  ResultPage,
-  ResultPageRequest,
-  ResultSort,
-  CompareResult,
-  RowDiffRequest,
-  RowDiffResult,
-  CommitActions,
-  ErrorInfo,
-  ExplorerApi,
-  ExportFormat,
-  ExportResult,
-  FilesPage,
-  FileSizeHistogram,
-  ChecksumReport,
-  VariantShreddingSummary,
-  FilesQuery,
-  FilesQueryPage,
-  PartitionSummary,
-  SchemaTimeline,
-  HistoryRow,
-  OpenedTable,
-  OpenResult,
-  ProgressCallback,
-  RelativeFile,
-  QueryResult,
-  Result,
-  SnapshotRequest,
-  SnapshotSummary,
-  SqlRequest,
-  RemoteBrowsePlace,
-  RemoteConnection,
-  RemoteListing,
-  S3ConnectionConfig,
-  ShareLink,
-  ShareOptions,
-  LakeFsConnectionConfig,
-  LakeFsRefs,
-  LakeFsRepositoryInfo,
-} from '../workers/api.ts';
+import type { ErrorInfo, ExplorerApi, ProgressCallback, Result } from '../workers/api.ts';
 
 /** A failed worker call, with the structured error the worker sent. */
 export class ExplorerError extends Error {
@@ -81,73 +38,84 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
-/** The typed client the UI uses; each method throws {@link ExplorerError} on failure. */
-export interface ExplorerClient {
-  openFiles(files: RelativeFile[], label: string, options?: CallOptions): Promise<OpenResult>;
-  openDirectoryHandle(handle: FileSystemDirectoryHandle, options?: CallOptions): Promise<OpenResult>;
-  /** Opens a table (or folder of tables) at an absolute http(s) URL; resolve relative ones against the page first. */
-  openUrl(url: string, options?: CallOptions): Promise<OpenResult>;
-  openCandidate(sourceId: string, path: string): Promise<OpenedTable>;
-  snapshot(tableId: string, request?: SnapshotRequest, options?: CallOptions): Promise<SnapshotSummary>;
-  history(tableId: string, options?: CallOptions): Promise<HistoryRow[]>;
-  filesPage(tableId: string, version: number, offset: number, limit: number): Promise<FilesPage>;
-  /** A filtered, sorted page of active files with stats (see `ExplorerApi.filesQuery`). */
-  filesQuery(tableId: string, version: number, query: FilesQuery): Promise<FilesQueryPage>;
-  /** The matching active files as one table held in the worker for the grid. */
-  filesTable(tableId: string, version: number, query?: import('../explore/files-table.ts').FilesTableQuery): Promise<import('../workers/held-table.ts').HeldTable>;
-  /** The retained history as one table held in the worker for the grid. */
-  historyTable(tableId: string, options?: CallOptions): Promise<import('../workers/held-table.ts').HeldTable>;
-  /** Per-partition aggregates of a version. */
-  partitions(tableId: string, version: number): Promise<PartitionSummary>;
-  /** File-size histogram of a version. */
-  fileSizes(tableId: string, version: number): Promise<FileSizeHistogram>;
-  versionChecksum(tableId: string, version: number): Promise<ChecksumReport>;
-  variantShredding(tableId: string, version: number): Promise<VariantShreddingSummary>;
-  /** Schema changes over the retained history. */
-  schemaHistory(tableId: string, options?: CallOptions): Promise<SchemaTimeline>;
-  /** The raw JSON lines (capped) of one commit file. */
-  commitActions(tableId: string, version: number, options?: CallOptions): Promise<CommitActions>;
-  /** SQL over the table (see `ExplorerApi.sql`); aborting stops planning and reads, not a query DuckDB runs. */
-  sql(tableId: string, query: string, request?: SqlRequest, options?: CallOptions): Promise<QueryResult>;
-  /** A page of a held result (`SqlRequest.hold`), sorted and filtered in the worker. */
-  resultPage(resultId: string, request: ResultPageRequest): Promise<ResultPage>;
-  /** A small profile of one column of a held result. */
-  resultProfile(resultId: string, column: number): Promise<ColumnProfile>;
-  /** One column of a held result's view as text lines. */
-  resultColumn(resultId: string, column: number, view: { sort?: ResultSort[]; filters?: ResultFilter[] }): Promise<{ text: string; values: number; capped: boolean }>;
-  releaseResult(resultId: string): Promise<void>;
-  /** A whole query result as a CSV, JSON Lines or Parquet file. */
-  exportQuery(tableId: string, query: string, format: ExportFormat, request?: { version?: number }, options?: CallOptions): Promise<ExportResult>;
-  /** The Change Data Feed of a range: per-version summary and (some) rows. */
-  changes(tableId: string, range: ChangeRange, request?: { maxRows?: number; hold?: boolean }, options?: CallOptions): Promise<ChangesResult>;
-  /** What changed from version A to version B: files, records, schema, properties, protocol. */
-  compare(tableId: string, versionA: number, versionB: number, options?: CallOptions): Promise<CompareResult>;
-  close(tableId: string): Promise<void>;
-  closeSource(sourceId: string): Promise<void>;
-  /** Connects to S3 (credentials go to the worker's memory only). */
-  connectS3(config: S3ConnectionConfig, options?: CallOptions): Promise<RemoteConnection>;
-  /** Sub-folders of a folder of a connection, tables marked. */
-  browseRemote(connectionId: string, place: RemoteBrowsePlace, options?: CallOptions): Promise<RemoteListing>;
-  /** Opens the table (or folder of tables) at a place of a connection. */
-  openRemote(connectionId: string, place: RemoteBrowsePlace, options?: CallOptions): Promise<OpenResult>;
-  closeConnection(connectionId: string): Promise<void>;
-  /** A read-only share link of an open remote table. */
-  createShareLink(tableId: string, options: ShareOptions, callOptions?: CallOptions): Promise<ShareLink>;
-  /** Opens a share link's fragment (no credentials). */
-  openShare(fragment: string, options?: CallOptions): Promise<OpenResult>;
-  /** Connects to lakeFS (the secret goes to the worker's memory only). */
-  connectLakeFs(config: LakeFsConnectionConfig, options?: CallOptions): Promise<RemoteConnection>;
-  /** Repositories of a lakeFS connection. */
-  lakeFsRepositories(connectionId: string, options?: CallOptions): Promise<LakeFsRepositoryInfo[]>;
-  /** Branches, tags and recent commits of a lakeFS repository. */
-  lakeFsRefs(connectionId: string, repository: string, options?: CallOptions): Promise<LakeFsRefs>;
-  /** Compares two open tables (`undefined` version: the latest), e.g. one table on two lakeFS refs. */
-  compareTables(tableIdA: string, versionA: number | undefined, tableIdB: string, versionB: number | undefined, options?: CallOptions): Promise<CompareResult>;
-  /** Rows added, removed and changed between two sides (versions or open tables), by a key or whole rows. */
-  rowDiff(request: RowDiffRequest, options?: CallOptions): Promise<RowDiffResult>;
+/** Worker methods that are the client's own plumbing (cancelling, staging a folder), not part of its interface. */
+type Plumbing = 'cancel' | 'stageFiles';
+
+/**
+ * How many trailing parameters of each worker method exist only for the wire — a progress callback
+ * (a Comlink proxy), the request id `cancel` names, a staging id, the clock — and become one
+ * `options?: CallOptions` in the client (0: the method is the same but for unwrapping its
+ * `Result`). `satisfies` checks that every method of {@link ExplorerApi} is listed and nothing
+ * else; `wrapExplorer` must then call the worker with the client's parameters, in order.
+ */
+const WIRE_TAIL = {
+  openFiles: 2,
+  openDirectoryHandle: 2,
+  openUrl: 1,
+  openCandidate: 0,
+  snapshot: 2,
+  history: 2,
+  filesPage: 0,
+  filesQuery: 0,
+  filesTable: 0,
+  historyTable: 2,
+  partitions: 0,
+  fileSizes: 0,
+  versionChecksum: 0,
+  variantShredding: 0,
+  schemaHistory: 2,
+  sql: 2,
+  resultPage: 0,
+  resultProfile: 0,
+  resultColumn: 0,
+  releaseResult: 0,
+  exportQuery: 2,
+  changes: 2,
+  commitActions: 1,
+  compare: 2,
+  close: 0,
+  closeSource: 0,
+  connectS3: 1,
+  browseRemote: 1,
+  openRemote: 1,
+  connectLakeFs: 1,
+  lakeFsRepositories: 1,
+  lakeFsRefs: 1,
+  compareTables: 2,
+  rowDiff: 2,
+  closeConnection: 0,
+  createShareLink: 1,
+  openShare: 2,
+} as const satisfies Record<Exclude<keyof ExplorerApi, Plumbing>, 0 | 1 | 2>;
+
+/** The worker API as the UI thread sees it through Comlink. */
+type WireApi = Comlink.Remote<ExplorerApi>;
+/** A tuple without its last element (optional elements and names kept). */
+type DropLast<T extends unknown[]> = T extends [...infer H, unknown] ? H : T extends [...infer H, unknown?] ? H : T;
+/** A tuple without its last `N` elements. */
+type DropN<T extends unknown[], N extends number, Dropped extends unknown[] = []> = Dropped['length'] extends N ? T : DropN<DropLast<T>, N, [...Dropped, unknown]>;
+/** A worker answer as the client returns it: the value of a {@link Result} (failures are thrown). */
+type Unwrapped<R> = [R] extends [Result<unknown>] ? (Extract<R, { ok: true }> extends { value: infer T } ? T : never) : R;
+/** One client method from a worker method with `N` wire-only trailing parameters. */
+type ClientMethod<F, N extends number> = F extends (...args: infer A) => Promise<infer R>
+  ? N extends 0
+    ? (...args: A) => Promise<Unwrapped<R>>
+    : (...args: [...DropN<A, N>, options?: CallOptions]) => Promise<Unwrapped<R>>
+  : never;
+
+/**
+ * The typed client the UI uses, derived from the worker API (a mapped type over Comlink's
+ * `Remote<ExplorerApi>`, so a change to a worker method changes the client): each method throws
+ * {@link ExplorerError} on failure instead of returning a `Result`, and long calls take
+ * `{ onProgress, signal }` in place of the wire's progress proxy and request id. Method docs are
+ * those of {@link ExplorerApi}.
+ */
+export type ExplorerClient = {
+  [K in keyof Pick<WireApi, keyof typeof WIRE_TAIL>]: ClientMethod<WireApi[K], (typeof WIRE_TAIL)[K]>;
+} & {
   /** Stops the worker; every later call fails. */
   terminate(): void;
-}
+};
 
 let requestCounter = 0;
 

@@ -128,7 +128,7 @@ export interface ExplorerApi {
    */
   snapshot(
     tableId: string,
-    request: SnapshotRequest,
+    request?: SnapshotRequest,
     onProgress?: ProgressCallback,
     requestId?: string,
   ): Promise<Result<SnapshotSummary>>;
