@@ -176,6 +176,26 @@ test('real lakeFS: compare the Spark table on main and dev', async ({ page }) =>
   await expect(added).toHaveCount(1);
   await expect(added).toContainText('note');
   await shot(page, 'lakefs-real-compare');
+
+  // Row-level diff of the two refs by id. Expected from the seed's writes (scripts/peers/seed_lakefs.py):
+  // main has ids 0..199 (region by id % 4, qty id*10) and 200..259; dev ran UPDATE qty+1 WHERE region
+  // 'south', DELETE WHERE id % 10 = 3, added `note`, and inserted ids 1000, 1001.
+  const region = (i: number) => (i < 200 ? ['north', 'south', 'east', 'west'][i % 4] : 'north');
+  const mainIds = Array.from({ length: 260 }, (_, i) => i);
+  const removed = mainIds.filter((i) => i % 10 === 3).length;
+  const changed = mainIds.filter((i) => i % 10 !== 3 && region(i) === 'south').length;
+  await compare.getByTestId('rowdiff-key-text').fill('id');
+  await compare.getByTestId('rowdiff-run').click();
+  await expect(compare.getByTestId('rowdiff-result')).toHaveAttribute('data-key', 'id', { timeout: 120_000 });
+  await expect(compare.getByTestId('rowdiff-removed')).toHaveAttribute('data-value', String(removed));
+  await expect(compare.getByTestId('rowdiff-added')).toHaveAttribute('data-value', '2');
+  await expect(compare.getByTestId('rowdiff-changed')).toHaveAttribute('data-value', String(changed));
+  // Rows per side as Spark counted them (the facts), checked against each ref's log by the diff.
+  await expect(compare.getByTestId('rowdiff-unchanged')).toHaveAttribute('data-value', String(SALES.main.rows - removed - changed));
+  await expect(compare.getByTestId('rowdiff-checks')).toContainText(`${SALES.main.rows}, as the log says`);
+  await expect(compare.getByTestId('rowdiff-checks')).toContainText(`${SALES.dev.rows}, as the log says`);
+  await expect(compare.getByTestId('rowdiff-columns-note')).toContainText('note');
+  await shot(page, 'lakefs-real-rowdiff');
 });
 
 test('real lakeFS: a share link pins the commit; a recipient with no credentials reads it from presigned URLs after the branch moves', async ({ page, context, browser }) => {
