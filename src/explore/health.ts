@@ -244,7 +244,7 @@ export function computeHealth(s: Snapshot, nowMs: number = Date.now()): TableHea
       value: `${formatCount(withStats)} of ${formatCount(numFiles)} files have statistics (${pct(statsCoverage)})`,
       advice:
         statsCoverage < 1
-          ? 'Files without stats cannot be skipped and hide row counts ("Count rows" in the Data tab gives the exact count); rewrite them or enable stats collection.'
+          ? 'Files without stats cannot be skipped and hide row counts ("Count rows" on the Overview or the Partitions tab reads the data for the exact count); rewrite them or enable stats collection.'
           : numFiles
             ? 'Every file has statistics for data skipping.'
             : 'The table has no active files.',
