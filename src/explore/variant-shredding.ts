@@ -26,6 +26,22 @@ export interface VariantColumnShredding {
    * `object<a: int64, b: string>`; `unshredded` for a file that stores only `value` + `metadata`.
    */
   layouts: string[];
+  /** Per layout (same order as {@link layouts}): how many sampled files use it and what it shreds. */
+  details: ShreddingLayout[];
+}
+
+/** One `typed_value` layout of a variant column, for the schema view. */
+export interface ShreddingLayout {
+  /** As in {@link VariantColumnShredding.layouts}. */
+  layout: string;
+  /** Sampled files that store the column this way. */
+  files: number;
+  /**
+   * The shredded values: one entry per shredded object field (dotted path inside the variant,
+   * e.g. `a`, `event.kind`) or `''` for a shredded top-level value, with its `typed_value` type
+   * (`int64`, `string`, `array<string>`, …). Empty for `unshredded`.
+   */
+  fields: { path: string; type: string }[];
 }
 
 /** Shredding facts of a snapshot; see {@link variantShredding}. */
@@ -98,6 +114,17 @@ export function describeTypedValue(node: Tree): string {
   return `object<${fields.join(', ')}>`;
 }
 
+/** The shredded leaves of a `typed_value` node: object fields flattened to dotted paths (see {@link ShreddingLayout.fields}). */
+export function shreddedFields(node: Tree, prefix = ''): { path: string; type: string }[] {
+  const e = node.element;
+  if (!node.children.length || e.logical_type?.type === 'LIST' || e.converted_type === 'LIST') return [{ path: prefix, type: describeTypedValue(node) }];
+  return node.children.flatMap((g) => {
+    const tv = g.children.find((c) => c.element.name === 'typed_value');
+    const path = prefix ? `${prefix}.${g.element.name}` : g.element.name;
+    return tv ? shreddedFields(tv, path) : [{ path, type: 'variant' }];
+  });
+}
+
 /** Reads the Parquet footer of one data file (two range reads). */
 async function footerSchema(snapshot: Snapshot, path: string, size: number, signal?: AbortSignal): Promise<Tree> {
   if (!(size >= 12)) throw new DeltaError('DATA_INTEGRITY', `The data file ${path} is too small to be Parquet.`, { path, version: snapshot.version });
@@ -110,7 +137,7 @@ async function footerSchema(snapshot: Snapshot, path: string, size: number, sign
 
 /**
  * The variant columns of a snapshot and how the sampled files shred them. Reads the footers of up to
- * `maxFiles` active files (default 3, newest log order last); no data pages. Cheap for tables
+ * `maxFiles` active files (default 8, spread evenly over the log order, first and last included); no data pages. Cheap for tables
  * without variant columns (no I/O). Throws the store's `DeltaError` when a footer cannot be read.
  */
 export async function variantShredding(snapshot: Snapshot, options: { maxFiles?: number; signal?: AbortSignal } = {}): Promise<VariantShreddingSummary> {
@@ -119,11 +146,14 @@ export async function variantShredding(snapshot: Snapshot, options: { maxFiles?:
   const mode = columnMappingMode(snapshot.metadata.configuration, snapshot.protocol);
   const found: { path: string[]; physical: string[]; nested: boolean }[] = [];
   variantPaths(snapshot.schema, [], [], mode, found, false);
-  const columns: VariantColumnShredding[] = found.map((f) => ({ path: f.path, nested: f.nested, layouts: [] }));
+  const columns: VariantColumnShredding[] = found.map((f) => ({ path: f.path, nested: f.nested, layouts: [], details: [] }));
   const sampledFiles: string[] = [];
   if (!found.length) return { feature, propertyEnabled, sampledFiles, columns };
-  const n = Math.min(options.maxFiles ?? 3, snapshot.files.length);
-  for (let i = 0; i < n; i++) {
+  // Files spread over the log (first and last included): writers pick a layout per file.
+  const total = snapshot.files.length;
+  const n = Math.min(options.maxFiles ?? 8, total);
+  const picks = [...new Set(Array.from({ length: n }, (_, k) => (n === 1 ? 0 : Math.round((k * (total - 1)) / (n - 1)))))];
+  for (const i of picks) {
     const { batch, row } = snapshot.files.locate(i);
     const path = safeDecode(batch.path[row]);
     const tree = await footerSchema(snapshot, path, batch.size[row], options.signal);
@@ -135,7 +165,13 @@ export async function variantShredding(snapshot: Snapshot, options: { maxFiles?:
       if (!node) return; // column absent from this file (added later)
       const tv = node.children.find((c) => c.element.name === 'typed_value');
       const layout = tv ? describeTypedValue(tv) : 'unshredded';
-      if (!columns[k].layouts.includes(layout)) columns[k].layouts.push(layout);
+      const c = columns[k];
+      const at = c.layouts.indexOf(layout);
+      if (at >= 0) c.details[at].files++;
+      else {
+        c.layouts.push(layout);
+        c.details.push({ layout, files: 1, fields: tv ? shreddedFields(tv) : [] });
+      }
     });
   }
   return { feature, propertyEnabled, sampledFiles, columns };

@@ -14,6 +14,7 @@ import type { ObjectStore } from '../delta/storage/object-store.ts';
 import { quoteIdent, quoteString, type SqlEngine } from './engine.ts';
 import { FileRegistry } from './file-registry.ts';
 import { checkRowTrackingFields, type RowTrackingColumns } from './row-tracking.ts';
+import { unifyVariantLayouts, type LayoutGroup } from './variant-layouts.ts';
 import { nextId, type PlannedFile, type ScanColumn, type ScanPlan } from './scan-plan.ts';
 import { canonicalValue, castCanonical, convertExpr, duckType, nullOf } from './types.ts';
 
@@ -164,8 +165,15 @@ export async function buildScanSql(plan: ScanPlan, ctx: ScanSqlContext): Promise
   }
 
   const selects: string[] = [];
+  const logical: LayoutGroup[] = [];
+  for (const files of groups) {
+    const sampleFile = names.get(files[0].path)!;
+    logical.push({ ...(await logicalColumnSql(engine, sampleFile, cols, plan.mode, 'f', ctx.registry)), sampleFile });
+  }
+  // A variant column stored in different layouts by different files: one union type for all branches.
+  await unifyVariantLayouts(engine, cols, logical, ctx.registry);
   for (const [g, files] of groups.entries()) {
-    const { exprs, fields } = await logicalColumnSql(engine, names.get(files[0].path)!, cols, plan.mode, 'f', ctx.registry);
+    const { exprs, fields } = logical[g];
     const metaExpr = rt ? `, ${rowMetadataSql(fields, rt)} AS _metadata` : '';
     for (const part of constants ? branches[g] : [files]) {
       const hasDv = dvTable !== undefined && part.some((f) => f.deletionVector);

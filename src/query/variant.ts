@@ -288,13 +288,27 @@ export function isShreddedVariantStruct(t: arrow.DataType): boolean {
   return t.children.length === (by.has('value') ? 3 : 2);
 }
 
+/** Name of the slot selector of a layout union struct (see `variant-layouts.ts`). */
+export const LAYOUT_FIELD = '__dx_layout';
+
+/**
+ * True for a "layout union" struct (`variant-layouts.ts`): `metadata`, `value`, `__dx_layout`
+ * (INTEGER: which slot the row uses, -1 for unshredded) and `typed_value_0` … `typed_value_n`.
+ */
+export function isLayoutUnionStruct(t: arrow.DataType): boolean {
+  if (!arrow.DataType.isStruct(t)) return false;
+  const names = t.children.map((c: arrow.Field) => c.name);
+  if (names.length < 4 || names[0] !== 'metadata' || names[1] !== 'value' || names[2] !== LAYOUT_FIELD) return false;
+  return names.slice(3).every((n: string, i: number) => n === `typed_value_${i}`);
+}
+
 function containsVariant(t: arrow.DataType): boolean {
-  if (isVariantStruct(t) || isShreddedVariantStruct(t)) return true;
+  if (isVariantStruct(t) || isShreddedVariantStruct(t) || isLayoutUnionStruct(t)) return true;
   return (t.children ?? []).some((c: arrow.Field) => containsVariant(c.type));
 }
 
 function transformType(t: arrow.DataType): arrow.DataType {
-  if (isVariantStruct(t) || isShreddedVariantStruct(t)) return new arrow.Utf8();
+  if (isVariantStruct(t) || isShreddedVariantStruct(t) || isLayoutUnionStruct(t)) return new arrow.Utf8();
   if (arrow.DataType.isStruct(t)) return new arrow.Struct(t.children.map((f) => new arrow.Field(f.name, transformType(f.type), true)));
   if (arrow.DataType.isList(t)) {
     const c = t.children[0];
@@ -463,6 +477,14 @@ function transformAt(d: arrow.Data, i: number): unknown {
     if (!metadata) throw corrupt('a shredded variant without metadata');
     // "If a Variant is missing in a context where a value is required, readers must return a Variant null."
     return shreddedJson(childOf(d, 'value'), childOf(d, 'typed_value'), i, variantDictionary(metadata), 0) ?? 'null';
+  }
+  if (isLayoutUnionStruct(t)) {
+    const metadata = binaryAt(childOf(d, 'metadata'), i);
+    if (!metadata) throw corrupt('a shredded variant without metadata');
+    const layout = Number(vectorOf(childOf(d, LAYOUT_FIELD)!).get(i));
+    const typed = layout >= 0 ? childOf(d, `typed_value_${layout}`) : undefined;
+    if (layout >= 0 && !typed) throw corrupt(`layout slot ${layout} missing`);
+    return shreddedJson(childOf(d, 'value'), typed, i, variantDictionary(metadata), 0) ?? 'null';
   }
   if (!containsVariant(t)) return vectorOf(d).get(i);
   if (arrow.DataType.isStruct(t)) {

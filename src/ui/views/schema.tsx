@@ -17,6 +17,7 @@ import { formatTimestamp, plural } from '../format.ts';
 import { ErrorPanel } from '../components/error-panel.tsx';
 import { useWorkerLoad } from '../components/use-worker-load.ts';
 import type { ViewProps } from './view-props.ts';
+import { VariantShreddingSection } from './variant-shredding.tsx';
 import './views.css';
 
 /** The rows to show: every row whose ancestors are all expanded. */
@@ -300,6 +301,8 @@ export function SchemaView(props: ViewProps) {
           )}
         </div>
       )}
+
+      <VariantShreddingSection client={client} table={table} summary={summary} />
 
       <h3>Schema changes</h3>
       {!timeline.value && !timeline.error && <p className="muted small">Reading the schema of every commit…</p>}
