@@ -87,3 +87,31 @@ for (const { table, columns } of [
     await shot(page, `count-rows-partitions-${table}`);
   });
 }
+
+test('Count rows and the Data tab at 1400 px and 390 px, light and dark (screenshots looked at; axe clean)', async ({ page }) => {
+  // Four page loads, two counts and eight axe runs: minutes on a busy machine.
+  test.setTimeout(600_000);
+  for (const [width, scheme] of [
+    [1400, 'light'],
+    [390, 'dark'],
+    [1400, 'dark'],
+    [390, 'light'],
+  ] as const) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.goto('/?url=/fixtures/delta-0.8.0-partitioned&view=partitions');
+    const note = page.getByTestId('partition-count-rows');
+    await expect(note).toContainText('no numRecords stats', { timeout: 30_000 });
+    expect(await axeProblems(page)).toEqual([]);
+    await note.getByTestId('count-rows-button').click();
+    await expect(page.getByTestId('partition-counted')).toHaveCount(6, { timeout: 60_000 });
+    expect(await axeProblems(page)).toEqual([]);
+    await shot(page, `count-rows-partitions-${width}-${scheme}`);
+    await page.getByTestId('tab-data').click();
+    await page.getByTestId('sql-editor').fill('select year, count(*) as n from t group by all order by 1');
+    await page.getByTestId('sql-format').click();
+    await expect(page.getByTestId('sql-editor')).toContainText('GROUP BY');
+    expect(await axeProblems(page)).toEqual([]);
+    await shot(page, `data-format-${width}-${scheme}`);
+  }
+});
