@@ -96,7 +96,7 @@ describe('worker client over a MessageChannel', () => {
     await expect(client.openFiles(files, 'x', { signal: controller.signal })).rejects.toMatchObject({ info: { code: 'CANCELLED' } });
     await new Promise((r) => setTimeout(r, 20));
     expect(staged.at(-1)).toBe(-1);
-    expect((service as unknown as { staged: Map<string, unknown> }).staged.size).toBe(0);
+    expect((service as unknown as { sources: { staged: Map<string, unknown> } }).sources.staged.size).toBe(0);
   });
 
   it('cancels through the AbortSignal', async () => {
