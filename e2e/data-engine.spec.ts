@@ -49,6 +49,8 @@ test.beforeEach(({ page }) => {
 test.afterEach(() => expect(pageErrors, 'uncaught errors in the page').toEqual([]));
 
 test('Format lays out the query, keeps "t$history" and "t@v1" intact, and the answer does not change', async ({ page }) => {
+  // The SQL engine's first start (18 MB of wasm) takes most of a minute on a busy machine.
+  test.setTimeout(180_000);
   await openData(page, 'simple_table');
   const q = `select version,operation from "t$history" where version>=(select count(*) from "t@v1$files")-1 order by version`;
   expect(await run(page, q)).toBe('done');
@@ -79,6 +81,8 @@ test('Format lays out the query, keeps "t$history" and "t@v1" intact, and the an
 });
 
 test('a WebAssembly trap in DuckDB restarts the engine, says so, and the next query on the table runs', async ({ page }) => {
+  // The SQL engine's first start (18 MB of wasm) takes most of a minute on a busy machine.
+  test.setTimeout(180_000);
   await openData(page, 'table-with-dv-small-kernel');
   // Before: the table's rows (deletion vector applied), so its files are registered in the engine.
   // (delta-kernel-rs kernel/tests/dv.rs: values 1..8, rows 0 and 9 deleted by the DV.)
