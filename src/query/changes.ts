@@ -35,6 +35,7 @@ import { quoteIdent, quoteString } from './engine.ts';
 import { countIndexes } from './file-registry.ts';
 import { nextId, storePath, tableColumns, type ScanColumn } from './scan-plan.ts';
 import { groupByPhysicalSchema, logicalColumnSql, type ScanSql, type ScanSqlContext } from './scan-sql.ts';
+import { unifyVariantLayouts, type LayoutGroup } from './variant-layouts.ts';
 import { canonicalValue, castCanonical, nullOf } from './types.ts';
 import { decodeVariantColumns } from './variant.ts';
 
@@ -192,11 +193,15 @@ export async function buildChangesSql(plan: ChangePlan, ctx: ScanSqlContext): Pr
     // One SELECT per physical schema of the files.
     const groups = await groupByPhysicalSchema(engine, fileOf, ctx.registry);
     const selects: string[] = [];
-    for (const files of groups) {
+    const logical: LayoutGroup[] = [];
+    for (const files of groups) logical.push({ ...(await logicalColumnSql(engine, files[0], cols, plan.columnMappingMode, 'r', ctx.registry)), sampleFile: files[0] });
+    // A variant column stored in different layouts by different files: one union type (variant-layouts.ts).
+    await unifyVariantLayouts(engine, cols, logical, ctx.registry);
+    for (const [g, files] of groups.entries()) {
       throwIfAborted(ctx.signal);
       const inGroup = new Set(files);
       const groupReads = reads.filter((_r, k) => inGroup.has(fileOf[k]));
-      const { exprs, fields } = await logicalColumnSql(engine, files[0], cols, plan.columnMappingMode, 'r', ctx.registry);
+      const { exprs, fields } = logical[g];
       const ctField = fields.find((f) => f.name === '_change_type');
       const changeType = ctField ? `COALESCE(r.__ct, CAST(d.${quoteIdent(ctField.name)} AS VARCHAR))` : 'r.__ct';
       const sel = [

@@ -2,7 +2,7 @@
  * One variant column, several physical layouts (Delta protocol "Variant Shredding"; Parquet
  * `VariantShredding.md`): a writer picks a shredding schema per file, so one column can be
  * unshredded (`metadata`, `value`) in some files and shredded with different `typed_value` types in
- * others. A scan reads each group of files with one physical schema in its own `read_parquet` branch
+ * others. A scan (and the Change Data Feed reader) reads each group of files with one physical schema in its own `read_parquet` branch
  * and combines the branches with UNION ALL, which needs one type per column: DuckDB cannot unite the
  * different structs.
  *

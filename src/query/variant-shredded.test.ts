@@ -89,6 +89,14 @@ describe('shredded variant columns', () => {
     expect(await rows(dir, 'SELECT id, n, v FROM t ORDER BY id, v')).toEqual(EXPECTED.flatMap((r) => [r, r]));
     // Under a filter and with one column only, too.
     expect(await rows(dir, 'SELECT id, NULL AS n, v FROM t WHERE id = 4')).toEqual([{ id: 4, n: null, v: EXPECTED[4].v }, { id: 4, n: null, v: EXPECTED[4].v }]);
+    // The Change Data Feed reader too: with CDF on from version 0, table_changes(0, 1) reads the
+    // shredded file (v0) and the unshredded one (v1) as inserts.
+    const log0 = join(dir, '_delta_log', '00000000000000000000.json');
+    const before = readFileSync(log0, 'utf8');
+    const after = before.replace('"configuration":{', '"configuration":{"delta.enableChangeDataFeed":"true",');
+    expect(after).not.toBe(before);
+    writeFileSync(log0, after);
+    expect(await rows(dir, "SELECT id, n, v FROM table_changes(0, 1) WHERE _change_type = 'insert' ORDER BY id, v")).toEqual(EXPECTED.flatMap((r) => [r, r]));
   });
 
   it('Spark 4.0.1 table with three layouts of one column (two shredding schemas + unshredded) equals Spark to_json', async () => {
