@@ -230,16 +230,25 @@ export class HttpStore implements UrlSource {
     if (this.options.index) all = this.options.index;
     else if (this.s3Listing !== false) {
       // One listing pass per open: opening a table lists the log several times in a row (the table
-      // check, the snapshot, its history); an answer younger than LISTING_REUSE_MS is reused.
-      const hit = this.listings.get(prefix);
-      if (hit && Date.now() - hit.atMs < LISTING_REUSE_MS) all = await hit.result;
+      // check, the snapshot, its history); an answer younger than LISTING_REUSE_MS is reused. A
+      // listing after a key (`start-after`: the snapshot lists from the checkpoint `_last_checkpoint`
+      // names) is asked of the server as such, so a long log is not listed whole to open it; a
+      // whole listing in hand serves it too.
+      const after = options.startAfter;
+      const fresh = (k: string) => {
+        const e = this.listings.get(k);
+        return e && Date.now() - e.atMs < LISTING_REUSE_MS ? e : undefined;
+      };
+      const key = after === undefined ? prefix : `${prefix}\u0000${after}`;
+      const hit = fresh(prefix) ?? (after !== undefined ? fresh(key) : undefined);
+      if (hit) all = await hit.result;
       else {
-        const result = this.tryS3List(prefix, options.signal);
+        const result = this.tryS3List(prefix, options.signal, after);
         const entry = { atMs: Date.now(), result };
-        this.listings.set(prefix, entry);
+        this.listings.set(key, entry);
         result.then(
-          (r) => (r === undefined ? this.listings.delete(prefix) : undefined),
-          () => this.listings.delete(prefix),
+          (r) => (r === undefined ? this.listings.delete(key) : undefined),
+          () => this.listings.delete(key),
         );
         all = await result;
       }
@@ -264,12 +273,14 @@ export class HttpStore implements UrlSource {
    * S3 ListObjectsV2 against the base URL, every page; undefined when the server does not answer one
    * (its first page is not a `ListBucketResult`).
    */
-  private async tryS3List(prefix: string, signal?: AbortSignal): Promise<ObjectMeta[] | undefined> {
+  private async tryS3List(prefix: string, signal?: AbortSignal, startAfter?: string): Promise<ObjectMeta[] | undefined> {
     const out: ObjectMeta[] = [];
     let token: string | undefined;
     let first = true;
     do {
       const q = new URLSearchParams({ 'list-type': '2', prefix });
+      // (Servers that ignore `start-after` list more: the keys are filtered here as well.)
+      if (startAfter !== undefined) q.set('start-after', startAfter);
       if (token) q.set('continuation-token', token);
       const url = `${this.base}/?${q}`;
       const what = `the listing of ${prefix || '/'}`;
