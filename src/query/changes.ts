@@ -6,7 +6,7 @@
  *
  * Every read of the plan is one file (a data file or a change data file) with a row filter:
  * - the file's columns become logical columns by the same machinery as a snapshot scan
- *   (`scan.ts`): physical names under column mapping (end schema), typed partition values from the
+ *   (`scan-sql.ts`): physical names under column mapping (end schema), typed partition values from the
  *   log (never from folder names), columns missing from the file as typed NULLs, narrower types
  *   widened by CAST, variant columns as their binary struct (decoded to JSON after the query);
  * - the row filter (`all`, `exclude` = the file's deletion vector, `only` = the rows whose deletion

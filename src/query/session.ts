@@ -23,7 +23,7 @@
  * ## Pruning
  *
  * A query of the simple shape `SELECT <cols or *> FROM t [WHERE p] [LIMIT n]` (one SELECT, no join)
- * reads only the files its predicate and limit need (see `scan.ts`); any other query reads every
+ * reads only the files its predicate and limit need (see `scan-plan.ts`); any other query reads every
  * file of the snapshots it names. {@link QuerySession.scan} gives the same pruning without SQL.
  * A bare `SELECT count(*) [AS n] FROM t` (or `"t@v3"`) on a snapshot whose files all have
  * `numRecords` statistics and no deletion vectors is answered from the log (the files are still

@@ -13,7 +13,7 @@ import type { Snapshot } from '../../delta/snapshot.ts';
 import type { ChangeRange } from '../../query/changes.ts';
 import type { SqlEngine } from '../../query/engine.ts';
 import { EXPORT_FORMATS, exportTable, type ExportFormat } from '../../query/export.ts';
-import type { ScanPlan } from '../../query/scan.ts';
+import type { ScanPlan } from '../../query/scan-plan.ts';
 import { QuerySession } from '../../query/session.ts';
 import {
   DEFAULT_MAX_ROWS,

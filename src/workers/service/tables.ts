@@ -11,7 +11,7 @@ import { DeltaError, throwIfAborted } from '../../delta/errors.ts';
 import { checkVersionChecksum, type ChecksumReport } from '../../delta/checksum.ts';
 import type { Snapshot } from '../../delta/snapshot.ts';
 import type { DeltaTable } from '../../delta/table.ts';
-import type { FileAccess } from '../../query/scan.ts';
+import type { FileAccess } from '../../query/file-registry.ts';
 import { variantShredding, type VariantShreddingSummary } from '../../explore/variant-shredding.ts';
 import {
   MAX_COMMIT_LINES,
