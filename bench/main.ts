@@ -38,6 +38,7 @@ import { runDataPlane } from './suites/data-plane.ts';
 import { runIntegrity } from './suites/integrity.ts';
 import { runPeers } from './suites/peers.ts';
 import { runNetwork } from './suites/network.ts';
+import { runNetworkRanges } from './suites/network-ranges.ts';
 import { replayRows, runReplayCase, type ReplayResult } from './suites/log-replay.ts';
 
 const ROOT = dirname(BENCH_DIR);
@@ -272,6 +273,18 @@ if (only.has('network')) {
     const pa = p20.reduce((k, c) => k + c.peer!.opens, 0);
     rows.push({ suite: 'network', case: 'all tables, 20% faults', metric: 'right opens: ours | delta-rs', value: right, unit: 'count', floor: pr, note: `ours ${right} of ${all}; delta-rs ${pr} of ${pa} (object_store's own retries)` });
   } else if (n.peerSkip) skipped.push({ suite: 'network (delta-rs)', reason: n.peerSkip });
+  // Bytes and sequential rounds of an open against what a reader needs (ranged checkpoint reads).
+  const r = await runNetworkRanges(quick ? 2 : 4, [], log);
+  rows.push(...r.rows);
+  const worstOf = (metric: string) => r.rows.filter((x) => x.metric === metric && x.ratio !== undefined).reduce<ResultRow | undefined>((a, b) => (!a || b.ratio! > a.ratio! ? b : a), undefined);
+  const wb = worstOf('bytes per open vs needed');
+  if (wb) targets.push({ target: 'bytes per open ≤ 1.2× the needed bytes (listing, checksum, footers, needed column chunks, commits)', measured: wb.ratio!, limit: 1.2, unit: 'x', met: wb.ratio! <= 1.2, detail: `worst: ${wb.case} (${wb.value} vs ${wb.floor} bytes)` });
+  const rr = r.rows.filter((x) => x.metric === 'sequential rounds per open vs minimum');
+  if (rr.length) {
+    const over = rr.reduce((a, b) => (b.value - (b.floor ?? 0) > a.value - (a.floor ?? 0) ? b : a));
+    const extra = over.value - (over.floor ?? 0);
+    targets.push({ target: 'sequential rounds per open ≤ the minimum + 1', measured: extra, limit: 1, unit: 'count', met: extra <= 1, detail: `worst: ${over.case} (${over.value} rounds, minimum ${over.floor})` });
+  }
 }
 
 const report: BenchReport = {

@@ -19,7 +19,7 @@ export interface TargetResult {
   /** The measured ratio (or value) checked against `limit`. */
   measured: number | null;
   limit: number;
-  unit: 'x' | 'ms' | 'bytes';
+  unit: 'x' | 'ms' | 'bytes' | 'count';
   met: boolean | null;
   /** Which case it was measured on, or why it was skipped. */
   detail: string;
