@@ -4,7 +4,7 @@
  * file batches (`files.forEach(batch, row)`), never from per-file objects.
  */
 import { numRecordsAt, type Snapshot } from '../delta/snapshot.ts';
-import { formatBytes, formatCount, formatPercent } from '../ui/format.ts';
+import { formatBytes, formatCount, formatPercent } from './format.ts';
 
 /** One health hint: a measure, whether it looks fine, and one sentence of advice. */
 export interface HealthHint {

@@ -7,7 +7,7 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import type { ErrorInfo, WorkerProgress } from '../../workers/api.ts';
-import { formatCount } from '../format.ts';
+import { formatCount } from '../../explore/format.ts';
 import { errorInfoOf, type ExplorerClient } from '../worker-client.ts';
 import { ProgressLine } from './progress-line.tsx';
 

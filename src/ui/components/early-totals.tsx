@@ -5,7 +5,7 @@
  * `snapshotFromSegment` and `checksumReport`).
  */
 import type { WorkerProgress } from '../../workers/api.ts';
-import { formatBytes, formatCount } from '../format.ts';
+import { formatBytes, formatCount } from '../../explore/format.ts';
 
 export function EarlyTotals({ progress }: { progress: WorkerProgress | null }) {
   const c = progress?.checksum;

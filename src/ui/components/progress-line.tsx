@@ -6,7 +6,7 @@
  * take more bytes than planned: footers and pages read twice), and is exposed as `data-percent`.
  */
 import type { WorkerProgress } from '../../workers/api.ts';
-import { formatBytes, formatCount } from '../format.ts';
+import { formatBytes, formatCount } from '../../explore/format.ts';
 
 const PHASES: Record<WorkerProgress['phase'], string> = {
   open: 'Reading the folder',

@@ -7,7 +7,7 @@
  * and counted. {@link ChartData.summary} is the chart's text alternative.
  */
 import type { ResultColumn } from '../../workers/api.ts';
-import { formatCount, plural } from '../format.ts';
+import { formatCount, plural } from '../../explore/format.ts';
 import type { TextRows } from './decode.ts';
 
 export type ChartKind = 'bar' | 'line' | 'scatter';

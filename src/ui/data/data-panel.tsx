@@ -12,7 +12,7 @@
  */
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { TabBar } from '../components/tab-bar.tsx';
-import { formatIso } from '../format.ts';
+import { formatIso } from '../../explore/format.ts';
 import { addHistory, closeTab, loadHistory, loadTabs, newTab, saveTabs, type HistoryEntry, type QueryTabs } from './query-store.ts';
 import { DUCKDB_FUNCTIONS, schemaNodes, type CompletionInfo } from './sql-complete.ts';
 import { SqlEditor, type SqlEditorHandle } from './sql-editor.tsx';
@@ -20,7 +20,7 @@ import type { FormatOutcome } from './sql-format.ts';
 import type { ErrorInfo, ExportFormat, OpenedTable, QueryResult, SnapshotSummary, WorkerProgress } from '../../workers/api.ts';
 import { ProgressLine } from '../components/progress-line.tsx';
 import { describeError } from '../errors.ts';
-import { formatBytes, formatCount, formatDuration, plural } from '../format.ts';
+import { formatBytes, formatCount, formatDuration, plural } from '../../explore/format.ts';
 import { errorInfoOf, type ExplorerClient } from '../worker-client.ts';
 import type { TextRows } from './decode.ts';
 import { OpenInMenu } from '../components/open-in-menu.tsx';

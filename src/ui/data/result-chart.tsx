@@ -10,7 +10,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from 'recharts';
 import type { ResultColumn } from '../../workers/api.ts';
-import { formatCount } from '../format.ts';
+import { formatCount } from '../../explore/format.ts';
 import type { ExplorerClient } from '../worker-client.ts';
 import { buildChart, defaultSpec, isNumericColumn, seriesKey, xText, type ChartKind, type ChartSpec } from './chart-data.ts';
 import type { TextRows } from './decode.ts';

@@ -14,7 +14,7 @@ import { getCoreRowModel, useReactTable, type ColumnDef, type ColumnPinningState
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { ColumnProfile, ResultColumn, ResultFilter, ResultSort } from '../../workers/api.ts';
-import { formatCount, formatPercent } from '../format.ts';
+import { formatCount, formatPercent } from '../../explore/format.ts';
 import type { ExplorerClient } from '../worker-client.ts';
 import type { TextRows } from './decode.ts';
 

@@ -6,7 +6,7 @@
  */
 import type { HistoryRow, OpenedTable, SnapshotSummary } from '../../workers/api.ts';
 import { CopyButton } from '../components/copy-button.tsx';
-import { formatIso } from '../format.ts';
+import { formatIso } from '../../explore/format.ts';
 import { tableLocation } from '../views/overview.tsx';
 
 export interface TableHeaderProps {

@@ -10,7 +10,7 @@
 import { startTransition, useCallback, useEffect, useRef, useState } from 'react';
 import { filesFromDirectoryHandle } from '../../delta/storage/browser-files.ts';
 import type { ErrorInfo, OpenedTable, OpenResult, SnapshotSummary, TableCandidate, TableCandidates, WorkerProgress } from '../../workers/api.ts';
-import { formatIso } from '../format.ts';
+import { formatIso } from '../../explore/format.ts';
 import type { RestoreState } from '../frame/folder-restore.tsx';
 import { addRecent, loadRecent, type RecentTable } from '../frame/recent.ts';
 import { folderPermission, forgetSavedFolder, loadSavedFolder, requestFolderPermission, saveFolder, type SavedFolder } from '../frame/saved-folder.ts';

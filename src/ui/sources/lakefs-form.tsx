@@ -20,7 +20,7 @@ import type {
   RemoteListing,
 } from '../../workers/api.ts';
 import { ErrorPanel } from '../components/error-panel.tsx';
-import { formatTimestamp } from '../format.ts';
+import { formatTimestamp } from '../../explore/format.ts';
 import { CompareBody } from '../views/compare.tsx';
 import { RowDiffPanel } from '../views/row-diff.tsx';
 import { errorInfoOf, type ExplorerClient } from '../worker-client.ts';

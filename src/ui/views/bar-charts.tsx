@@ -5,7 +5,7 @@
  */
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { FileSizeHistogram } from '../../workers/api.ts';
-import { formatBytes, formatCount, niceByteTicks, niceTicks } from '../format.ts';
+import { formatBytes, formatCount, niceByteTicks, niceTicks } from '../../explore/format.ts';
 
 /** Files per size bin (bins double in size), 180 px high. */
 export function SizeHistogramChart({ data }: { data: FileSizeHistogram }) {

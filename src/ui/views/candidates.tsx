@@ -1,6 +1,6 @@
 /** The tables found in an opened folder that holds several: pick one. */
 import type { TableCandidate, TableCandidates } from '../../workers/api.ts';
-import { plural } from '../format.ts';
+import { plural } from '../../explore/format.ts';
 
 export function CandidateList({ result, onPick }: { result: TableCandidates; onPick: (c: TableCandidate) => void }) {
   return (

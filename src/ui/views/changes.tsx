@@ -15,7 +15,7 @@ import { ProgressLine } from '../components/progress-line.tsx';
 import { useWorkerLoad } from '../components/use-worker-load.ts';
 import type { TextRows } from '../data/decode.ts';
 import { describeError } from '../errors.ts';
-import { formatCount, formatDuration, formatTimestamp, plural } from '../format.ts';
+import { formatCount, formatDuration, formatTimestamp, plural } from '../../explore/format.ts';
 import './changes-compare.css';
 import { OpenInMenu } from '../components/open-in-menu.tsx';
 import type { ViewProps } from './view-props.ts';

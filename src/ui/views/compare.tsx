@@ -11,7 +11,7 @@ import type { CompareFiles, CompareResult, ErrorInfo, ProtocolInfo, CompareColum
 import { ProgressLine } from '../components/progress-line.tsx';
 import { useWorkerLoad } from '../components/use-worker-load.ts';
 import { describeError } from '../errors.ts';
-import { formatBytes, formatCount, plural } from '../format.ts';
+import { formatBytes, formatCount, plural } from '../../explore/format.ts';
 import { retainedVersions } from './changes.tsx';
 import './changes-compare.css';
 import { OpenInMenu } from '../components/open-in-menu.tsx';

@@ -9,7 +9,7 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
 import type { FileSizeHistogram, FilesQueryPage } from '../../workers/api.ts';
 import type { GridResult } from '../data/result-grid.tsx';
-import { formatBytes, formatCount, plural } from '../format.ts';
+import { formatBytes, formatCount, plural } from '../../explore/format.ts';
 import { useWorkerLoad } from '../components/use-worker-load.ts';
 import type { ViewProps } from './view-props.ts';
 import './views.css';

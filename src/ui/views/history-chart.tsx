@@ -5,7 +5,7 @@
  */
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { HistoryRow } from '../../workers/api.ts';
-import { formatBytes, formatCount, niceByteTicks, niceTicks } from '../format.ts';
+import { formatBytes, formatCount, niceByteTicks, niceTicks } from '../../explore/format.ts';
 
 /** One bar group of the chart. */
 export interface ChangePoint {

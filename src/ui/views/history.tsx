@@ -20,7 +20,7 @@ import type { CommitActions, ErrorInfo, HistoryRow } from '../../workers/api.ts'
 import { CopyButton } from '../components/copy-button.tsx';
 import { ErrorPanel } from '../components/error-panel.tsx';
 import { useWorkerLoad } from '../components/use-worker-load.ts';
-import { formatBytes, formatCount, formatRelative, formatTimestamp, plural } from '../format.ts';
+import { formatBytes, formatCount, formatRelative, formatTimestamp, plural } from '../../explore/format.ts';
 import { fileTimesReset, RESET_THRESHOLD_MS, writerTimestamp } from './history-times.ts';
 
 /** A span of ms in the largest whole unit: `3 days`, `14 hours`. */

@@ -10,7 +10,7 @@ import { CopyButton } from '../components/copy-button.tsx';
 import { CountRows } from '../components/count-rows.tsx';
 import type { ExplorerClient } from '../worker-client.ts';
 import { CompatMatrix } from './compat-matrix.tsx';
-import { formatBytes, formatCount, formatDuration, formatWhen, plural } from '../format.ts';
+import { formatBytes, formatCount, formatDuration, formatWhen, plural } from '../../explore/format.ts';
 
 function Fact({ label, testId, value, children }: { label: string; testId: string; value?: string | number | null; children: ReactNode }) {
   return (

@@ -8,7 +8,7 @@ import { lazy, Suspense, useMemo, useRef, useState } from 'react';
 import { flexRender, getCoreRowModel, getSortedRowModel, useReactTable, type ColumnDef, type SortingState } from '@tanstack/react-table';
 import type { PartitionSummary } from '../../workers/api.ts';
 import type { PartitionRow } from '../../explore/aggregates.ts';
-import { formatBytes, formatCount, formatTimestamp, plural } from '../format.ts';
+import { formatBytes, formatCount, formatTimestamp, plural } from '../../explore/format.ts';
 import { ErrorPanel } from '../components/error-panel.tsx';
 import { CountedTag, useCountQuery, type CountState } from '../components/count-rows.tsx';
 import { ProgressLine } from '../components/progress-line.tsx';

@@ -13,7 +13,7 @@ import type { ErrorInfo } from '../../workers/api.ts';
 import type { RowDiffResult } from '../../workers/row-diff-call.ts';
 import type { TextRows } from '../data/decode.ts';
 import { describeError } from '../errors.ts';
-import { formatCount, formatDuration, plural } from '../format.ts';
+import { formatCount, formatDuration, plural } from '../../explore/format.ts';
 import { errorInfoOf, type ExplorerClient } from '../worker-client.ts';
 
 const ResultGrid = lazy(() => import('../data/result-grid.tsx'));

@@ -13,7 +13,7 @@ import type { SchemaRow } from '../../explore/schema-tree.ts';
 import type { SchemaColumnChange } from '../../explore/schema-diff.ts';
 import type { FieldInfo } from '../../delta/schema.ts';
 import type { SchemaTimeline } from '../../workers/api.ts';
-import { formatTimestamp, plural } from '../format.ts';
+import { formatTimestamp, plural } from '../../explore/format.ts';
 import { ErrorPanel } from '../components/error-panel.tsx';
 import { useWorkerLoad } from '../components/use-worker-load.ts';
 import type { ViewProps } from './view-props.ts';

@@ -9,7 +9,7 @@
  * of a sample of files); this section only renders them. Shown only when the schema has a variant.
  */
 import type { VariantShreddingSummary } from '../../workers/api.ts';
-import { plural } from '../format.ts';
+import { plural } from '../../explore/format.ts';
 import { ErrorPanel } from '../components/error-panel.tsx';
 import { useWorkerLoad } from '../components/use-worker-load.ts';
 import type { ViewProps } from './view-props.ts';
