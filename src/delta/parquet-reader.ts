@@ -14,7 +14,7 @@
  */
 import { parquetMetadata, type FileMetaData, type SchemaElement } from 'hyparquet';
 import { DeltaError, throwIfAborted } from './errors.ts';
-import { parquetWasm, STREAM_BATCH_ROWS } from './parquet.ts';
+import { guardedWasmRead, parquetWasm, STREAM_BATCH_ROWS } from './parquet.ts';
 import type { ObjectMeta, ObjectStore } from './storage/object-store.ts';
 
 /** Bytes read from the end of a parquet file in the first request (covers almost every footer). */
@@ -304,34 +304,6 @@ async function each<T>(items: T[], limit: number, fn: (t: T) => Promise<void>): 
 }
 
 /**
- * Calls `onPanic` when parquet-wasm traps (a Rust panic surfaces as an uncaught `RuntimeError`
- * from inside its async reader, whose promise then never settles). Returns the unhook function.
- */
-function onWasmPanic(onPanic: (e: unknown) => void): () => void {
-  const isPanic = (e: unknown) => e instanceof Error && e.name === 'RuntimeError';
-  const g = globalThis as unknown as {
-    process?: { prependListener?: (ev: string, h: (e: unknown) => void) => void; removeListener?: (ev: string, h: (e: unknown) => void) => void };
-    addEventListener?: (ev: string, h: (e: ErrorEvent) => void) => void;
-    removeEventListener?: (ev: string, h: (e: ErrorEvent) => void) => void;
-  };
-  if (typeof g.addEventListener === 'function' && typeof g.process?.prependListener !== 'function') {
-    const h = (ev: ErrorEvent) => {
-      if (isPanic(ev.error) || /unreachable/.test(ev.message ?? '')) {
-        ev.preventDefault();
-        onPanic(ev.error ?? new Error(ev.message));
-      }
-    };
-    g.addEventListener('error', h);
-    return () => g.removeEventListener?.('error', h);
-  }
-  const h = (e: unknown) => {
-    if (isPanic(e)) onPanic(e);
-  };
-  g.process?.prependListener?.('uncaughtException', h);
-  return () => g.process?.removeListener?.('uncaughtException', h);
-}
-
-/**
  * A parquet-wasm {@link ParquetReader} (`footerProbeBytes`: the first suffix read, default
  * {@link FOOTER_PROBE_BYTES}): footer first, the wanted column chunks prefetched in one
  * parallel round, then parquet-wasm's projected streaming reader over those bytes
@@ -378,43 +350,27 @@ async function readWithParquetWasm(
   throwIfAborted(signal);
 
   const pw = await parquetWasm();
-  const timeoutMs = 30_000 + (source.size / 1_048_576) * 2_000;
   const batchSize = options.batchRows ?? STREAM_BATCH_ROWS;
-  const ok = await new Promise<boolean>((resolve) => {
-    let done = false;
-    const finish = (v: boolean) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      unhook();
-      resolve(v);
-    };
-    const unhook = onWasmPanic(() => finish(false));
-    const timer = setTimeout(() => finish(false), timeoutMs);
-    (async () => {
-      const pf = await pw.ParquetFile.fromFile(file.blobLike());
-      try {
-        // parquet-wasm's projection takes the same dotted paths the footer's schema gives.
-        const stream = await pf.stream({ columns: wanted, batchSize });
-        const reader = stream.getReader();
-        for (;;) {
-          const { done: end, value } = await reader.read();
-          if (end) break;
-          const batch = value as { intoIPCStream(): Uint8Array; free(): void };
-          if (done || signal?.aborted) {
-            batch.free();
-            await reader.cancel().catch(() => {});
-            break;
-          }
-          onBatch(batch.intoIPCStream());
+  const ok = await guardedWasmRead(source.size, async (stopped) => {
+    const pf = await pw.ParquetFile.fromFile(file.blobLike());
+    try {
+      // parquet-wasm's projection takes the same dotted paths the footer's schema gives.
+      const stream = await pf.stream({ columns: wanted, batchSize });
+      const reader = stream.getReader();
+      for (;;) {
+        const { done: end, value } = await reader.read();
+        if (end) break;
+        const batch = value as { intoIPCStream(): Uint8Array; free(): void };
+        if (stopped() || signal?.aborted) {
+          batch.free();
+          await reader.cancel().catch(() => {});
+          break;
         }
-      } finally {
-        pf.free();
+        onBatch(batch.intoIPCStream());
       }
-    })().then(
-      () => finish(true),
-      () => finish(false),
-    );
+    } finally {
+      pf.free();
+    }
   });
   throwIfAborted(signal);
   const total = () => {

@@ -61,6 +61,33 @@ function onWasmPanic(onPanic: (e: unknown) => void): () => void {
 }
 
 /**
+ * Runs a read with parquet-wasm's async reader, guarded against its two ways of never answering:
+ * a wasm panic (a Rust panic surfaces as an uncaught `RuntimeError`, and the reader's promise never
+ * settles) and a stall past a size-scaled timeout (30 s + 2 s per MiB of `sizeBytes`).
+ * `stopped()` tells `run` that the guard gave up (stop handing on batches).
+ * @returns true when `run` finished, false after a panic, a stall or an error thrown by `run`.
+ */
+export function guardedWasmRead(sizeBytes: number, run: (stopped: () => boolean) => Promise<void>): Promise<boolean> {
+  const timeoutMs = 30_000 + (sizeBytes / 1_048_576) * 2_000;
+  return new Promise<boolean>((resolve) => {
+    let done = false;
+    const finish = (v: boolean) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      unhook();
+      resolve(v);
+    };
+    const unhook = onWasmPanic(() => finish(false));
+    const timer = setTimeout(() => finish(false), timeoutMs);
+    run(() => done).then(
+      () => finish(true),
+      () => finish(false),
+    );
+  });
+}
+
+/**
  * Decodes a parquet file into Arrow IPC bytes, projected to `columns(schemaFieldNames)` where that
  * is cheap, and never hangs on a damaged file:
  * - files up to {@link SYNC_DECODE_LIMIT_BYTES} use the synchronous reader (all columns; errors are
@@ -85,26 +112,15 @@ export async function readParquetTable(
   const { tableFromIPC } = await import('apache-arrow');
   const syncRead = () => pw.readParquet(bytes).intoIPCStream();
   if (bytes.length <= SYNC_DECODE_LIMIT_BYTES) return syncRead();
-  const timeoutMs = 30_000 + (bytes.length / 1_048_576) * 2_000;
-  const projected = await new Promise<Uint8Array | undefined>((resolve) => {
-    let done = false;
-    const finish = (v: Uint8Array | undefined) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      unhook();
-      resolve(v);
-    };
-    const unhook = onWasmPanic(() => finish(undefined));
-    const timer = setTimeout(() => finish(undefined), timeoutMs);
-    (async () => {
-      const file = await pw.ParquetFile.fromFile(new Blob([bytes as Uint8Array<ArrayBuffer>]));
-      const schema = tableFromIPC(file.schema().intoIPCStream()).schema;
-      const table = await file.read({ columns: pick(schema) });
-      file.free();
-      return table.intoIPCStream();
-    })().then(finish, () => finish(undefined));
+  let projected: Uint8Array | undefined;
+  const ok = await guardedWasmRead(bytes.length, async () => {
+    const file = await pw.ParquetFile.fromFile(new Blob([bytes as Uint8Array<ArrayBuffer>]));
+    const schema = tableFromIPC(file.schema().intoIPCStream()).schema;
+    const table = await file.read({ columns: pick(schema) });
+    file.free();
+    projected = table.intoIPCStream();
   });
+  if (!ok) projected = undefined;
   return projected ?? syncRead();
 }
 
@@ -150,43 +166,27 @@ export async function readParquetBatches(
     return;
   }
   const { tableFromIPC } = await import('apache-arrow');
-  const timeoutMs = 30_000 + (size / 1_048_576) * 2_000;
-  const ok = await new Promise<boolean>((resolve) => {
-    let done = false;
-    const finish = (v: boolean) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      unhook();
-      resolve(v);
-    };
-    const unhook = onWasmPanic(() => finish(false));
-    const timer = setTimeout(() => finish(false), timeoutMs);
-    (async () => {
-      const blob = source instanceof Blob ? source : new Blob([source as Uint8Array<ArrayBuffer>]);
-      const file = await pw.ParquetFile.fromFile(blob);
-      try {
-        const schema = tableFromIPC(file.schema().intoIPCStream()).schema;
-        const stream = await file.stream({ columns: pick(schema), batchSize: STREAM_BATCH_ROWS });
-        const reader = stream.getReader();
-        for (;;) {
-          const { done: end, value } = await reader.read();
-          if (end) break;
-          const batch = value as { intoIPCStream(): Uint8Array; free(): void };
-          if (done || signal?.aborted) {
-            batch.free();
-            await reader.cancel().catch(() => {});
-            break;
-          }
-          onTable(batch.intoIPCStream());
+  const ok = await guardedWasmRead(size, async (stopped) => {
+    const blob = source instanceof Blob ? source : new Blob([source as Uint8Array<ArrayBuffer>]);
+    const file = await pw.ParquetFile.fromFile(blob);
+    try {
+      const schema = tableFromIPC(file.schema().intoIPCStream()).schema;
+      const stream = await file.stream({ columns: pick(schema), batchSize: STREAM_BATCH_ROWS });
+      const reader = stream.getReader();
+      for (;;) {
+        const { done: end, value } = await reader.read();
+        if (end) break;
+        const batch = value as { intoIPCStream(): Uint8Array; free(): void };
+        if (stopped() || signal?.aborted) {
+          batch.free();
+          await reader.cancel().catch(() => {});
+          break;
         }
-      } finally {
-        file.free();
+        onTable(batch.intoIPCStream());
       }
-    })().then(
-      () => finish(true),
-      () => finish(false),
-    );
+    } finally {
+      file.free();
+    }
   });
   if (signal?.aborted) throw new Error('cancelled');
   if (ok) return;

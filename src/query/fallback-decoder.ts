@@ -11,7 +11,7 @@
  */
 import * as arrow from 'apache-arrow';
 import { DeltaError, throwIfAborted } from '../delta/errors.ts';
-import { parquetWasm } from '../delta/parquet.ts';
+import { guardedWasmRead, parquetWasm } from '../delta/parquet.ts';
 import type { ObjectStore } from '../delta/storage/object-store.ts';
 import { quoteIdent, type SqlEngine } from './engine.ts';
 import type { DataFileFooter } from './parquet-footer.ts';
@@ -180,12 +180,17 @@ async function decodeSplit(bytes: Uint8Array, req: FallbackRequest): Promise<arr
   };
   let fromWasm: arrow.Table | undefined;
   if (others.length) {
-    const file = await pw.ParquetFile.fromFile(new Blob([bytes as Uint8Array<ArrayBuffer>]));
-    try {
-      fromWasm = arrow.tableFromIPC((await file.read({ columns: others })).intoIPCStream());
-    } finally {
-      file.free();
-    }
+    let ipc: Uint8Array | undefined;
+    const ok = await guardedWasmRead(bytes.length, async () => {
+      const file = await pw.ParquetFile.fromFile(new Blob([bytes as Uint8Array<ArrayBuffer>]));
+      try {
+        ipc = (await file.read({ columns: others })).intoIPCStream();
+      } finally {
+        file.free();
+      }
+    });
+    if (!ok || !ipc) throw new Error(`parquet-wasm's projecting reader failed on columns ${others.join(', ')}`);
+    fromWasm = arrow.tableFromIPC(ipc);
     checkRows(fromWasm.numRows, 'parquet-wasm');
   }
   const [{ parquetReadObjects }, { compressors }] = await Promise.all([import('hyparquet'), import('hyparquet-compressors')]);
