@@ -5,16 +5,15 @@
  * Expected counts are read from the data files' own parquet footers (hyparquet in Node), per the
  * log's `add` actions, independently of the app.
  */
-import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { parquetMetadata } from 'hyparquet';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { shot, axeProblems } from './shots.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const TABLES = join(ROOT, 'test/fixtures/tables');
-const SHOTS = join(ROOT, 'test-results/screenshots');
 
 /** Rows per partition (values joined as the Partitions view labels them) from each added file's footer. */
 function footerRowsByPartition(table: string, columns: string[]): Map<string, number> {
@@ -30,16 +29,6 @@ function footerRowsByPartition(table: string, columns: string[]): Map<string, nu
     out.set(key, (out.get(key) ?? 0) + rows);
   }
   return out;
-}
-
-async function axeProblems(page: Page): Promise<string[]> {
-  const r = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes[0]?.target.join(' ')}`);
-}
-
-async function shot(page: Page, name: string): Promise<void> {
-  mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 }
 
 let pageErrors: string[] = [];

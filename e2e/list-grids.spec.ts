@@ -4,32 +4,21 @@
  * commit files (read here) and delta-kernel-rs's transcribed change feed, never from the app.
  * Axe (light and dark) with the grid on screen; screenshots at 1400 and 390 px.
  */
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BASIC_CDF } from '../test/expected/kernel-cdf.ts';
 import { failOnPageErrors } from './page-errors.ts';
+import { shot, axeProblems } from './shots.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const TABLES = join(ROOT, 'test/fixtures/tables');
-const SHOTS = process.env.E2E_SHOTS ?? join(ROOT, 'test-results/screenshots');
 const BASE = `http://127.0.0.1:${process.env.E2E_PORT ?? 4329}`;
 
 failOnPageErrors();
 // Several reads, axe runs and full-page screenshots per test on a shared machine.
 test.describe.configure({ timeout: 150_000 });
-
-async function shot(page: Page, name: string): Promise<void> {
-  mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-}
-
-async function axeProblems(page: Page): Promise<string[]> {
-  const r = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
-}
 
 /** Cells of one column of a grid's rendered rows, in row order. */
 async function columnCells(page: Page, grid: string, column: string): Promise<string[]> {

@@ -9,10 +9,10 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, wr
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { shot } from './shots.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const TABLES = join(ROOT, 'test/fixtures/tables');
-const SHOTS = join(ROOT, 'test-results/screenshots');
 
 interface ManifestEntry {
   name: string;
@@ -42,11 +42,6 @@ const statsInCommit = (table: string, version: number) =>
   readFileSync(join(TABLES, table, '_delta_log', `${String(version).padStart(20, '0')}.json`), 'utf8')
     .split('\n')
     .filter((l) => l.trim() && typeof JSON.parse(l).add?.stats === 'string').length;
-
-async function shot(page: Page, name: string): Promise<void> {
-  mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-}
 
 async function openWithInput(page: Page, dir: string): Promise<void> {
   await page.goto('/');

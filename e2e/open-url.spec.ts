@@ -8,7 +8,7 @@
  * Each state is saved to `test-results/screenshots/`.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -17,11 +17,11 @@ import { fileURLToPath } from 'node:url';
 import { startStaticServer, type RunningStaticServer } from '../src/server/static.ts';
 import { referenceReplay } from '../test/fixtures.ts';
 import { failOnPageErrors } from './page-errors.ts';
+import { shot } from './shots.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const TABLES = join(ROOT, 'test/fixtures/tables');
 const SAMPLES = join(ROOT, 'public/samples');
-const SHOTS = join(ROOT, 'test-results/screenshots');
 const BASE = `http://127.0.0.1:${process.env.E2E_PORT ?? 4329}`;
 
 /** Files and records at a version from the writer's checksum file (records: stats minus rows hidden by deletion vectors). */
@@ -38,11 +38,6 @@ function crcState(tableDir: string, version: number): { numFiles: number; numRec
 /** The newest commit version in a table's `_delta_log`. */
 const latestCommit = (tableDir: string) =>
   Math.max(...readdirSync(join(tableDir, '_delta_log')).filter((n) => /^\d{20}\.json$/.test(n)).map((n) => Number(n.slice(0, 20))));
-
-async function shot(page: Page, name: string): Promise<void> {
-  mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-}
 
 /** The History tab's rows: opens the tab, checks the count, and returns to the Overview. */
 async function expectHistoryRows(page: Page, count: number, check?: () => Promise<void>): Promise<void> {
@@ -170,7 +165,6 @@ test('(c) changing the version updates the URL; back and forward restore it', as
   await expect(page.getByTestId('overview-version')).toHaveAttribute('data-value', String(latest));
   expect(query(page).get('version')).toBeNull();
   expect(query(page).get('url')).toBe(`${BASE}/fixtures/simple_table`);
-
 
   // Another table; back returns to this one.
   await page.getByTestId('sample').and(page.locator('[data-sample="delta-0.8.0-partitioned"]')).click();

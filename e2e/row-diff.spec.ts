@@ -6,33 +6,18 @@
  * Also: no serious or critical axe-core violation with the diff on screen, light and dark; screenshots
  * at 1400 and 390 px wide (to `E2E_SHOTS` or `test-results/screenshots/`).
  */
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { CDC_AND_DVS } from '../test/expected/kernel-cdf.ts';
 import { expectedDiff, parseFeed } from '../test/row-diff-expected.ts';
 import { failOnPageErrors } from './page-errors.ts';
+import { shot, axeProblems } from './shots.ts';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const SHOTS = process.env.E2E_SHOTS ?? join(ROOT, 'test-results/screenshots');
 const BASE = `http://127.0.0.1:${process.env.E2E_PORT ?? 4329}`;
 const TABLE = 'cdf-table-with-cdc-and-dvs-kernel';
 
 failOnPageErrors();
 // Several reads, axe runs and full-page screenshots per test on a shared machine.
 test.describe.configure({ timeout: 150_000 });
-
-async function shot(page: Page, name: string): Promise<void> {
-  mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-}
-
-async function axeProblems(page: Page): Promise<string[]> {
-  const r = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
-}
 
 /** The grid's rows as (`_diff`, `_side`, id) texts, for a grid whose rows all fit on screen. */
 async function gridRows(page: Page): Promise<string[]> {

@@ -7,22 +7,17 @@
  * Each state is saved to `test-results/screenshots/`.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { waitForSql } from './sql-wait.ts';
+import { shot } from './shots.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const TABLES = join(ROOT, 'test/fixtures/tables');
-const SHOTS = join(ROOT, 'test-results/screenshots');
 
 /** Commit files (`NNN.json`) in a table's `_delta_log`. */
 const commitFiles = (table: string) => readdirSync(join(TABLES, table, '_delta_log')).filter((n) => /^\d{20}\.json$/.test(n));
-
-async function shot(page: Page, name: string): Promise<void> {
-  mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-}
 
 /** Opens a fixture folder with the folder input and waits for its overview. */
 async function openFolder(page: Page, table: string): Promise<void> {

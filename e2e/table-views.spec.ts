@@ -6,21 +6,15 @@
  * read here), never from the app. Each state is saved to `test-results/screenshots/`.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { referenceReplay } from '../test/fixtures.ts';
 import { failOnPageErrors } from './page-errors.ts';
+import { shot } from './shots.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const TABLES = join(ROOT, 'test/fixtures/tables');
-const SHOTS = join(ROOT, 'test-results/screenshots');
 const BASE = `http://127.0.0.1:${process.env.E2E_PORT ?? 4329}`;
-
-async function shot(page: Page, name: string): Promise<void> {
-  mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-}
 
 const open = (page: Page, table: string, view: string, version?: number) =>
   page.goto(`/?url=${BASE}/fixtures/${table}&view=${view}${version !== undefined ? `&version=${version}` : ''}`);

@@ -7,15 +7,15 @@
  * the app. Screenshots of Overview and History, light and dark, go to `test-results/screenshots/`.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { referenceReplay } from '../test/fixtures.ts';
 import { failOnPageErrors } from './page-errors.ts';
+import { shot } from './shots.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const TABLES = join(ROOT, 'test/fixtures/tables');
-const SHOTS = join(ROOT, 'test-results/screenshots');
 const BASE = `http://127.0.0.1:${process.env.E2E_PORT ?? 4329}`;
 
 interface Commit {
@@ -52,10 +52,6 @@ function haystack(c: Commit): string {
     .toLowerCase();
 }
 
-async function shot(page: Page, name: string): Promise<void> {
-  mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-}
 const query = (page: Page) => new URL(page.url()).searchParams;
 const fact = (page: Page, testId: string) => page.getByTestId(testId).getAttribute('data-value');
 
