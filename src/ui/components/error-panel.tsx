@@ -31,3 +31,20 @@ export function ErrorPanel({ error, onDismiss }: { error: ErrorInfo; onDismiss?:
     </section>
   );
 }
+
+/**
+ * An error inside a card of a view (Compare, its row diff): title and code, the message, the next
+ * step. `testId` names it for tests (`data-code` carries the code).
+ */
+export function InlineError({ error, testId }: { error: ErrorInfo; testId: string }) {
+  const { title, next } = describeError(error);
+  return (
+    <div className="cc-error" role="alert" data-testid={testId} data-code={error.code}>
+      <p>
+        <strong>{title}</strong> <code>{error.code}</code>
+      </p>
+      <p className="cc-error-message">{error.message}</p>
+      <p className="hint small">{next}</p>
+    </div>
+  );
+}

@@ -7,16 +7,16 @@
  * rows added, removed and changed by a key or as whole rows). Every table-provided string is rendered as text.
  */
 import { useMemo, type ReactNode } from 'react';
-import type { CompareFiles, CompareResult, ErrorInfo, ProtocolInfo, CompareColumnChange } from '../../workers/api.ts';
+import type { CompareFiles, CompareResult, ProtocolInfo, CompareColumnChange } from '../../workers/api.ts';
 import { ProgressLine } from '../components/progress-line.tsx';
 import { useWorkerLoad } from '../components/use-worker-load.ts';
-import { describeError } from '../errors.ts';
 import { formatBytes, formatCount, plural } from '../../explore/format.ts';
 import { retainedVersions } from './changes.tsx';
 import './changes-compare.css';
 import { OpenInMenu } from '../components/open-in-menu.tsx';
 import type { ViewProps } from './view-props.ts';
 import { RowDiffPanel, schemaColumns } from './row-diff.tsx';
+import { InlineError } from '../components/error-panel.tsx';
 
 /** Version A: the URL's `compare` when it is a whole number, else the retained version before B (B itself when none). */
 export function compareBase(versions: number[], selected: number, param: string | null): number {
@@ -65,7 +65,7 @@ export function CompareView({ client, table, summary, history, onTravel, param, 
       {a === b && <p className="muted small">A and B are the same version: pick another version A to see what changed.</p>}
 
       {busy && <ProgressLine label="Comparing versions" progress={progress} onCancel={() => busy.abort()} />}
-      {error && <CompareError error={error} />}
+      {error && <InlineError error={error} testId="compare-error" />}
       {r && !error && <CompareBody r={r} />}
 
       <h3 id="compare-rows">Rows</h3>
@@ -324,15 +324,3 @@ function ProtocolDiff({ p }: { p: CompareResult['protocol'] }) {
   );
 }
 
-function CompareError({ error }: { error: ErrorInfo }) {
-  const { title, next } = describeError(error);
-  return (
-    <div className="cc-error" role="alert" data-testid="compare-error" data-code={error.code}>
-      <p>
-        <strong>{title}</strong> <code>{error.code}</code>
-      </p>
-      <p className="cc-error-message">{error.message}</p>
-      <p className="hint small">{next}</p>
-    </div>
-  );
-}

@@ -12,9 +12,9 @@ import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import type { ErrorInfo } from '../../workers/api.ts';
 import type { RowDiffResult } from '../../workers/row-diff-call.ts';
 import type { TextRows } from '../data/decode.ts';
-import { describeError } from '../errors.ts';
 import { formatCount, formatDuration, plural } from '../../explore/format.ts';
 import { errorInfoOf, type ExplorerClient } from '../worker-client.ts';
+import { InlineError } from '../components/error-panel.tsx';
 
 const ResultGrid = lazy(() => import('../data/result-grid.tsx'));
 
@@ -144,7 +144,7 @@ export function RowDiffPanel({ client, a, b, labelA, labelB, columns }: RowDiffP
           </>
         )}
       </div>
-      {error && <RowDiffError error={error} />}
+      {error && <InlineError error={error} testId="rowdiff-error" />}
       {r && shown && (
         <div data-testid="rowdiff-result" data-a={r.versionA} data-b={r.versionB} data-key={r.key?.join(',') ?? ''}>
           <div className="compare-cards">
@@ -188,15 +188,3 @@ function Count({ kind, n, text }: { kind: string; n: number; text: string }) {
   );
 }
 
-function RowDiffError({ error }: { error: ErrorInfo }) {
-  const { title, next } = describeError(error);
-  return (
-    <div className="cc-error" role="alert" data-testid="rowdiff-error" data-code={error.code}>
-      <p>
-        <strong>{title}</strong> <code>{error.code}</code>
-      </p>
-      <p className="cc-error-message">{error.message}</p>
-      <p className="hint small">{next}</p>
-    </div>
-  );
-}
