@@ -27,6 +27,8 @@ export interface PartitionAggregates {
   numPartitions: number;
   /** The first `limit` partitions by size. */
   partitions: PartitionAggregate[];
+  /** Bytes of every partition (all `numPartitions` of them), largest first. */
+  partitionSizes: number[];
 }
 
 /**
@@ -73,9 +75,11 @@ export function partitionAggregates(snapshot: Snapshot, limit = 1000): Partition
     }
     base += rows.length;
   }
-  // Pass 2: one group per combination (mixed-radix number of the codes).
-  const groupOf = new Map<number, number>();
-  const groups: { key: number; numFiles: number; size: number; records: number; missing: boolean; deleted: number; minT: number; maxT: number }[] = [];
+  // Pass 2: one group per combination: the mixed-radix number of the codes while it stays exact
+  // (product of the cardinalities ≤ 2^53), else the codes as text (never two partitions as one).
+  const exact = dictValues.reduce((p, v) => p * Math.max(1, v.length), 1) <= Number.MAX_SAFE_INTEGER;
+  const groupOf = new Map<number | string, number>();
+  const groups: { codes: number[]; numFiles: number; size: number; records: number; missing: boolean; deleted: number; minT: number; maxT: number }[] = [];
   base = 0;
   for (const { batch, rows } of files.chunks) {
     const sizes = batch.size;
@@ -84,13 +88,19 @@ export function partitionAggregates(snapshot: Snapshot, limit = 1000): Partition
     for (let j = 0; j < rows.length; j++) {
       const i = base + j;
       const row = rows[j];
-      let key = 0;
-      for (let k = 0; k < keys.length; k++) key = key * dictValues[k].length + codes[k][i];
+      let key: number | string;
+      if (exact) {
+        key = 0;
+        for (let k = 0; k < keys.length; k++) key = key * dictValues[k].length + codes[k][i];
+      } else {
+        key = '';
+        for (let k = 0; k < keys.length; k++) key += codes[k][i] + ',';
+      }
       let g = groupOf.get(key);
       if (g === undefined) {
         g = groups.length;
         groupOf.set(key, g);
-        groups.push({ key, numFiles: 0, size: 0, records: 0, missing: false, deleted: 0, minT: Infinity, maxT: -Infinity });
+        groups.push({ codes: codes.map((c) => c[i]), numFiles: 0, size: 0, records: 0, missing: false, deleted: 0, minT: Infinity, maxT: -Infinity });
       }
       const a = groups[g];
       a.numFiles++;
@@ -109,15 +119,14 @@ export function partitionAggregates(snapshot: Snapshot, limit = 1000): Partition
     }
     base += rows.length;
   }
-  groups.sort((x, y) => y.size - x.size || x.key - y.key);
+  const byCodes = (x: number[], y: number[]) => {
+    for (let k = 0; k < x.length; k++) if (x[k] !== y[k]) return x[k] - y[k];
+    return 0;
+  };
+  groups.sort((x, y) => y.size - x.size || byCodes(x.codes, y.codes));
   const partitions = groups.slice(0, limit).map((a) => {
     const values: Record<string, string | null> = {};
-    let rest = a.key;
-    for (let k = keys.length - 1; k >= 0; k--) {
-      const card = dictValues[k].length;
-      values[keys[k]] = dictValues[k][rest % card];
-      rest = Math.floor(rest / card);
-    }
+    for (let k = 0; k < keys.length; k++) values[keys[k]] = dictValues[k][a.codes[k]];
     return {
       values,
       numFiles: a.numFiles,
@@ -128,7 +137,7 @@ export function partitionAggregates(snapshot: Snapshot, limit = 1000): Partition
       maxModificationTime: a.maxT === -Infinity ? null : a.maxT,
     };
   });
-  return { keys, numPartitions: groups.length, partitions };
+  return { keys, numPartitions: groups.length, partitions, partitionSizes: groups.map((g) => g.size) };
 }
 
 /** Active files by size: bucket `b` holds files with `2^b <= size < 2^(b+1)` bytes (bucket 0 also holds size 0). */

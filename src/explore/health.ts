@@ -3,6 +3,7 @@
  * checkpoint, log size, tombstones awaiting vacuum and stats coverage. Computed from the columnar
  * file batches (`files.forEach(batch, row)`), never from per-file objects.
  */
+import { partitionAggregates } from '../delta/aggregates.ts';
 import { numRecordsAt, type Snapshot } from '../delta/snapshot.ts';
 import { formatBytes, formatCount, formatPercent } from './format.ts';
 
@@ -101,7 +102,6 @@ export function computeHealth(s: Snapshot, nowMs: number = Date.now()): TableHea
   let withDv = 0;
   let deletedRows = 0;
   let totalRows = 0;
-  const partitionBytes = new Map<string, number>();
   s.files.forEach((batch, row) => {
     numFiles++;
     const size = batch.size[row];
@@ -115,14 +115,6 @@ export function computeHealth(s: Snapshot, nowMs: number = Date.now()): TableHea
     if (card !== undefined && !Number.isNaN(card)) {
       withDv++;
       deletedRows += card;
-    }
-    if (keys.length) {
-      let key = '';
-      for (const k of keys) {
-        const v = batch.partitionValues.get(k)?.[row];
-        key += (v === null || v === undefined ? '\u0000' : v) + '\u0001';
-      }
-      partitionBytes.set(key, (partitionBytes.get(key) ?? 0) + (Number.isNaN(size) ? 0 : size));
     }
   });
 
@@ -146,7 +138,7 @@ export function computeHealth(s: Snapshot, nowMs: number = Date.now()): TableHea
   let skew: number | null = null;
   let numPartitions = 0;
   if (keys.length) {
-    const sizes = [...partitionBytes.values()].sort((a, b) => a - b);
+    const sizes = partitionAggregates(s, 0).partitionSizes.reverse();
     numPartitions = sizes.length;
     if (sizes.length) {
       const mid = sizes.length >> 1;
