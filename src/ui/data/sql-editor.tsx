@@ -49,7 +49,7 @@ const theme = EditorView.theme({
   '&.cm-focused .cm-selectionBackground, .cm-selectionBackground, ::selection': { background: 'var(--accent-soft) !important' },
   '.cm-tooltip': { background: 'var(--panel)', color: 'var(--text)', border: '1px solid var(--border)' },
   '.cm-tooltip-autocomplete ul li[aria-selected]': { background: 'var(--accent)', color: 'var(--accent-contrast)' },
-  '.cm-completionDetail': { color: 'inherit', opacity: '0.8' },
+  '.cm-completionDetail': { color: 'inherit' },
   '.cm-placeholder': { color: 'var(--muted)' },
 });
 
