@@ -14,7 +14,7 @@
  */
 import { parquetMetadata, type FileMetaData, type SchemaElement } from 'hyparquet';
 import { DeltaError, throwIfAborted } from './errors.ts';
-import { guardedWasmRead, parquetWasm, STREAM_BATCH_ROWS } from './parquet.ts';
+import { drainBatches, guardedWasmRead, parquetWasm, STREAM_BATCH_ROWS } from './parquet.ts';
 import type { ObjectMeta, ObjectStore } from './storage/object-store.ts';
 
 /** Bytes read from the end of a parquet file in the first request (covers almost every footer). */
@@ -356,18 +356,7 @@ async function readWithParquetWasm(
     try {
       // parquet-wasm's projection takes the same dotted paths the footer's schema gives.
       const stream = await pf.stream({ columns: wanted, batchSize });
-      const reader = stream.getReader();
-      for (;;) {
-        const { done: end, value } = await reader.read();
-        if (end) break;
-        const batch = value as { intoIPCStream(): Uint8Array; free(): void };
-        if (stopped() || signal?.aborted) {
-          batch.free();
-          await reader.cancel().catch(() => {});
-          break;
-        }
-        onBatch(batch.intoIPCStream());
-      }
+      await drainBatches(stream, () => stopped() || !!signal?.aborted, onBatch);
     } finally {
       pf.free();
     }

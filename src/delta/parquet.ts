@@ -124,6 +124,25 @@ export async function readParquetTable(
   return projected ?? syncRead();
 }
 
+/**
+ * Hands each record batch of a parquet-wasm stream to `onBatch` as Arrow IPC bytes, until the
+ * stream ends or `stop()` says so (then the batch in hand is freed and the stream cancelled).
+ */
+export async function drainBatches(stream: ReadableStream, stop: () => boolean, onBatch: (ipc: Uint8Array) => void): Promise<void> {
+  const reader = stream.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return;
+    const batch = value as { intoIPCStream(): Uint8Array; free(): void };
+    if (stop()) {
+      batch.free();
+      await reader.cancel().catch(() => {});
+      return;
+    }
+    onBatch(batch.intoIPCStream());
+  }
+}
+
 /** Rows per record batch when streaming a parquet file (see {@link readParquetBatches}). */
 export const STREAM_BATCH_ROWS = 16_384;
 
@@ -172,18 +191,7 @@ export async function readParquetBatches(
     try {
       const schema = tableFromIPC(file.schema().intoIPCStream()).schema;
       const stream = await file.stream({ columns: pick(schema), batchSize: STREAM_BATCH_ROWS });
-      const reader = stream.getReader();
-      for (;;) {
-        const { done: end, value } = await reader.read();
-        if (end) break;
-        const batch = value as { intoIPCStream(): Uint8Array; free(): void };
-        if (stopped() || signal?.aborted) {
-          batch.free();
-          await reader.cancel().catch(() => {});
-          break;
-        }
-        onTable(batch.intoIPCStream());
-      }
+      await drainBatches(stream, () => stopped() || !!signal?.aborted, onTable);
     } finally {
       file.free();
     }
