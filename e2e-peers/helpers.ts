@@ -6,6 +6,7 @@ import { expect, type Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { waitForSql } from '../e2e/sql-wait.ts';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const SHOTS = join(ROOT, 'test-results/peers');
@@ -23,18 +24,7 @@ export async function runSql(page: Page, sql: string): Promise<string[][]> {
   await page.getByTestId('tab-data').click();
   await page.getByTestId('sql-editor').fill(sql);
   await page.getByTestId('sql-run').click();
-  // The previous result stays on screen while this one runs: wait for this query's status (or an error).
-  await expect
-    .poll(
-      () =>
-        page.evaluate((q) => {
-          if (document.querySelector('[data-testid=sql-busy]')) return 'running';
-          if (document.querySelector('[data-testid=sql-error]')) return 'error';
-          return document.querySelector('[data-testid=sql-status]')?.getAttribute('data-query') === q ? 'done' : 'waiting';
-        }, sql),
-      { timeout: 120_000 },
-    )
-    .toMatch(/^(done|error)$/);
+  await waitForSql(page, sql, 120_000);
   await expect(page.getByTestId('sql-error')).toHaveCount(0);
   await expect.poll(() => page.getByTestId('sql-row').count()).toBeGreaterThan(0);
   return page.getByTestId('sql-row').evaluateAll((rows) =>

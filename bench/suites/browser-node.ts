@@ -11,17 +11,15 @@
  * - pool speed-up: per run, a cold Node open with checkpoint decoding in-thread and one with the
  *   pool; ratio in-thread / pool (above 1: the pool is faster).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { startStaticServer } from '../../src/server/static.ts';
 import { OUT_DIR } from '../gen/cache.ts';
 import { fmtMs, median, runChild } from '../lib/measure.ts';
 import type { ResultRow, TargetResult } from '../lib/report.ts';
-import { buildApp, descendants } from './browser.ts';
+import { buildApp, descendants, loadChromium } from './browser.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const TICK_MS = 10; // USER_HZ = 100 on Linux
 
 interface NodeOpen {
@@ -93,13 +91,8 @@ export async function runBrowserVsNode(
     });
   }
 
-  if (!existsSync(CHROMIUM)) return { skip: `no Chromium at ${CHROMIUM} (install it with apt-get install -y chromium, or set CHROMIUM_PATH)` };
-  let chromium: typeof import('@playwright/test').chromium;
-  try {
-    ({ chromium } = await import('@playwright/test'));
-  } catch (e) {
-    return { skip: `@playwright/test cannot be loaded: ${(e as Error).message}` };
-  }
+  const chromium = await loadChromium();
+  if ('skip' in chromium) return chromium;
   const dist = join(OUT_DIR, 'dist');
   log('  browser-node: building the app (vite build → bench/out/dist)');
   await buildApp(root, dist);
@@ -108,7 +101,7 @@ export async function runBrowserVsNode(
   // to setInputFiles through its socket (39 s for the 100 MB 1M-file table at load 30, against
   // 0.7 s launched), which once made the browser look 6x slower than Node. Its processes are found
   // under this one.
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  const browser = await chromium.launch();
   const browserPid = process.pid;
   try {
     for (const c of cases) {

@@ -74,6 +74,22 @@ function rendererRss(browserPid: number): number {
   return max;
 }
 
+/**
+ * Playwright's Chromium launcher for Debian's Chromium (`CHROMIUM_PATH`, default /usr/bin/chromium)
+ * with the project's quiet flags, or why a browser suite is skipped (no Chromium, no Playwright).
+ * Launched, never `connect`ed: over a connection Playwright uploads the files given to
+ * `setInputFiles` through its socket, which once made the browser look 6x slower than Node.
+ */
+export async function loadChromium(): Promise<{ launch(): Promise<import('@playwright/test').Browser> } | { skip: string }> {
+  if (!existsSync(CHROMIUM)) return { skip: `no Chromium at ${CHROMIUM} (install it with apt-get install -y chromium, or set CHROMIUM_PATH)` };
+  try {
+    const { chromium } = await import('@playwright/test');
+    return { launch: () => chromium.launch({ executablePath: CHROMIUM, args: ARGS }) };
+  } catch (e) {
+    return { skip: `@playwright/test cannot be loaded: ${(e as Error).message}` };
+  }
+}
+
 /** Builds the app into bench/out/dist (a separate folder: the e2e tests use dist/). */
 export function buildApp(root: string, outDir: string): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -98,13 +114,8 @@ export async function runBrowser(
   coldRuns: number,
   log: (m: string) => void,
 ): Promise<{ rows: ResultRow[]; targets: TargetResult[] } | { skip: string }> {
-  if (!existsSync(CHROMIUM)) return { skip: `no Chromium at ${CHROMIUM} (install it with apt-get install -y chromium, or set CHROMIUM_PATH)` };
-  let chromium: typeof import('@playwright/test').chromium;
-  try {
-    ({ chromium } = await import('@playwright/test'));
-  } catch (e) {
-    return { skip: `@playwright/test cannot be loaded: ${(e as Error).message}` };
-  }
+  const chromium = await loadChromium();
+  if ('skip' in chromium) return chromium;
   const dist = join(OUT_DIR, 'dist');
   log('  browser: building the app (vite build → bench/out/dist)');
   try {
@@ -117,7 +128,7 @@ export async function runBrowser(
   // setInputFiles through its socket (39 s for the 100 MB 1M-file table at load 30, against 0.7 s
   // launched) — that upload was most of the "open folder" time measured before. Chromium's
   // processes are found under this one.
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  const browser = await chromium.launch();
   const browserPid = process.pid;
   const rows: ResultRow[] = [];
   const targets: TargetResult[] = [];

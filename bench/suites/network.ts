@@ -60,8 +60,8 @@ function peerAnswerForm(a: PeerAnswer): string {
   return JSON.stringify([version, size, paths.map((p) => decodeURIComponent(p)).sort()]);
 }
 
-/** delta-rs's numbers in one cell (retries on). */
-export interface PeerCell {
+/** Opens of one cell: how many, how they ended, medians of time (ms), requests and bytes. */
+interface OpenCounts {
   opens: number;
   correct: number;
   failed: number;
@@ -69,23 +69,20 @@ export interface PeerCell {
   medianMs: number;
   medianRequests: number;
   medianBytes: number;
+}
+
+/** delta-rs's numbers in one cell (retries on). */
+export interface PeerCell extends OpenCounts {
   /** The first error delta-rs gave, when an open failed. */
   firstError?: string;
 }
 
 /** One cell's numbers. */
-export interface NetworkCell {
+export interface NetworkCell extends OpenCounts {
   table: string;
   rttMs: number;
   rate: number;
   retries: boolean;
-  opens: number;
-  correct: number;
-  failed: number;
-  wrong: number;
-  medianMs: number;
-  medianRequests: number;
-  medianBytes: number;
   neededBytes: number;
   /** delta-rs through the same proxy settings (retries cells only, when the peers' venv is there). */
   peer?: PeerCell;

@@ -94,21 +94,14 @@ export interface ExportResult {
   durationMs: number;
 }
 
-/** The answer of {@link ExplorerApi.changes}. */
-export interface ChangesResult {
+/**
+ * The answer of {@link ExplorerApi.changes}: a result shaped as {@link QueryResult} (its columns are
+ * the table's plus `_change_type`, `_commit_version`, `_commit_timestamp`; `resultId` with `hold`),
+ * for the versions `startVersion`..`endVersion`.
+ */
+export interface ChangesResult extends Omit<QueryResult, 'version'> {
   startVersion: number;
   endVersion: number;
   /** One entry per commit of the range: files and rows per change type. */
   summary: ChangeVersionSummary[];
-  /** The feed's rows: the table's columns, `_change_type`, `_commit_version`, `_commit_timestamp`. */
-  columns: ResultColumn[];
-  numRows: number;
-  truncated: boolean;
-  /** At most `maxRows` rows as an Arrow IPC stream (transferred). */
-  ipc: Uint8Array;
-  plans: ReadSummary;
-  durationMs: number;
-  engineStartMs?: number;
-  /** With `hold` in the request: the id of all the feed's rows, held for the grid (as {@link QueryResult.resultId}). */
-  resultId?: string;
 }
