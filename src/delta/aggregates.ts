@@ -34,8 +34,10 @@ export interface PartitionAggregates {
 /**
  * Groups the active files by their raw partition values.
  * @param limit how many partitions to return (all are counted in `numPartitions`); default 1000.
+ * @param withRecords sum `numRecords` (default true: the stats must be loaded, else DeltaError
+ *   `STATS_NOT_LOADED`); false leaves every `numRecords` null without reading stats (sizes only).
  */
-export function partitionAggregates(snapshot: Snapshot, limit = 1000): PartitionAggregates {
+export function partitionAggregates(snapshot: Snapshot, limit = 1000, withRecords = true): PartitionAggregates {
   let keys: string[];
   try {
     keys = snapshot.partitionColumns.map((c) => c.key);
@@ -106,7 +108,7 @@ export function partitionAggregates(snapshot: Snapshot, limit = 1000): Partition
       a.numFiles++;
       const size = sizes[row];
       if (!Number.isNaN(size)) a.size += size;
-      const nr = numRecordsAt(batch, row);
+      const nr = withRecords ? numRecordsAt(batch, row) : null;
       if (nr === null) a.missing = true;
       else a.records += nr;
       const card = cards?.[row];

@@ -60,7 +60,12 @@ export type DeltaErrorCode =
   /** A data file needs the fallback decoder (a codec or encoding DuckDB cannot read) but is larger than it can hold in memory. */
   | 'FILE_TOO_LARGE'
   /** The SQL engine crashed (a WebAssembly trap) and was restarted: the query did not complete; run it again. */
-  | 'ENGINE_RESTARTED';
+  | 'ENGINE_RESTARTED'
+  /**
+   * A file's checkpoint stats were read before `Snapshot.loadStats` loaded them (a snapshot loaded
+   * with `stats: 'lazy'`): a reader bug, raised instead of reading the missing stats as "no stats".
+   */
+  | 'STATS_NOT_LOADED';
 
 /** Where and why: the extra facts a {@link DeltaError} carries. */
 export interface DeltaErrorDetails {

@@ -52,7 +52,8 @@ export interface SnapshotOptions {
   /**
    * Read file stats from checkpoints (default true). `'lazy'`: not while loading (stats are most of
    * a checkpoint's bytes); {@link Snapshot.loadStats} fetches only their column chunks when a view
-   * needs them. Until then `totals.numRecords` is null and `totals.statsPending` true.
+   * needs them. Until then `totals.numRecords` is null and `totals.statsPending` true, and reading
+   * a file's stats throws `STATS_NOT_LOADED`. `false` behaves as `'lazy'` for checkpoints.
    */
   stats?: boolean | 'lazy';
   /** Called with what each checkpoint parquet file's read cost (bytes, requests, needed chunk bytes). */
@@ -296,7 +297,8 @@ export class Snapshot {
     let withStats = 0;
     this.files.forEach((batch, row) => {
       sizeInBytes += batch.size[row];
-      const n = numRecordsAt(batch, row);
+      // Stats not loaded yet are not read (they would throw STATS_NOT_LOADED): the counts wait.
+      const n = pendingStats ? null : numRecordsAt(batch, row);
       if (n === null) missingStats = true;
       else {
         records += n;

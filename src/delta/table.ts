@@ -40,19 +40,27 @@ export class DeltaTable {
    * `timestamp`, the version current at that time (see {@link versionAtTimestamp}).
    * Errors as {@link loadSnapshot} (a cached snapshot is checked for read support the same way),
    * plus `TIMESTAMP_OUT_OF_RANGE`.
+   *
+   * Stats: the cache is shared, so a snapshot is cached with its checkpoint stats either loaded or
+   * loadable (`stats: false` loads as `'lazy'`). With `stats` true (the default) the snapshot
+   * returned has its stats, a cached lazy one after {@link Snapshot.loadStats}; with `'lazy'` or
+   * `false` it may still have them pending (`statsPending`). @throws also what `loadStats` throws.
    */
   async snapshot(target: SnapshotTarget = {}, options: Omit<SnapshotOptions, 'version'> = {}): Promise<Snapshot> {
     if (target.version !== undefined && target.timestamp !== undefined) {
       throw new DeltaError('INVALID_ARGUMENT', 'Give either a version or a timestamp, not both.');
     }
+    const wantsStats = options.stats !== false && options.stats !== 'lazy';
     let version = target.version;
     if (target.timestamp !== undefined) version = await this.versionAt(target.timestamp, options.signal);
     const cached = version === undefined ? undefined : this.cachedSnapshot(version);
     if (cached) {
       if (!options.allowUnsupported) cached.assertReadable();
+      if (wantsStats) await cached.loadStats(options.signal);
       return cached;
     }
-    const snap = await loadSnapshot(this.store, version === undefined ? options : { ...options, version });
+    const load = { ...options, stats: wantsStats ? options.stats : ('lazy' as const) };
+    const snap = await loadSnapshot(this.store, version === undefined ? load : { ...load, version });
     this.snapshots.set(snap.version, snap);
     if (version === undefined) this.latest = snap;
     return snap;
@@ -63,10 +71,13 @@ export class DeltaTable {
     return this.snapshots.get(version);
   }
 
-  /** The latest snapshot, loaded once and kept (metadata only views use it for settings). */
-  async latestSnapshot(options: Omit<SnapshotOptions, 'version'> = {}): Promise<Snapshot> {
+  /**
+   * The latest snapshot, loaded once and kept (metadata only views use it for settings: its
+   * checkpoint stats may be pending, as with `stats: 'lazy'`).
+   */
+  async latestSnapshot(options: Omit<SnapshotOptions, 'version' | 'stats'> = {}): Promise<Snapshot> {
     if (!this.latest) {
-      this.latest = await loadSnapshot(this.store, { allowUnsupported: true, ...options });
+      this.latest = await loadSnapshot(this.store, { allowUnsupported: true, ...options, stats: 'lazy' });
       this.snapshots.set(this.latest.version, this.latest);
     }
     return this.latest;

@@ -7,11 +7,15 @@ import { partitionAggregates } from '../delta/aggregates.ts';
 import { numRecordsAt, type Snapshot } from '../delta/snapshot.ts';
 import { formatBytes, formatCount, formatPercent } from './format.ts';
 
-/** One health hint: a measure, whether it looks fine, and one sentence of advice. */
+/**
+ * One health hint: a measure, whether it looks fine, and one sentence of advice. `pending`: the
+ * hint needs checkpoint stats that are not loaded yet (a snapshot loaded with `stats: 'lazy'`);
+ * compute it again after `Snapshot.loadStats`.
+ */
 export interface HealthHint {
   id: 'small-files' | 'partition-skew' | 'deletion-vectors' | 'checkpoint' | 'log-size' | 'tombstones' | 'stats';
   label: string;
-  status: 'ok' | 'warn';
+  status: 'ok' | 'warn' | 'pending';
   /** The measure, for people. */
   value: string;
   advice: string;
@@ -27,7 +31,7 @@ export interface TableHealth {
   partitionSkew: number | null;
   filesWithDeletionVectors: number;
   deletedRows: number;
-  /** Rows per stats (before deletion vectors). */
+  /** Rows per stats (before deletion vectors); 0 while `statsPending`. */
   totalRows: number;
   commitsSinceCheckpoint: number;
   logSizeBytes: number;
@@ -35,7 +39,10 @@ export interface TableHealth {
   tombstoneBytes: number;
   tombstonesPastRetention: number;
   retentionMs: number;
+  /** Files whose stats give `numRecords`; 0 while `statsPending`. */
   filesWithStats: number;
+  /** True when the snapshot's checkpoint stats are not loaded: the stats-derived measures wait. */
+  statsPending: boolean;
   hints: HealthHint[];
 }
 
@@ -102,11 +109,12 @@ export function computeHealth(s: Snapshot, nowMs: number = Date.now()): TableHea
   let withDv = 0;
   let deletedRows = 0;
   let totalRows = 0;
+  const statsPending = s.statsPending;
   s.files.forEach((batch, row) => {
     numFiles++;
     const size = batch.size[row];
     if (size < smallThreshold) smallFiles++;
-    const n = numRecordsAt(batch, row);
+    const n = statsPending ? null : numRecordsAt(batch, row);
     if (n !== null) {
       withStats++;
       totalRows += n;
@@ -138,7 +146,7 @@ export function computeHealth(s: Snapshot, nowMs: number = Date.now()): TableHea
   let skew: number | null = null;
   let numPartitions = 0;
   if (keys.length) {
-    const sizes = partitionAggregates(s, 0).partitionSizes.reverse();
+    const sizes = partitionAggregates(s, 0, false).partitionSizes.reverse();
     numPartitions = sizes.length;
     if (sizes.length) {
       const mid = sizes.length >> 1;
@@ -179,7 +187,15 @@ export function computeHealth(s: Snapshot, nowMs: number = Date.now()): TableHea
             ? 'Too few partitions to speak of skew.'
             : 'Data is spread evenly enough across partitions.',
     },
-    {
+    statsPending && withDv
+      ? {
+          id: 'deletion-vectors',
+          label: 'Deletion vectors',
+          status: 'pending',
+          value: `${formatCount(withDv)} of ${formatCount(numFiles)} files (${pct(dvFileRatio)}) · ${formatCount(deletedRows)} rows deleted · share of rows: loading stats…`,
+          advice: 'The share of rows hidden by deletion vectors needs the record counts of the checkpoint stats, which are still loading.',
+        }
+      : {
       id: 'deletion-vectors',
       label: 'Deletion vectors',
       status: deletedRowRatio > DV_WARN_RATIO ? 'warn' : 'ok',
@@ -229,7 +245,15 @@ export function computeHealth(s: Snapshot, nowMs: number = Date.now()): TableHea
           ? 'Removed files are still within the retention period; nothing to VACUUM yet.'
           : 'No removed files are kept as tombstones.',
     },
-    {
+    statsPending
+      ? {
+          id: 'stats',
+          label: 'Stats coverage',
+          status: 'pending',
+          value: 'loading stats…',
+          advice: 'The checkpoint stats are read after the Overview (they are most of its bytes); coverage shows once they are loaded.',
+        }
+      : {
       id: 'stats',
       label: 'Stats coverage',
       status: statsCoverage < 1 ? 'warn' : 'ok',
@@ -259,6 +283,7 @@ export function computeHealth(s: Snapshot, nowMs: number = Date.now()): TableHea
     tombstonesPastRetention: expired,
     retentionMs,
     filesWithStats: withStats,
+    statsPending,
     hints,
   };
 }

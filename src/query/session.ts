@@ -11,7 +11,7 @@
  * | `"t$history"` | one row per retained commit, newest first: `version, timestamp, user_id, user_name, operation, operation_parameters, cluster_id, read_version, isolation_level, is_blind_append, operation_metrics` (Trino's Delta connector columns) |
  * | `"t$properties"` | `key, value`: table properties, plus `delta.minReaderVersion`, `delta.minWriterVersion` and `delta.feature.<name> = supported` |
  * | `"t$files"` | one row per active file: `path, partition_values, size_bytes, modification_time, num_records, deleted_records, has_deletion_vector, stats` |
- * | `"t$rows"` (also `"t@v3$rows"`) | the table's rows (as `t`) plus `_metadata STRUCT(row_id BIGINT, row_commit_version BIGINT, row_index BIGINT)`: Spark's `_metadata.row_id` / `_metadata.row_commit_version` (PROTOCOL.md "Row Tracking", see `row-tracking.ts`) and the row's physical index in its file; only where row tracking is enabled, else `QUERY_ERROR`; never pruned |
+ * | `"t$rows"` (also `"t@v3$rows"`) | the table's rows (as `t`) plus `_metadata STRUCT(row_id BIGINT, row_commit_version BIGINT, row_index BIGINT)`: Spark's `_metadata.row_id` / `_metadata.row_commit_version` (PROTOCOL.md "Row Tracking", see `row-tracking.ts`) and the row's physical index in its file; only where row tracking is enabled, else `QUERY_ERROR`; pruned like `t` (see Pruning) |
  * | `"t$partitions"` | one row per partition: the partition columns (typed), `file_count, total_size_bytes, record_count` (live rows: numRecords minus deleted; NULL when a file lacks stats), `deleted_record_count` |
  * | `"t@v3$files"` etc. | the metadata tables of another version (`$history` then stops at that version) |
  * | `table_changes(2, 4)` | Change Data Feed rows of versions 2..4 (`table_changes(2)`: 2..latest): the table's columns (schema of the end version), then `_change_type`, `_commit_version` (BIGINT), `_commit_timestamp` (TIMESTAMPTZ), as Spark's `table_changes` (see `changes.ts`) |
@@ -22,9 +22,12 @@
  *
  * ## Pruning
  *
- * A query of the simple shape `SELECT <cols or *> FROM t [WHERE p] [LIMIT n]` (one SELECT, no join)
- * reads only the files its predicate and limit need (see `scan-plan.ts`); any other query reads every
- * file of the snapshots it names. {@link QuerySession.scan} gives the same pruning without SQL.
+ * A query of the simple shape `SELECT <cols or *> FROM t [WHERE p] [LIMIT n]` (one SELECT, no join;
+ * also over `"t@v3"`, `"t$rows"`, `"t@v3$rows"`) reads only the files its predicate and limit need
+ * (see `scan-plan.ts`); any other query reads every file of the snapshots it names. For `"t$rows"`
+ * a conjunct on `_metadata` prunes nothing (it binds to no partition column or statistic) and the
+ * row IDs of the files kept are those of the whole-table read: `baseRowId` + physical row index
+ * (or the materialized value) per file, independent of which other files are read. {@link QuerySession.scan} gives the same pruning without SQL.
  * A bare `SELECT count(*) [AS n] FROM t` (or `"t@v3"`) on a snapshot whose files all have
  * `numRecords` statistics and no deletion vectors is answered from the log (the files are still
  * located and registered, so a missing file still fails with `FILE_NOT_FOUND`).
@@ -140,6 +143,9 @@ export class QuerySession {
   static async open(source: DeltaTable | ObjectStore, options: QuerySessionOptions): Promise<QuerySession> {
     const table = source instanceof DeltaTable ? source : new DeltaTable(source);
     const snapshot = options.snapshot ?? (await table.latestSnapshot());
+    // Pruning, counts from stats and the row-count checks read the stats: a lazily loaded snapshot
+    // gets them now (they are filled in place, so the cached snapshot has them too).
+    await snapshot.loadStats();
     const s = new QuerySession(table, options.engine, snapshot, options);
     await options.engine.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(s.schemaName)}`);
     return s;
@@ -188,12 +194,15 @@ export class QuerySession {
       const simple = analyzeSimpleQuery(sql);
       this.lastPlans = [];
       for (const ref of refs) {
-        if (ref.meta === 'rows') await this.ensureDataView(ref, {}, options.signal, true);
-        else if (ref.meta) await this.ensureMeta(ref, options.signal);
-        else {
-          const useSimple = simple && simple.table.toLowerCase() === ref.name.toLowerCase();
-          await this.ensureDataView(ref, useSimple ? { where: simple.where, limit: simple.limit } : {}, options.signal);
+        if (ref.meta && ref.meta !== 'rows') {
+          await this.ensureMeta(ref, options.signal);
+          continue;
         }
+        // Data views (`t`, `"t@v3"`, `"t$rows"`): pruned by the simple query's predicate and limit.
+        // Pruning drops whole files only; `"t$rows"` computes each kept file's row IDs from its
+        // own baseRowId and physical row index, so no surviving row's _metadata changes.
+        const useSimple = simple && simple.table.toLowerCase() === ref.name.toLowerCase();
+        await this.ensureDataView(ref, useSimple ? { where: simple.where, limit: simple.limit } : {}, options.signal, ref.meta === 'rows');
       }
       const counted = countFromLog(sql, refs, this.lastPlans);
       if (counted) return this.engine.query(`SELECT CAST(${counted.rows} AS BIGINT) AS ${quoteIdent(counted.column)}`);

@@ -27,6 +27,7 @@ const TEXT: Partial<Record<ErrorInfo['code'], { title: string; next: string }>> 
   WRONG_CREDENTIALS: { title: 'Wrong credentials', next: 'Check the access key id and the secret key, then connect again.' },
   CORS_REFUSED: { title: 'Blocked by CORS', next: "The server must allow this page's origin (Access-Control-Allow-Origin)." },
   EXPIRED: { title: 'Expired', next: 'Ask for a new link, or connect again with fresh credentials.' },
+  STATS_NOT_LOADED: { title: 'Stats not loaded yet', next: 'A view read file stats before they were loaded (a bug in Delta Explorer): open the view again, and please report it.' },
   DATA_INTEGRITY: { title: 'Data does not match the log', next: 'No result is shown: the rows read disagree with the Delta log. The file may be damaged or rewritten outside Delta.' },
   FILE_TOO_LARGE: { title: 'File too large to decode here', next: 'The file needs the in-browser fallback decoder but is larger than it can hold; read it with Spark, delta-rs or DuckDB.' },
   ENGINE_RESTARTED: { title: 'SQL engine restarted', next: 'The SQL engine crashed and was restarted; run the query again.' },

@@ -55,7 +55,7 @@ import type { RowDiffRequest, RowDiffResult } from './row-diff-call.ts';
 import type { ProgressCallback, Result } from './wire/calls.ts';
 import type { ChangesResult, ExportResult, QueryResult, SqlRequest } from './wire/data.ts';
 import type { LakeFsConnectionConfig, LakeFsRefs, LakeFsRepositoryInfo, OpenResult, OpenedTable, RemoteBrowsePlace, RemoteConnection, RemoteListing, S3ConnectionConfig, ShareLink, ShareOptions } from './wire/sources.ts';
-import type { CommitActions, FilesPage, HistoryRow, SnapshotRequest, SnapshotSummary } from './wire/tables.ts';
+import type { CommitActions, FilesPage, HistoryRow, SnapshotRequest, SnapshotStatsSummary, SnapshotSummary } from './wire/tables.ts';
 
 export type { ChecksumReport, VariantShreddingSummary };
 export type { FileSizeHistogram, FilesQuery, FilesQueryPage, PartitionSummary, SchemaTimeline, SchemaView };
@@ -132,6 +132,15 @@ export interface ExplorerApi {
     onProgress?: ProgressCallback,
     requestId?: string,
   ): Promise<Result<SnapshotSummary>>;
+
+  /**
+   * The record counts and stats-derived health of the snapshot at `version`, once its checkpoint
+   * stats are loaded: {@link snapshot} paints without them (`totals.statsPending`) and starts their
+   * load; this awaits it (only the `add.stats` column chunks of the checkpoint are fetched).
+   * Errors: as {@link snapshot}; a failed stats load (`CORRUPT_CHECKPOINT`, storage errors) is
+   * reported here, and the next call loads again.
+   */
+  snapshotStats(tableId: string, version: number, requestId?: string): Promise<Result<SnapshotStatsSummary>>;
 
   /**
    * Every retained commit, newest first, with its timestamp and `commitInfo` (cached per latest version).

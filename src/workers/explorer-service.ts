@@ -57,6 +57,7 @@ import type {
   ShareLink,
   ShareOptions,
   SnapshotRequest,
+  SnapshotStatsSummary,
   SnapshotSummary,
   SqlRequest,
   RowDiffRequest,
@@ -281,6 +282,10 @@ export class ExplorerService implements ExplorerApi {
 
   snapshot(tableId: string, request: SnapshotRequest = {}, onProgress?: ProgressCallback, requestId?: string): Promise<Result<SnapshotSummary>> {
     return this.run(requestId, onProgress, (signal, progress) => this.tables.summary(this.sources.table(tableId), request, signal, progress));
+  }
+
+  snapshotStats(tableId: string, version: number, requestId?: string): Promise<Result<SnapshotStatsSummary>> {
+    return this.run(requestId, undefined, (signal) => this.tables.stats(this.sources.table(tableId), version, signal));
   }
 
   history(tableId: string, onProgress?: ProgressCallback, requestId?: string): Promise<Result<HistoryRow[]>> {

@@ -18,6 +18,7 @@ import { DeltaError, throwIfAborted } from '../errors.ts';
 import { readParquetTable } from '../parquet.ts';
 import { bytesSource, parquetWasmReader, storeSource, type ParquetReader, type ParquetReadStats, type RangedSource, type SchemaShape } from '../parquet-reader.ts';
 import type { FileActionBatch } from '../actions.ts';
+import type { StringColumn } from '../file-action-batch.ts';
 import { hasBlobs, type ObjectMeta, type ObjectStore } from '../storage/object-store.ts';
 import { fileActionsFromArrow, statsFromArrow, validAt, type ArrowData } from './checkpoint-columns.ts';
 import { parseJsonLog } from './commit-reader.ts';
@@ -30,7 +31,9 @@ export interface CheckpointReadOptions {
   /**
    * Read `add.stats` / `add.stats_parsed` (default true). Stats are most of a checkpoint's bytes.
    * `'lazy'`: not now; the batches remember where their stats are, and {@link loadCheckpointStats}
-   * fetches them (only those column chunks) when a view asks.
+   * fetches them (only those column chunks) when a view asks. `false` is the same (a snapshot that
+   * never asks simply never loads them): either way reading a row's stats before they are loaded
+   * throws `STATS_NOT_LOADED`, so unread stats never pass for "no stats".
    */
   stats?: boolean | 'lazy';
   /** Read `remove` rows (tombstones; default true). */
@@ -149,7 +152,7 @@ function arrowToActions(table: Table, ctx: { path: string; version?: number }, o
   const adds = fileActionsFromArrow('add', structOf('add'), { withStats: options.stats === true || options.stats === undefined, statsParsedPresent: hasStatsParsed });
   out.adds = adds.batch;
   out.removes = fileActionsFromArrow('remove', structOf('remove'), { withStats: false, statsParsedPresent: false }).batch;
-  if (options.stats === 'lazy' && adds.batch.length) {
+  if ((options.stats === 'lazy' || options.stats === false) && adds.batch.length) {
     const batchStart: number[] = [];
     let n = fileRowBase;
     for (const b of table.batches) {
@@ -159,6 +162,11 @@ function arrowToActions(table: Table, ctx: { path: string; version?: number }, o
     const fileRows = new Float64Array(adds.batch.length);
     for (let i = 0; i < fileRows.length; i++) fileRows[i] = batchStart[adds.batchOf[i]] + adds.rowOf[i];
     pending.set(adds.batch, { path: ctx.path, version: ctx.version, fileRows });
+    // Until loadCheckpointStats fills them, the stats columns refuse to be read: a consumer that
+    // forgot to await them gets an error, never "this file has no stats".
+    adds.batch.numRecords = undefined;
+    adds.batch.statsParsed = undefined;
+    adds.batch.stats = statsNotLoaded(adds.batch.length, ctx.path, ctx.version);
   }
 
   table.batches.forEach((batch) => {
@@ -353,7 +361,7 @@ export async function readCheckpoint(
     } catch (e) {
       return missing(e);
     }
-    if (options.stats === 'lazy') {
+    if (options.stats === 'lazy' || options.stats === false) {
       for (const s of sets) {
         const p = pending.get(s.adds);
         if (p) Object.assign(p, { open: (sig?: AbortSignal) => open(sig).catch(missing), options: { reader: options.reader, onRead: options.onRead } });
@@ -470,6 +478,17 @@ interface PendingStats {
 }
 
 const pending = new WeakMap<FileActionBatch, PendingStats>();
+
+/**
+ * The stats column of a batch whose checkpoint stats are not loaded yet: every read throws
+ * `STATS_NOT_LOADED` naming the checkpoint file (see {@link loadCheckpointStats}).
+ */
+function statsNotLoaded(length: number, path: string, version: number | undefined): StringColumn {
+  const refuse = (): never => {
+    throw new DeltaError('STATS_NOT_LOADED', `The stats of checkpoint ${path} were read before they were loaded (Snapshot.loadStats).`, { path, version });
+  };
+  return { length, get: refuse, numRecords: refuse };
+}
 
 /** True when `batch` came from a checkpoint read with `stats: 'lazy'` and its stats are not loaded yet. */
 export function statsPending(batch: FileActionBatch): boolean {

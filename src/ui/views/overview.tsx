@@ -8,15 +8,17 @@ import type { ReactNode } from 'react';
 import type { HistoryRow, OpenedTable, SnapshotSummary } from '../../workers/api.ts';
 import { CopyButton } from '../components/copy-button.tsx';
 import { CountRows } from '../components/count-rows.tsx';
+import { InlineError } from '../components/error-panel.tsx';
+import { useOverviewStats } from './overview-stats.ts';
 import type { ExplorerClient } from '../worker-client.ts';
 import { CompatMatrix } from './compat-matrix.tsx';
 import { formatBytes, formatCount, formatDuration, formatWhen, plural } from '../../explore/format.ts';
 
-function Fact({ label, testId, value, children }: { label: string; testId: string; value?: string | number | null; children: ReactNode }) {
+function Fact({ label, testId, value, state, children }: { label: string; testId: string; value?: string | number | null; state?: string; children: ReactNode }) {
   return (
     <div className="fact">
       <dt>{label}</dt>
-      <dd data-testid={testId} data-value={value ?? undefined}>
+      <dd data-testid={testId} data-value={value ?? undefined} data-state={state}>
         {children}
       </dd>
     </div>
@@ -64,7 +66,9 @@ export interface OverviewProps {
 
 export function Overview({ client, table, summary, history }: OverviewProps) {
   const s = summary;
-  const t = s.totals;
+  // Record counts and stats-derived health arrive after the first paint (see overview-stats.ts).
+  const stats = useOverviewStats(client, summary);
+  const t = stats.totals;
   const name = s.metadata.name || (table.root ? table.root.split('/').pop() : table.label);
   const cp = s.checkpoint;
   const location = tableLocation(table);
@@ -72,7 +76,7 @@ export function Overview({ client, table, summary, history }: OverviewProps) {
   const clustering = clusteringColumns(s);
   // Code-unit order, not localeCompare: its first call loads ICU collation data (~50 ms on the main thread).
   const properties = Object.entries(s.metadata.configuration).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  const health = s.health;
+  const health = stats.health;
   return (
     <section className="panel overview" data-testid="overview">
       <header className="overview-head">
@@ -123,8 +127,14 @@ export function Overview({ client, table, summary, history }: OverviewProps) {
         <Fact label="Size" testId="overview-size" value={t.sizeInBytes}>
           {formatBytes(t.sizeInBytes)}
         </Fact>
-        <Fact label="Records" testId="overview-num-records" value={t.numRecords}>
-          {t.numRecords === null && client && !t.statsPending ? (
+        <Fact label="Records" testId="overview-num-records" value={t.numRecords} state={stats.state}>
+          {stats.state === 'loading' ? (
+            <span className="muted" data-testid="overview-stats-loading" title="The checkpoint's file stats are loaded after the Overview">
+              loading stats…
+            </span>
+          ) : stats.state === 'error' && stats.error ? (
+            <InlineError error={stats.error} testId="overview-stats-error" />
+          ) : t.numRecords === null && client && !t.statsPending ? (
             <CountRows client={client} tableId={table.tableId} version={s.version} numFiles={t.numFiles} filesWithStats={t.numFilesWithStats} logOnly={table.logOnly || s.readSupportProblems.length > 0} />
           ) : t.numRecords === null ? (
             <span title="Some files have no statistics">
@@ -173,9 +183,9 @@ export function Overview({ client, table, summary, history }: OverviewProps) {
       <ul className="health" data-testid="overview-health">
         {health.hints.map((h) => (
           <li key={h.id} className={`health-hint ${h.status}`} data-testid="health-hint" data-hint={h.id} data-status={h.status}>
-            <span className={`status-pill ${h.status}`}>{h.status === 'ok' ? 'ok' : 'warn'}</span>
+            <span className={`status-pill ${h.status}`}>{h.status === 'pending' ? (stats.state === 'error' ? 'no stats' : 'loading') : h.status === 'ok' ? 'ok' : 'warn'}</span>
             <span className="health-text">
-              <strong>{h.label}</strong> <span className="muted">· {h.value}</span>
+              <strong>{h.label}</strong> <span className="muted">· {h.status === 'pending' && stats.state === 'error' ? 'the checkpoint stats could not be loaded (see Records)' : h.value}</span>
               <br />
               <span className="small">{h.advice}</span>
             </span>

@@ -27,6 +27,7 @@ import {
   type PartitionSummary,
   type SchemaTimeline,
   type SnapshotRequest,
+  type SnapshotStatsSummary,
   type SnapshotSummary,
   type WorkerProgress,
 } from '../api.ts';
@@ -35,6 +36,7 @@ import { fileRows, summarizeSnapshot } from '../summary.ts';
 import { fileSizeHistogram, partitionSummary } from '../../explore/aggregates.ts';
 import { filesQuery } from '../../explore/files-page.ts';
 import { schemaTimeline } from '../../explore/schema-timeline.ts';
+import { computeHealth } from '../../explore/health.ts';
 import type { SessionEntry } from './data-plane.ts';
 
 /** One open table: what the UI knows of it, its `DeltaTable`, and what the service keeps for it. */
@@ -70,13 +72,20 @@ export class TableCalls {
 
   /**
    * Loads a snapshot through the table's cache. Returns it and how long building took (0 when cached).
-   * @throws DeltaError `INVALID_ARGUMENT` for both a version and a timestamp, or a version that is not a whole number ≥ 0; snapshot errors.
+   *
+   * `stats`: `'loaded'` (the default: every caller that reads file stats — record counts, min/max,
+   * pruning, integrity checks against `numRecords`) returns the snapshot with its checkpoint stats
+   * loaded, awaiting {@link Snapshot.loadStats} for a cached lazy one; `'lazy'` (the Overview's
+   * first paint) does not fetch checkpoint stats, so they may be pending (`statsPending`; reading
+   * them then throws `STATS_NOT_LOADED`, never "no stats").
+   * @throws DeltaError `INVALID_ARGUMENT` for both a version and a timestamp, or a version that is not a whole number ≥ 0; snapshot errors; stats load errors (`CORRUPT_CHECKPOINT`, storage errors).
    */
   async loadSnapshot(
     t: OpenTable,
     request: SnapshotRequest,
     signal: AbortSignal,
     progress: Progress,
+    stats: 'loaded' | 'lazy' = 'loaded',
   ): Promise<{ snapshot: Snapshot; durationMs: number }> {
     if (request.version !== undefined && request.timestamp !== undefined) {
       throw new DeltaError('INVALID_ARGUMENT', 'Give either a version or a timestamp, not both.');
@@ -88,10 +97,14 @@ export class TableCalls {
     if (request.timestamp !== undefined) version = await t.table.versionAt(request.timestamp, signal);
     if (version === undefined) version = t.latestVersion;
     const cached = version !== undefined ? t.table.cachedSnapshot(version) : undefined;
-    if (cached) return { snapshot: cached, durationMs: 0 };
+    if (cached) {
+      if (stats === 'loaded') await cached.loadStats(signal);
+      return { snapshot: cached, durationMs: 0 };
+    }
     const started = this.now();
     const snapshot = await t.table.snapshot(version === undefined ? {} : { version }, {
       allowUnsupported: true,
+      stats: stats === 'lazy' ? 'lazy' : true,
       signal,
       onProgress: (p) => progress(p),
     });
@@ -105,10 +118,28 @@ export class TableCalls {
     return (await this.loadSnapshot(t, { version }, signal, () => {})).snapshot;
   }
 
-  /** See {@link ExplorerApi.snapshot}. */
+  /**
+   * See {@link ExplorerApi.snapshot}: loaded without checkpoint stats (`'lazy'`: they are most of a
+   * checkpoint's bytes, and the Overview paints without them); when some are pending, their load
+   * starts at once in the background (its failure is not lost: {@link stats} reports it) and
+   * `totals.statsPending` tells the UI to ask {@link stats} for the counts.
+   */
   async summary(t: OpenTable, request: SnapshotRequest, signal: AbortSignal, progress: Progress): Promise<SnapshotSummary> {
-    const { snapshot, durationMs } = await this.loadSnapshot(t, request ?? {}, signal, progress);
-    return summarizeSnapshot(t.info.tableId, snapshot, durationMs);
+    const { snapshot, durationMs } = await this.loadSnapshot(t, request ?? {}, signal, progress, 'lazy');
+    const summary = summarizeSnapshot(t.info.tableId, snapshot, durationMs);
+    // Not tied to this call's signal: the Overview asks for the stats next, and a cancelled wait
+    // must not cancel the shared load. A failure is reported to the caller of `stats` (which loads again).
+    if (snapshot.statsPending) snapshot.loadStats().catch(() => undefined);
+    return summary;
+  }
+
+  /**
+   * See {@link ExplorerApi.snapshotStats}: the snapshot at `version` with its checkpoint stats
+   * loaded (awaiting the load {@link summary} started), and what derives from them.
+   */
+  async stats(t: OpenTable, version: number, signal: AbortSignal): Promise<SnapshotStatsSummary> {
+    const snapshot = await this.at(t, version, signal);
+    return { tableId: t.info.tableId, version: snapshot.version, totals: { ...snapshot.totals }, health: computeHealth(snapshot) };
   }
 
   /** See {@link ExplorerApi.history}. */
@@ -174,9 +205,9 @@ export class TableCalls {
     return partitionSummary(await this.at(t, version, signal));
   }
 
-  /** See {@link ExplorerApi.fileSizes}. */
+  /** See {@link ExplorerApi.fileSizes} (sizes only: no stats needed). */
   async fileSizes(t: OpenTable, version: number, signal: AbortSignal): Promise<FileSizeHistogram> {
-    return fileSizeHistogram(await this.at(t, version, signal));
+    return fileSizeHistogram((await this.loadSnapshot(t, { version }, signal, () => {}, 'lazy')).snapshot);
   }
 
   /** See {@link ExplorerApi.versionChecksum}. */

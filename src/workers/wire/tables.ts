@@ -75,7 +75,11 @@ export interface SnapshotSummary {
   schema: SchemaView;
   /** Top-level columns of the schema, or null when the schema cannot be parsed (see `warnings`). */
   numColumns: number | null;
-  /** Counts over the active files (bytes, rows). */
+  /**
+   * Counts over the active files (bytes, rows). The summary is built without checkpoint stats:
+   * when `totals.statsPending`, `numRecords` / `numFilesWithStats` and the stats-derived health
+   * hints (status `pending`) wait for {@link SnapshotStatsSummary} (`ExplorerApi.snapshotStats`).
+   */
   totals: SnapshotTotals;
   /** `remove` actions still retained as tombstones. */
   numTombstones: number;
@@ -108,6 +112,17 @@ export interface SnapshotSummary {
   /** Wall time to build the snapshot (0 when served from the worker's cache), ms. */
   loadDurationMs: number;
   /** Health hints computed from the active files, tombstones and log listing (see `health.ts`). */
+  health: TableHealth;
+}
+
+/**
+ * What a snapshot's file stats give, once its checkpoint stats are loaded (see
+ * `ExplorerApi.snapshotStats`): the totals with `numRecords` and the health hints computed again.
+ */
+export interface SnapshotStatsSummary {
+  tableId: string;
+  version: number;
+  totals: SnapshotTotals;
   health: TableHealth;
 }
 
