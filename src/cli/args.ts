@@ -49,7 +49,7 @@ export const OPTIONS = {
   as: {
     type: 'string',
     help: '--as ENGINE        Print the same question as code for spark, pyspark, deltalake, duckdb or trino\n' +
-      '                   instead of reading the table (scan, changes)',
+      '                   instead of reading the table (scan, sql, changes)',
   },
   json: {
     type: 'boolean',

@@ -1,5 +1,5 @@
 /**
- * `--as ENGINE` on scan and changes: the printed code (nothing is read), the refusals, and the
+ * `--as ENGINE` on scan, sql and changes: the printed code (nothing is read), the refusals, and the
  * mapping of remote locations. Expected text follows the engines' documented syntax (see
  * src/explore/handoff.test.ts).
  */
@@ -30,6 +30,20 @@ describe('--as', () => {
     expect(duck.code).toBe(1);
     expect(duck.out).toBe('');
     expect(duck.err).toMatch(/^error: DuckDB's delta extension cannot read the Change Data Feed/);
+  });
+
+  it('sql --as spark carries a plain query over "t$rows" with row IDs; other engines and other SQL refuse', async () => {
+    const dir = fixture('simple_table');
+    const r = await run('sql', dir, 'SELECT id, _metadata.row_id FROM "t$rows" WHERE id > 5', '--version', '2', '--as', 'spark');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain(`SELECT \`id\`, _metadata.row_id, _metadata.row_commit_version\nFROM delta.\`file://${dir}\` VERSION AS OF 2\nWHERE (id > 5);`);
+    const duck = await run('sql', dir, 'SELECT * FROM "t$rows"', '--as', 'duckdb');
+    expect(duck.code).toBe(1);
+    expect(duck.err).toMatch(/^error: DuckDB's delta extension does not expose row tracking/);
+    expect((await run('sql', dir, 'SELECT * FROM t LIMIT 3', '--as', 'duckdb')).out).toContain('FROM t\nLIMIT 3;');
+    const other = await run('sql', dir, 'SELECT count(*) FROM t', '--as', 'spark');
+    expect(other.code).toBe(2);
+    expect(other.err).toContain('--as carries over only SELECT');
   });
 
   it('rejects an unknown engine, another command, and a time range for changes', async () => {

@@ -1,5 +1,5 @@
 /**
- * `--as spark|pyspark|deltalake|duckdb|trino` for the `scan` and `changes` commands: prints the
+ * `--as spark|pyspark|deltalake|duckdb|trino` for the `scan`, `sql` and `changes` commands: prints the
  * same question as ready-to-run code for that engine (see `src/explore/handoff.ts`) instead of
  * reading the table. Nothing is read; no secret is printed (S3 and lakeFS credentials are read from
  * the environment by the printed code).
@@ -8,7 +8,7 @@
  * `AWS_ENDPOINT_URL`, region from `AWS_REGION` / `AWS_DEFAULT_REGION`, as the CLI reads them);
  * `lakefs://repository/ref/path` (endpoint from `LAKECTL_SERVER_ENDPOINT_URL`); `http(s)://`.
  */
-import { handoff, HANDOFF_ENGINES, type HandoffEngine, type HandoffQuery, type TableLocation } from '../explore/handoff.ts';
+import { dataQueryFromSql, handoff, HANDOFF_ENGINES, type HandoffEngine, type HandoffQuery, type TableLocation } from '../explore/handoff.ts';
 
 /** The `--as` values. */
 export const AS_ENGINES: readonly string[] = HANDOFF_ENGINES;
@@ -38,19 +38,32 @@ export function locationOf(location: string, env: Record<string, string | undefi
   }
 }
 
-/** What `scan` / `changes` options ask, as a hand-off question. @throws Error when it cannot be written (a time range for changes). */
+/**
+ * What `scan` / `changes` / `sql` options ask, as a hand-off question. For `sql`, `args[0]` is the
+ * query: a plain `SELECT <columns|*> FROM t|"t$rows" [WHERE …] [LIMIT n]` is carried over
+ * (`"t$rows"`: with row tracking, see `dataQueryFromSql`); other SQL is refused.
+ * @throws Error when it cannot be written (a time range for changes, SQL of another shape).
+ */
 export function queryOf(
   command: string,
   o: { version?: number; timestamp?: string; columns?: string[]; where?: string; limit?: number; from?: number; to?: number; fromTimestamp?: unknown; toTimestamp?: unknown },
+  args: string[] = [],
 ): HandoffQuery {
   if (command === 'scan') return { kind: 'data', version: o.version, timestamp: o.timestamp, columns: o.columns, where: o.where, limit: o.limit };
+  if (command === 'sql') {
+    const { query, translated } = dataQueryFromSql(args[0] ?? '', o.version);
+    if (!translated) {
+      throw new Error('--as carries over only SELECT <columns or *> FROM t (or "t$rows") [WHERE …] [LIMIT n]; write the question with scan options or in that shape.');
+    }
+    return o.timestamp !== undefined && o.version === undefined ? { ...query, timestamp: o.timestamp } : query;
+  }
   if (command === 'changes') {
     if (o.fromTimestamp !== undefined || o.toTimestamp !== undefined || o.from === undefined) {
       throw new Error('--as writes the Change Data Feed of a version range: give --from V (and --to V).');
     }
     return { kind: 'changes', startVersion: o.from, endVersion: o.to };
   }
-  throw new Error(`--as works with scan and changes, not ${command}.`);
+  throw new Error(`--as works with scan, sql and changes, not ${command}.`);
 }
 
 /**

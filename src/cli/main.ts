@@ -141,7 +141,7 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
     throw e;
   }
   const { command, options, args } = parsed;
-  if (typeof options.raw.as === 'string') return printHandoff(command.name, location, options, options.raw.as, io);
+  if (typeof options.raw.as === 'string') return printHandoff(command.name, location, options, options.raw.as, io, args);
   const warnings: string[] = [];
   try {
     const remote = isRemoteLocation(location) ? await openRemoteStore(location) : undefined;
@@ -182,13 +182,13 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
 }
 
 /** `--as ENGINE`: prints the hand-off code (see `handoff-cli.ts`); nothing is read. */
-function printHandoff(commandName: string, location: string, options: CliOptions, engine: string, io: CliIO): number {
+function printHandoff(commandName: string, location: string, options: CliOptions, engine: string, io: CliIO, args: string[] = []): number {
   if (!AS_ENGINES.includes(engine)) {
     io.err(`error: --as must be one of ${AS_ENGINES.join(', ')}, got '${engine}'. Run '${PROGRAM} --help' for usage.\n`);
     return EXIT.usage;
   }
   try {
-    const r = handoffText(engine as HandoffEngine, locationOf(location), queryOf(commandName, options));
+    const r = handoffText(engine as HandoffEngine, locationOf(location), queryOf(commandName, options, args));
     if ('error' in r) {
       io.err(`error: ${r.error}\n`);
       return EXIT.failure;

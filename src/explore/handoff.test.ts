@@ -169,3 +169,35 @@ describe('dataQueryFromSql (Data tab)', () => {
     }
   });
 });
+
+describe('row tracking ("t$rows")', () => {
+  const q: HandoffQuery = { kind: 'data', version: 3, columns: ['id'], where: 'id > 2', rowTracking: true };
+  it('Spark SQL and PySpark select _metadata.row_id and _metadata.row_commit_version after the columns', () => {
+    expect(code('spark', LOCAL, q)).toBe('SELECT `id`, _metadata.row_id, _metadata.row_commit_version\nFROM delta.`file:///data/my table` VERSION AS OF 3\nWHERE (id > 2);');
+    expect(code('spark', LOCAL, { kind: 'data', rowTracking: true })).toContain('SELECT *, _metadata.row_id, _metadata.row_commit_version\nFROM');
+    expect(code('spark', LOCAL, { kind: 'data', columns: [], rowTracking: true })).toContain('SELECT _metadata.row_id, _metadata.row_commit_version\nFROM');
+    expect(code('pyspark', LOCAL, q)).toContain('.where("id > 2").select("id", "_metadata.row_id", "_metadata.row_commit_version")');
+    expect(code('pyspark', LOCAL, { kind: 'data', rowTracking: true })).toContain('.select("*", "_metadata.row_id", "_metadata.row_commit_version")');
+  });
+
+  it('delta-rs, DuckDB and Trino say plainly that they expose no row IDs (never code without them)', () => {
+    for (const e of ['deltalake', 'duckdb', 'trino'] as const) {
+      const r = handoff(e, S3, q);
+      expect(r.ok, e).toBe(false);
+      if (!r.ok) expect(r.unsupported, e).toMatch(/row tracking.*Use Spark for row IDs/s);
+    }
+  });
+
+  it('dataQueryFromSql carries SELECT … FROM "t$rows" over with rowTracking', async () => {
+    const { dataQueryFromSql } = await import('./handoff.ts');
+    expect(dataQueryFromSql('SELECT id, _metadata.row_id FROM "t$rows" WHERE p = \'b\' LIMIT 5', 6)).toEqual({
+      query: { kind: 'data', version: 6, rowTracking: true, columns: ['id'], where: "p = 'b'", limit: 5 },
+      translated: true,
+    });
+    expect(dataQueryFromSql('select * from "t$rows"', 2).query).toEqual({ kind: 'data', version: 2, rowTracking: true, columns: undefined, where: undefined, limit: undefined });
+    expect(dataQueryFromSql('SELECT _metadata FROM "t$rows"', 2).query.columns).toEqual([]);
+    // Other SQL over "t$rows": the version's rows, still with row tracking, not translated.
+    expect(dataQueryFromSql('SELECT count(*) FROM "t@v1$rows"', 7)).toEqual({ query: { kind: 'data', version: 7, rowTracking: true }, translated: false });
+    expect(dataQueryFromSql('SELECT * FROM t', 7).query.rowTracking).toBeUndefined();
+  });
+});

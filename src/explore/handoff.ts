@@ -73,6 +73,13 @@ export type HandoffQuery =
       where?: string;
       partitions?: PartitionFilter[];
       limit?: number;
+      /**
+       * The rows with their row tracking metadata, as Delta Explorer's `"t$rows"` (PROTOCOL.md "Row
+       * Tracking"): Spark's `_metadata.row_id` and `_metadata.row_commit_version` after the columns.
+       * Only Spark expresses this ({@link ROW_TRACKING_UNSUPPORTED} says why the others cannot).
+       * With `rowTracking`, `columns: []` selects the two row tracking fields alone.
+       */
+      rowTracking?: boolean;
     }
   | { kind: 'files'; version?: number; /** Data file paths as in the log (relative to the root). */ files: string[]; columns?: string[] }
   | { kind: 'changes'; startVersion: number; endVersion?: number }
@@ -155,6 +162,25 @@ function credentialNote(loc: TableLocation): string[] {
   return [];
 }
 
+/**
+ * Why an engine cannot hand back row IDs (checked against their documentation, 2026-12):
+ * - delta-rs: no row tracking read support; its Row Tracking feature is an open request
+ *   (delta-io/delta-rs issue #3254 "RowTracking feature") and its scans have no `_metadata` column.
+ * - DuckDB `delta` extension: its documented features (duckdb/duckdb-delta README: scans,
+ *   deletion vectors, structs, VARIANT, blind inserts) include no row tracking column.
+ * - Trino Delta Lake connector: its metadata columns are `$path`, `$file_modified_time`,
+ *   `$file_size` (and `$partition`); no row ID or row commit version.
+ */
+export const ROW_TRACKING_UNSUPPORTED: Record<'deltalake' | 'duckdb' | 'trino', string> = {
+  deltalake:
+    'delta-rs does not expose row tracking: it has no _metadata.row_id / row_commit_version column (row tracking reads are an open request, delta-io/delta-rs#3254). Use Spark for row IDs.',
+  duckdb: "DuckDB's delta extension does not expose row tracking (no row_id or row_commit_version column on delta scans). Use Spark for row IDs.",
+  trino: "Trino's Delta Lake connector does not expose row tracking: its hidden columns are $path, $file_modified_time and $file_size, no row ID or row commit version. Use Spark for row IDs.",
+};
+
+/** Spark's row tracking fields, selected after the data columns of a `rowTracking` question. */
+const SPARK_ROW_TRACKING = ['_metadata.row_id', '_metadata.row_commit_version'];
+
 // ---------------------------------------------------------------------------------------------
 // Spark SQL and PySpark
 // ---------------------------------------------------------------------------------------------
@@ -197,7 +223,9 @@ function sparkSql(loc: TableLocation, q: HandoffQuery): HandoffResult {
     case 'data': {
       const where = whereParts(q, ident.spark);
       if (q.where) notes.push('The predicate is passed as written for Delta Explorer (DuckDB SQL); check its functions in Spark SQL.');
-      sql = `SELECT ${selectList(q.columns, ident.spark)}\nFROM ${t}${sparkTravel(q)}${where.length ? `\nWHERE ${where.join('\n  AND ')}` : ''}${q.limit !== undefined ? `\nLIMIT ${q.limit}` : ''};`;
+      const sel = q.rowTracking ? [...(q.columns ? q.columns.map(ident.spark) : ['*']), ...SPARK_ROW_TRACKING].join(', ') : selectList(q.columns, ident.spark);
+      if (q.rowTracking) notes.push('_metadata.row_id and _metadata.row_commit_version are Spark\'s row tracking fields (Delta 3.2+ on a table with delta.enableRowTracking = true).');
+      sql = `SELECT ${sel}\nFROM ${t}${sparkTravel(q)}${where.length ? `\nWHERE ${where.join('\n  AND ')}` : ''}${q.limit !== undefined ? `\nLIMIT ${q.limit}` : ''};`;
       break;
     }
     case 'files':
@@ -247,7 +275,8 @@ function pyspark(loc: TableLocation, q: HandoffQuery): HandoffResult {
         expr += `.where(${pyString(q.where.trim())})`;
         notes.push('The predicate is passed as written for Delta Explorer (DuckDB SQL); check its functions in Spark SQL.');
       }
-      if (q.columns?.length) expr += `.select(${q.columns.map(pyString).join(', ')})`;
+      if (q.rowTracking) expr += `.select(${[...(q.columns ?? ['*']), ...SPARK_ROW_TRACKING].map(pyString).join(', ')})`;
+      else if (q.columns?.length) expr += `.select(${q.columns.map(pyString).join(', ')})`;
       if (q.limit !== undefined) expr += `.limit(${q.limit})`;
       lines.push(`df = ${expr}`);
       break;
@@ -285,6 +314,7 @@ function deltalakePy(loc: TableLocation, q: HandoffQuery): HandoffResult {
         'delta-rs has no way to read only given data files while applying deletion vectors and partition values; filter by a partition or a predicate instead.',
     };
   }
+  if (q.kind === 'data' && q.rowTracking) return { engine: 'deltalake', ok: false, unsupported: ROW_TRACKING_UNSUPPORTED.deltalake };
   if (loc.kind === 'http') return { engine: 'deltalake', ok: false, unsupported: 'delta-rs cannot open a table over plain HTTP(S); download it or use its S3 location.' };
   const uri = tableUri(loc, 's3');
   const notes = [...credentialNote(loc)];
@@ -342,6 +372,7 @@ function duckdb(loc: TableLocation, q: HandoffQuery): HandoffResult {
   if (q.kind === 'changes') {
     return { engine: 'duckdb', ok: false, unsupported: "DuckDB's delta extension cannot read the Change Data Feed (no table_changes); use Spark or delta-rs for changes." };
   }
+  if (q.kind === 'data' && q.rowTracking) return { engine: 'duckdb', ok: false, unsupported: ROW_TRACKING_UNSUPPORTED.duckdb };
   if (q.kind === 'data' && q.version === undefined && q.timestamp && q.resolvedVersion === undefined) {
     return {
       engine: 'duckdb',
@@ -395,6 +426,7 @@ function duckdb(loc: TableLocation, q: HandoffQuery): HandoffResult {
 // ---------------------------------------------------------------------------------------------
 
 function trino(loc: TableLocation, q: HandoffQuery): HandoffResult {
+  if (q.kind === 'data' && q.rowTracking) return { engine: 'trino', ok: false, unsupported: ROW_TRACKING_UNSUPPORTED.trino };
   if (loc.kind === 'http') return { engine: 'trino', ok: false, unsupported: 'Trino reads Delta tables from object storage or HDFS, not over plain HTTP.' };
   const notes = ['Trino needs a catalog with the delta_lake connector (here named delta) and the table registered once; S3 credentials go in the catalog properties, never in queries.'];
   const uri = tableUri(loc, 's3');
@@ -460,19 +492,26 @@ export function handoffAll(location: TableLocation, query: HandoffQuery): Handof
 
 /**
  * The hand-off question of a Data-tab SQL text: a plain `SELECT <columns|*> FROM t [WHERE …]
- * [LIMIT n]` carries its columns, predicate and limit over; anything else (joins, aggregates,
- * `"t@v3"`, functions in the select list) gives the rows of the version with `translated: false`,
- * so the UI can say the SQL itself was not carried over.
+ * [LIMIT n]` carries its columns, predicate and limit over; so does the same over `"t$rows"`
+ * (row tracking: `rowTracking`, with `_metadata`, `_metadata.row_id` or
+ * `_metadata.row_commit_version` allowed in the select list — Spark's code selects both fields).
+ * Anything else (joins, aggregates, `"t@v3"`, functions in the select list) gives the rows of the
+ * version (with their row tracking metadata when the SQL reads `"t$rows"`) and `translated: false`,
+ * so the UI can say the SQL itself was not carried over. `version` undefined: the latest.
  */
-export function dataQueryFromSql(sql: string, version: number): { query: Extract<HandoffQuery, { kind: 'data' }>; translated: boolean } {
-  const m = /^\s*select\s+(.+?)\s+from\s+t(?:\s+where\s+(.+?))?(?:\s+limit\s+(\d+))?\s*;?\s*$/is.exec(sql);
-  const base = { kind: 'data' as const, version };
+export function dataQueryFromSql(sql: string, version: number | undefined): { query: Extract<HandoffQuery, { kind: 'data' }>; translated: boolean } {
+  const m = /^\s*select\s+(.+?)\s+from\s+(t|"t\$rows")(?:\s+where\s+(.+?))?(?:\s+limit\s+(\d+))?\s*;?\s*$/is.exec(sql);
+  const readsRows = /"t(@[^"$]*)?\$rows"/i.test(sql);
+  const base = { kind: 'data' as const, version, ...(readsRows ? { rowTracking: true } : {}) };
   if (!m) return { query: base, translated: false };
-  const [, sel, where, limit] = m;
+  const [, sel, from, where, limit] = m;
+  const rowTracking = from.toLowerCase() !== 't';
   let columns: string[] | undefined;
   if (sel.trim() !== '*') {
-    const parts = sel.split(',').map((c) => c.trim());
+    let parts = sel.split(',').map((c) => c.trim());
+    if (rowTracking) parts = parts.filter((c) => !/^_metadata(\.(row_id|row_commit_version))?$/i.test(c));
     if (!parts.every((c) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(c) || /^"[^"]+"$/.test(c))) return { query: base, translated: false };
+    // With row tracking an empty list means "only the row tracking fields".
     columns = parts.map((c) => (c.startsWith('"') ? c.slice(1, -1) : c));
   }
   if (where && /\b(select|from|join)\b/i.test(where)) return { query: base, translated: false };

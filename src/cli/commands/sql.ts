@@ -15,13 +15,16 @@ export const sql: Command = {
     '  "t$files"                 one row per active file, with partition values and statistics\n' +
     '  "t$partitions"            one row per partition: file_count, total_size_bytes, record_count\n' +
     '  "t@v3$files" etc.         the metadata tables of another version\n' +
+    '  "t$rows", "t@v3$rows"     the rows plus _metadata (row_id, row_commit_version, row_index) where\n' +
+    '                            row tracking is enabled\n' +
     '  table_changes(2, 4)       Change Data Feed rows of versions 2..4 (table_changes(2): 2..latest;\n' +
     "                            times as strings: table_changes('2024-01-01', '2024-02-01'))\n" +
     'Quote names holding @ or $ with double quotes (in a shell, inside single quotes). A query of the shape ' +
-    'SELECT ... FROM t [WHERE ...] [LIMIT n] reads only the files it needs. Metadata tables also work on tables whose ' +
+    'SELECT ... FROM t (or "t$rows") [WHERE ...] [LIMIT n] reads only the files it needs; with --as it is printed as ' +
+    'code for another engine instead (row IDs: Spark only). Metadata tables also work on tables whose ' +
     'data cannot be read. ' +
     FORMAT_NOTE,
-  accepts: ['version', 'timestamp', 'format', 'output'],
+  accepts: ['version', 'timestamp', 'format', 'output', 'as'],
   args: ['query'],
   json: false,
   async run(ctx) {

@@ -360,14 +360,14 @@ function SqlError({ error }: { error: ErrorInfo }) {
   );
 }
 
-/** "Open in …" for the editor's query: a plain SELECT over `t` is carried over, anything else gives the version's rows. */
+/** "Open in …" for the editor's query: a plain SELECT over `t` or `"t$rows"` (with row IDs) is carried over, anything else gives the version's rows. */
 function DataOpenIn({ table, sql, version }: { table: OpenedTable; sql: string; version: number }) {
   const { query, translated } = dataQueryFromSql(sql, version);
   return (
     <OpenInMenu
       table={table}
       query={query}
-      extraNote={translated ? undefined : `The editor's SQL is not carried over (only plain SELECT … FROM t [WHERE …] [LIMIT n] is); this reads version ${version}.`}
+      extraNote={translated ? undefined : `The editor's SQL is not carried over (only plain SELECT … FROM t or "t$rows" [WHERE …] [LIMIT n] is); this reads version ${version}.`}
     />
   );
 }
