@@ -351,8 +351,25 @@ export async function readCheckpoint(
     };
     // Parquet is read by ranges: from a lazily read Blob where the store gives one (a local file),
     // else by ranged reads of the store (footer, then only the needed column chunks).
-    const open = async (sig?: AbortSignal): Promise<RangedSource> =>
-      hasBlobs(store) ? bytesSource(meta.path, await store.blob(meta.path, sig)) : storeSource(store, meta, sig);
+    // With stats deferred, a file read whole in the first read (no larger than the footer probe)
+    // is kept: loading its stats later then costs no request.
+    const deferStats = options.stats === 'lazy' || options.stats === false;
+    let whole: Uint8Array | undefined;
+    const open = async (sig?: AbortSignal): Promise<RangedSource> => {
+      if (hasBlobs(store)) return bytesSource(meta.path, await store.blob(meta.path, sig));
+      if (whole) return bytesSource(meta.path, whole);
+      const source = await storeSource(store, meta, sig);
+      if (!deferStats) return source;
+      return {
+        path: source.path,
+        size: source.size,
+        read: async (start, end, s) => {
+          const bytes = await source.read(start, end, s);
+          if (start === 0 && end === source.size) whole = bytes;
+          return bytes;
+        },
+      };
+    };
     let sets: ActionSet[];
     try {
       sets = isJson
@@ -361,7 +378,7 @@ export async function readCheckpoint(
     } catch (e) {
       return missing(e);
     }
-    if (options.stats === 'lazy' || options.stats === false) {
+    if (deferStats) {
       for (const s of sets) {
         const p = pending.get(s.adds);
         if (p) Object.assign(p, { open: (sig?: AbortSignal) => open(sig).catch(missing), options: { reader: options.reader, onRead: options.onRead } });
