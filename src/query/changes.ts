@@ -196,7 +196,7 @@ export async function buildChangesSql(plan: ChangePlan, ctx: ScanSqlContext): Pr
     const logical: LayoutGroup[] = [];
     for (const files of groups) logical.push({ ...(await logicalColumnSql(engine, files[0], cols, plan.columnMappingMode, 'r', ctx.registry)), sampleFile: files[0] });
     // A variant column stored in different layouts by different files: one union type (variant-layouts.ts).
-    await unifyVariantLayouts(engine, cols, logical, ctx.registry);
+    await unifyVariantLayouts(engine, cols, logical, ctx.registry, plan.columnMappingMode);
     for (const [g, files] of groups.entries()) {
       throwIfAborted(ctx.signal);
       const inGroup = new Set(files);

@@ -171,7 +171,7 @@ export async function buildScanSql(plan: ScanPlan, ctx: ScanSqlContext): Promise
     logical.push({ ...(await logicalColumnSql(engine, sampleFile, cols, plan.mode, 'f', ctx.registry)), sampleFile });
   }
   // A variant column stored in different layouts by different files: one union type for all branches.
-  await unifyVariantLayouts(engine, cols, logical, ctx.registry);
+  await unifyVariantLayouts(engine, cols, logical, ctx.registry, plan.mode);
   for (const [g, files] of groups.entries()) {
     const { exprs, fields } = logical[g];
     const metaExpr = rt ? `, ${rowMetadataSql(fields, rt)} AS _metadata` : '';

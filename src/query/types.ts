@@ -108,16 +108,48 @@ function findField(fields: arrow.Field[], name: string): arrow.Field | undefined
 let lambdaCounter = 0;
 
 /**
+ * Where {@link convertExpr} stands inside a column: `path` is the logical path from the column
+ * (`''` the column itself, then `.name` per struct field, `[]` per array element, `{key}` /
+ * `{value}` per map part); `probe(root)` is an expression reaching the same place from the
+ * column's expression `root` outside any lambda (array element `[1]`, map value through
+ * `map_entries`), for `DESCRIBE` (its value on a row is meaningless).
+ */
+export interface ConvertSite {
+  path: string;
+  probe: (root: string) => string;
+}
+
+/** Overrides for {@link convertExpr} (used by `variant-layouts.ts` for variants with several layouts). */
+export interface ConvertHooks {
+  /** SQL for the variant `expr` (file type `src`) at `site`, or undefined for the default conversion. */
+  variant?(expr: string, src: arrow.DataType, site: ConvertSite): string | undefined;
+  /** A typed NULL for `dst` at `site` (a field or column the file lacks), or undefined for `nullOf(dst)`. */
+  nullOf?(dst: DataType, site: ConvertSite): string | undefined;
+}
+
+const ROOT_SITE: ConvertSite = { path: '', probe: (r) => r };
+
+/**
  * SQL converting a data-file value (`expr`, whose type in the file is `src`) into the logical
  * column type `dst`: nested struct fields are looked up by physical name and renamed to logical
  * names (`struct_pack`), missing fields become NULL, extra fields are dropped, narrower primitive
  * types are CAST to the table type (type widening, INT96/millis timestamps to TIMESTAMPTZ, BLOB
- * strings decoded as UTF-8). Returns `expr` unchanged when nothing needs converting.
+ * strings decoded as UTF-8). Returns `expr` unchanged when nothing needs converting. `hooks`
+ * replace the conversion of variants and the typed NULLs of missing parts (`site`: where `expr`
+ * stands in its column, see {@link ConvertSite}).
  */
-export function convertExpr(expr: string, src: arrow.DataType, dst: DataType, mode: ColumnMappingMode): { sql: string; identity: boolean } {
+export function convertExpr(
+  expr: string,
+  src: arrow.DataType,
+  dst: DataType,
+  mode: ColumnMappingMode,
+  hooks?: ConvertHooks,
+  site: ConvertSite = ROOT_SITE,
+): { sql: string; identity: boolean } {
+  const missing = (t: DataType, at: ConvertSite) => hooks?.nullOf?.(t, at) ?? nullOf(t);
   switch (dst.type) {
     case 'struct': {
-      if (!arrow.DataType.isStruct(src)) return { sql: nullOf(dst), identity: false };
+      if (!arrow.DataType.isStruct(src)) return { sql: missing(dst, site), identity: false };
       const children = src.children;
       let identity = children.length === dst.fields.length;
       const parts: string[] = [];
@@ -126,10 +158,11 @@ export function convertExpr(expr: string, src: arrow.DataType, dst: DataType, mo
         const child = findField(children, phys);
         if (!child) {
           identity = false;
-          parts.push(`${quoteIdent(f.name)} := ${nullOf(f.type)}`);
+          parts.push(`${quoteIdent(f.name)} := ${missing(f.type, { path: `${site.path}.${f.name}`, probe: site.probe })}`);
           return;
         }
-        const conv = convertExpr(`struct_extract(${expr}, ${quoteString(child.name)})`, child.type, f.type, mode);
+        const at: ConvertSite = { path: `${site.path}.${f.name}`, probe: (r) => `struct_extract(${site.probe(r)}, ${quoteString(child.name)})` };
+        const conv = convertExpr(`struct_extract(${expr}, ${quoteString(child.name)})`, child.type, f.type, mode, hooks, at);
         if (!conv.identity || children[k]?.name !== f.name) identity = false;
         parts.push(`${quoteIdent(f.name)} := ${conv.sql}`);
       });
@@ -137,7 +170,9 @@ export function convertExpr(expr: string, src: arrow.DataType, dst: DataType, mo
       return { sql: `CASE WHEN ${expr} IS NULL THEN NULL ELSE struct_pack(${parts.join(', ')}) END`, identity: false };
     }
     case 'variant': {
-      if (!arrow.DataType.isStruct(src)) return { sql: nullOf(dst), identity: false };
+      if (!arrow.DataType.isStruct(src)) return { sql: missing(dst, site), identity: false };
+      const hooked = hooks?.variant?.(expr, src, site);
+      if (hooked !== undefined) return { sql: hooked, identity: false };
       const names = src.children.map((c) => c.name);
       if (names.length === 2 && names[0] === 'value' && names[1] === 'metadata' && src.children.every((c) => arrow.DataType.isBinary(c.type))) {
         return { sql: expr, identity: true };
@@ -155,18 +190,19 @@ export function convertExpr(expr: string, src: arrow.DataType, dst: DataType, mo
       };
     }
     case 'array': {
-      if (!arrow.DataType.isList(src)) return { sql: nullOf(dst), identity: false };
+      if (!arrow.DataType.isList(src)) return { sql: missing(dst, site), identity: false };
       const v = `__x${++lambdaCounter}`;
-      const el = convertExpr(v, src.children[0].type, dst.elementType, mode);
+      const el = convertExpr(v, src.children[0].type, dst.elementType, mode, hooks, { path: `${site.path}[]`, probe: (r) => `(${site.probe(r)})[1]` });
       if (el.identity) return { sql: expr, identity: true };
       return { sql: `list_transform(${expr}, ${v} -> ${el.sql})`, identity: false };
     }
     case 'map': {
-      if (!arrow.DataType.isMap(src)) return { sql: nullOf(dst), identity: false };
+      if (!arrow.DataType.isMap(src)) return { sql: missing(dst, site), identity: false };
       const entries = src.children[0].type as arrow.Struct;
       const v = `__e${++lambdaCounter}`;
-      const k = convertExpr(`struct_extract(${v}, 'key')`, entries.children[0].type, dst.keyType, mode);
-      const val = convertExpr(`struct_extract(${v}, 'value')`, entries.children[1].type, dst.valueType, mode);
+      const entry = (part: 'key' | 'value'): ConvertSite => ({ path: `${site.path}{${part}}`, probe: (r) => `struct_extract(map_entries(${site.probe(r)})[1], '${part}')` });
+      const k = convertExpr(`struct_extract(${v}, 'key')`, entries.children[0].type, dst.keyType, mode, hooks, entry('key'));
+      const val = convertExpr(`struct_extract(${v}, 'value')`, entries.children[1].type, dst.valueType, mode, hooks, entry('value'));
       if (k.identity && val.identity) return { sql: expr, identity: true };
       return {
         sql: `CASE WHEN ${expr} IS NULL THEN NULL ELSE map_from_entries(list_transform(map_entries(${expr}), ${v} -> struct_pack("key" := ${k.sql}, "value" := ${val.sql}))) END`,
