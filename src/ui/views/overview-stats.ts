@@ -5,6 +5,7 @@
  * `snapshotStats` for the counts and health hints computed with them. Until they arrive the view
  * says "loading stats…"; a failed load is an error in place — never 0, never "no stats".
  */
+import { useState } from 'react';
 import type { ErrorInfo, SnapshotSummary } from '../../workers/api.ts';
 import { useWorkerLoad } from '../components/use-worker-load.ts';
 import type { ExplorerClient } from '../worker-client.ts';
@@ -16,6 +17,8 @@ export interface OverviewStats {
   /** `loading`: still pending in the worker; `error`: their load failed (see `error`); `ready`: as given. */
   state: 'ready' | 'loading' | 'error';
   error: ErrorInfo | null;
+  /** Asks the worker again (after an error: it loads the stats again). */
+  retry: () => void;
 }
 
 /**
@@ -25,15 +28,18 @@ export interface OverviewStats {
  */
 export function useOverviewStats(client: ExplorerClient | undefined, summary: SnapshotSummary): OverviewStats {
   const pending = !!summary.totals.statsPending;
+  const [attempt, setAttempt] = useState(0);
   const load = useWorkerLoad(
     (signal) => (pending && client ? client.snapshotStats(summary.tableId, summary.version, { signal }) : Promise.resolve(null)),
-    [client, summary.tableId, summary.version, pending],
+    [client, summary.tableId, summary.version, pending, attempt],
   );
   const got = load.value;
-  if (!pending) return { totals: summary.totals, health: summary.health, state: 'ready', error: null };
+  const retry = () => setAttempt((n) => n + 1);
+  const given = { totals: summary.totals, health: summary.health, retry };
+  if (!pending) return { ...given, state: 'ready', error: null };
   if (got && got.tableId === summary.tableId && got.version === summary.version && !got.totals.statsPending) {
-    return { totals: got.totals, health: got.health, state: 'ready', error: null };
+    return { totals: got.totals, health: got.health, retry, state: 'ready', error: null };
   }
-  if (load.error) return { totals: summary.totals, health: summary.health, state: 'error', error: load.error };
-  return { totals: summary.totals, health: summary.health, state: 'loading', error: null };
+  if (load.error && !load.busy) return { ...given, state: 'error', error: load.error };
+  return { ...given, state: 'loading', error: null };
 }

@@ -133,7 +133,12 @@ export function Overview({ client, table, summary, history }: OverviewProps) {
               loading stats…
             </span>
           ) : stats.state === 'error' && stats.error ? (
-            <InlineError error={stats.error} testId="overview-stats-error" />
+            <>
+              <InlineError error={stats.error} testId="overview-stats-error" />
+              <button type="button" className="small-button" data-testid="overview-stats-retry" onClick={stats.retry}>
+                Load stats again
+              </button>
+            </>
           ) : t.numRecords === null && client && !t.statsPending ? (
             <CountRows client={client} tableId={table.tableId} version={s.version} numFiles={t.numFiles} filesWithStats={t.numFilesWithStats} logOnly={table.logOnly || s.readSupportProblems.length > 0} />
           ) : t.numRecords === null ? (
