@@ -37,7 +37,11 @@ const commitVersions = (table: string) =>
     .map((n) => Number(n.slice(0, 20)))
     .sort((a, b) => a - b);
 
-const value = (page: Page, testId: string) => page.getByTestId(testId).first().getAttribute('data-value');
+/** A fact's raw value, once the Overview is not waiting for checkpoint stats (the record count fills in after the first paint). */
+const value = async (page: Page, testId: string) => {
+  await expect(page.getByTestId(testId).first()).not.toHaveAttribute('data-state', 'loading');
+  return page.getByTestId(testId).first().getAttribute('data-value');
+};
 
 async function tab(page: Page, name: string): Promise<void> {
   await page.getByTestId(`tab-${name}`).click();

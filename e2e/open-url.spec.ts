@@ -48,7 +48,11 @@ async function expectHistoryRows(page: Page, count: number, check?: () => Promis
   await expect(page.getByTestId('overview')).toBeVisible();
 }
 
-const factValue = (page: Page, testId: string) => page.getByTestId(testId).getAttribute('data-value');
+/** A fact's raw value, once the Overview is not waiting for checkpoint stats (the record count fills in after the first paint). */
+const factValue = async (page: Page, testId: string) => {
+  await expect(page.getByTestId(testId).first()).not.toHaveAttribute('data-state', 'loading');
+  return page.getByTestId(testId).first().getAttribute('data-value');
+};
 const query = (page: Page) => new URL(page.url()).searchParams;
 
 failOnPageErrors();

@@ -140,6 +140,31 @@ describe('shredded variant columns', () => {
     }
   });
 
+  it('variants in an array and a map value with three layouts across files equal Spark to_json', async () => {
+    // tables-generated/variant-mixed/spark_variant_collections_mixed_shredding
+    // (scripts/fixtures/gen-nested-shredding-collections.py): Spark 4.0.1 writes variants in arrays and
+    // maps unshredded, so pyarrow moved Spark's shredded and plain variant structs of the nested table
+    // into a = [s.v, s.t.w] and m = {v: s.v, w: s.t.w}; the reference is Spark reading that table:
+    // to_json(a), to_json(m).
+    const dir = join(GENERATED, 'variant-mixed');
+    const ref = JSON.parse(readFileSync(join(dir, 'spark_variant_collections_mixed_shredding.reference.json'), 'utf8')) as { rows: { id: number; a: string; m: string }[] };
+    const s = await openSession(join(dir, 'spark_variant_collections_mixed_shredding'));
+    try {
+      const got = (await s.sql('SELECT id, a, m FROM t ORDER BY id')).toArray().map((r) => {
+        const a = [...(r.a as Iterable<string | null>)].map((x) => x ?? 'null');
+        const m = [...(r.m as Iterable<[string, string | null]>)].map(([k, x]) => `${JSON.stringify(k)}:${x ?? 'null'}`);
+        return { id: Number(r.id), a: `[${a.join(',')}]`, m: `{${m.join(',')}}` };
+      });
+      expect(got).toEqual(ref.rows);
+      expect(got.length).toBe(11);
+      // One element and one map value alone (DuckDB's map extract gives a list of the values).
+      const one = (await s.sql("SELECT a[2] AS w, m['v'][1] AS v FROM t WHERE id = 6")).toArray()[0];
+      expect(`[${one.v},${one.w}]`).toBe(ref.rows.find((r) => r.id === 6)!.a);
+    } finally {
+      await s.close();
+    }
+  });
+
   it('refuses corrupt shredding instead of guessing', () => {
     const meta = new Uint8Array([0x11, 0, 0]); // version 1, sorted, empty dictionary
     const type = new arrow.Struct([
