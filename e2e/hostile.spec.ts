@@ -97,12 +97,12 @@ test('every view shows the payloads as text and runs none of them; exports carry
   await expect(page.getByTestId('overview-properties')).toContainText(PAYLOADS.script);
   await expectClean(page, 'overview');
 
-  // History: operations, user names; a commit's detail with parameters, metrics and raw actions.
+  // History (the grid): operations, user names; a commit's actions with parameters, metrics and raw actions.
   await tab(page, 'history');
-  await expect(page.getByTestId('history-row')).toHaveCount(4, { timeout: 30_000 });
-  await expect(page.getByTestId('history-operation').getByText(PAYLOADS.img, { exact: true })).toBeVisible();
+  await expect(page.getByTestId('history-grid')).toHaveAttribute('data-rows', '4', { timeout: 30_000 });
+  await expect(page.getByTestId('history-grid').getByTestId('sql-cell').getByText(PAYLOADS.img, { exact: true }).first()).toBeVisible();
   for (const v of [0, 1, 3]) {
-    await page.locator(`[data-testid="history-row"][data-version="${v}"]`).click();
+    await page.getByTestId('history-grid').getByRole('button', { name: `Actions for version ${v}`, exact: true }).click();
     await expect(page.getByTestId('history-detail')).toHaveAttribute('data-version', String(v));
     await expect(page.getByTestId('detail-actions')).toBeVisible({ timeout: 30_000 });
     await expect(page.getByTestId('detail-actions')).toContainText(PAYLOADS.script);

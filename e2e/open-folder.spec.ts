@@ -49,10 +49,10 @@ async function openWithInput(page: Page, dir: string): Promise<void> {
 }
 
 /** The raw number an overview fact carries (`data-value`). */
-/** The History tab's rows: opens the tab, checks the count, and returns to the Overview. */
+/** The History tab's rows (its grid, the default layout): opens the tab, checks the count, and returns to the Overview. */
 async function expectHistoryRows(page: Page, count: number, check?: () => Promise<void>): Promise<void> {
   await page.getByTestId('tab-history').click();
-  await expect(page.getByTestId('history-row')).toHaveCount(count);
+  await expect(page.getByTestId('history-grid')).toHaveAttribute('data-rows', String(count), { timeout: 30_000 });
   if (check) await check();
   await page.getByTestId('tab-overview').click();
   await expect(page.getByTestId('overview')).toBeVisible();
@@ -93,8 +93,12 @@ test('(a) the folder input opens a checkpointed table with deletion vectors', as
 
   // History: one row per commit file, newest first.
   await expectHistoryRows(page, commitFiles(name).length, async () => {
+    await expect(page.getByTestId('history-grid').getByTestId('grid-row-actions').first()).toHaveAttribute('aria-label', 'Actions for version 20');
+    // The commit list, one switch away: newest first, the first commit a WRITE.
+    await page.getByTestId('history-as-list').click();
     await expect(page.getByTestId('history-row').first()).toHaveAttribute('data-version', '20');
     await expect(page.getByTestId('history-row').last().getByTestId('history-operation')).toHaveText('WRITE');
+    await page.getByTestId('history-as-grid').click();
   });
   await expect(page.getByTestId('progress')).toHaveCount(0);
   await shot(page, 'a-input-table-with-deletion-logs');

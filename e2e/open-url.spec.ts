@@ -39,10 +39,10 @@ function crcState(tableDir: string, version: number): { numFiles: number; numRec
 const latestCommit = (tableDir: string) =>
   Math.max(...readdirSync(join(tableDir, '_delta_log')).filter((n) => /^\d{20}\.json$/.test(n)).map((n) => Number(n.slice(0, 20))));
 
-/** The History tab's rows: opens the tab, checks the count, and returns to the Overview. */
+/** The History tab's rows (its grid, the default layout): opens the tab, checks the count, and returns to the Overview. */
 async function expectHistoryRows(page: Page, count: number, check?: () => Promise<void>): Promise<void> {
   await page.getByTestId('tab-history').click();
-  await expect(page.getByTestId('history-row')).toHaveCount(count);
+  await expect(page.getByTestId('history-grid')).toHaveAttribute('data-rows', String(count), { timeout: 30_000 });
   if (check) await check();
   await page.getByTestId('tab-overview').click();
   await expect(page.getByTestId('overview')).toBeVisible();

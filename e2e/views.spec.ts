@@ -88,9 +88,12 @@ for (const { name, what } of TABLES_UNDER_TEST) {
     await expect(page.getByTestId('health-hint')).toHaveCount(7);
     await expect(page.getByTestId('health-hint').first()).toHaveAttribute('data-status', /^(ok|warn)$/);
 
-    // History: one row per commit file, newest first.
+    // History: the grid by default, one row per commit file; then the commit list, newest first.
     await page.getByTestId('tab-history').click();
     expect(query(page).get('view')).toBe('history');
+    await expect(page.getByTestId('history-grid')).toHaveAttribute('data-rows', String(all.length), { timeout: 30_000 });
+    await page.getByTestId('history-as-list').click();
+    expect(query(page).get('layout')).toBe('list');
     const rows = page.getByTestId('history-row');
     await expect(rows).toHaveCount(all.length);
     await expect(rows.first()).toHaveAttribute('data-version', String(latest));
@@ -159,7 +162,7 @@ for (const { name, what } of TABLES_UNDER_TEST) {
 test('?view=history&version=N opens exactly that screen; back/forward switch tabs', async ({ page }) => {
   const name = 'table_with_deletion_logs';
   const all = commits(name);
-  await page.goto(`/?url=${BASE}/fixtures/${name}&version=5&view=history`);
+  await page.goto(`/?url=${BASE}/fixtures/${name}&version=5&view=history&layout=list`);
   await expect(page.getByTestId('tab-history')).toHaveAttribute('aria-selected', 'true');
   await expect(page.getByTestId('version-current')).toHaveText('5');
   await expect(page.getByTestId('history-row')).toHaveCount(all.length);
@@ -186,7 +189,7 @@ test('?view=history&version=N opens exactly that screen; back/forward switch tab
 
 test('timestamp picker travels to the version current at that time; a time before the log says so in place', async ({ page }) => {
   const name = 'table_with_deletion_logs';
-  await page.goto(`/?url=${BASE}/fixtures/${name}&version=7&view=history`);
+  await page.goto(`/?url=${BASE}/fixtures/${name}&version=7&view=history&layout=list`);
   await expect(page.getByTestId('version-current')).toHaveText('7');
   // The picker shows the commit time of the version shown (UTC, to the millisecond).
   await expect(page.getByTestId('timestamp-input')).not.toHaveValue('');
@@ -217,7 +220,8 @@ for (const scheme of ['light', 'dark'] as const) {
     await shot(page, `views-overview-${scheme}`);
     await page.getByTestId('tab-history').click();
     await expect(page.getByTestId('history-chart')).toBeVisible();
-    await page.locator('[data-testid=history-row][data-version="1"]').click();
+    await page.getByTestId('history-grid').getByRole('button', { name: 'Actions for version 1', exact: true }).click();
+    await expect(page.getByTestId('history-actions')).toHaveAttribute('data-version', '1');
     await expect(page.getByTestId('detail-actions')).toBeVisible();
     await shot(page, `views-history-${scheme}`);
     const bg = await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);

@@ -26,6 +26,7 @@ import { CandidateList } from './views/candidates.tsx';
 import { TABS } from './views/registry.tsx';
 import { TAB_LIST } from './views/tabs.ts';
 import { TimestampPicker, VersionPicker } from './views/version-picker.tsx';
+import type { NavigateTarget } from './views/view-props.ts';
 import type { ExplorerClient } from './worker-client.ts';
 
 /** The whole app; `client` talks to the explorer worker (see `worker-client.ts`). */
@@ -36,6 +37,13 @@ export function App({ client }: { client: ExplorerClient }) {
   const { tab, selectTab, param, setParam } = useUrlSync(loader.follow);
   const [sharing, setSharing] = useState(false);
   const hasTable = view.kind === 'ready' || view.kind === 'loading' || view.kind === 'candidates';
+  /** A view's link to another tab: the tab (pushed), its parameters, then the version (same entry when the tab changed). */
+  const navigate = (to: NavigateTarget) => {
+    const moved = to.view !== tab;
+    selectTab(to.view);
+    for (const [name, value] of Object.entries(to.params ?? {})) setParam(name, value);
+    if (view.kind === 'ready' && to.version !== undefined && to.version !== view.summary.version) void changeVersion(to.version, moved ? 'replace' : 'push');
+  };
   const oldestRetained = history.kind === 'ready' && history.rows.length ? Math.min(...history.rows.map((r) => r.version)) : 0;
 
   return (
@@ -131,6 +139,7 @@ export function App({ client }: { client: ExplorerClient }) {
                     summary: view.summary,
                     history: history.kind === 'ready' ? history.rows : null,
                     onTravel: travel,
+                    onNavigate: navigate,
                     param,
                     setParam,
                   },

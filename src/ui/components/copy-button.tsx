@@ -22,7 +22,7 @@ export function CopyButton({ text, label = 'Copy', testId }: { text: string; lab
       className="copy-button"
       onClick={() => void copy()}
       title={state === 'failed' ? 'The browser refused the clipboard; select the text instead.' : `${label} to the clipboard`}
-      aria-label={`${label} to the clipboard`}
+      aria-label={state === 'copied' ? 'Copied to the clipboard' : state === 'failed' ? 'Copy failed: the browser refused the clipboard' : `${label} to the clipboard`}
       data-testid={testId ?? 'copy'}
       data-state={state}
     >

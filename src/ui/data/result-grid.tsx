@@ -8,6 +8,8 @@
  *
  * Keyboard: the grid is one Tab stop; arrows (and PageUp/PageDown/Home/End) move the selected cell,
  * Ctrl/⌘+C copies it (or the selected row as tab-separated text after clicking its row number).
+ * With `rowActions`, each row number carries a button that opens the row's actions (the History
+ * tab's commit actions), and Enter (or Space) on the selected row does the same.
  * The default export lets the panel load it lazily (with TanStack) on the first result.
  */
 import { getCoreRowModel, useReactTable, type ColumnDef, type ColumnPinningState, type ColumnSizingState } from '@tanstack/react-table';
@@ -24,7 +26,9 @@ export const PAGE_ROWS = 500;
 /** Rows the scroll area can hold (browsers cap an element's height near 33.5 million px). */
 const MAX_SCROLL_ROWS = Math.floor(33_000_000 / ROW_HEIGHT);
 const NUMERIC = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|FLOAT|DOUBLE|DECIMAL)/;
-const ROWNUM_WIDTH = 64;
+const ROWNUM_WIDTH_PLAIN = 64;
+/** The row-number column with a row-actions button. */
+const ROWNUM_ACTIONS_WIDTH = 92;
 
 /** What the grid shows: the result's columns and first rows, and its id in the worker. */
 export interface GridResult {
@@ -43,6 +47,22 @@ export interface ResultGridProps {
   height?: number;
   /** Test id of the grid (default `sql-grid`). */
   testId?: string;
+  /** The grid's accessible name (default "Query result"). */
+  label?: string;
+  /** Actions on a row: a button by each row number, and Enter/Space on the selected row. */
+  rowActions?: RowActions;
+}
+
+/** How a grid opens a row's actions (shown by the caller, outside the grid). */
+export interface RowActions {
+  /** The button's accessible name for a row, e.g. "Actions for version 3". */
+  label: (row: (string | null)[]) => string;
+  /** Opens the row's actions (`index`: the row's position in the current view). */
+  open: (row: (string | null)[], index: number) => void;
+  /** Whether a row's actions are open (marks the row). */
+  isOpen?: (row: (string | null)[]) => boolean;
+  /** Whether a row is the current one (e.g. the version shown): marked and `aria-current`. */
+  isCurrent?: (row: (string | null)[]) => boolean;
 }
 
 /** Column width from the header and the longest of the first values, within bounds (px). */
@@ -71,7 +91,8 @@ function tsv(values: (string | null)[]): string {
 
 type Meta = { type: string; numeric: boolean; index: number };
 
-export default function ResultGrid({ client, result, height = 460, testId = 'sql-grid' }: ResultGridProps) {
+export default function ResultGrid({ client, result, height = 460, testId = 'sql-grid', label = 'Query result', rowActions }: ResultGridProps) {
+  const rownumWidth = rowActions ? ROWNUM_ACTIONS_WIDTH : ROWNUM_WIDTH_PLAIN;
   const { columns, resultId, firstRows } = result;
   const paged = !!(client && resultId);
   const [sort, setSort] = useState<ResultSort[]>([]);
@@ -168,8 +189,8 @@ export default function ResultGrid({ client, result, height = 460, testId = 'sql
     onColumnPinningChange: setPinning,
   });
   const leaf = [...table.getLeftVisibleLeafColumns(), ...table.getCenterVisibleLeafColumns()];
-  const totalWidth = ROWNUM_WIDTH + leaf.reduce((s, c) => s + c.getSize(), 0);
-  const leftOf = (c: (typeof leaf)[number]) => ROWNUM_WIDTH + c.getStart('left');
+  const totalWidth = rownumWidth + leaf.reduce((s, c) => s + c.getSize(), 0);
+  const leftOf = (c: (typeof leaf)[number]) => rownumWidth + c.getStart('left');
 
   const count = Math.min(viewRows ?? 0, MAX_SCROLL_ROWS);
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -252,6 +273,13 @@ export default function ResultGrid({ client, result, height = 460, testId = 'sql
       return;
     }
     if (!count) return;
+    if (rowActions && sel && (e.key === 'Enter' || e.key === ' ')) {
+      const row = rowAt(sel.row);
+      if (!row) return;
+      e.preventDefault();
+      rowActions.open(row, sel.row);
+      return;
+    }
     const r = sel?.row ?? 0;
     const c = sel ? leaf.findIndex((x) => Number(x.id) === sel.col) : 0;
     const page = Math.max(1, Math.floor(height / ROW_HEIGHT) - 2);
@@ -298,6 +326,7 @@ export default function ResultGrid({ client, result, height = 460, testId = 'sql
         )}
         <span className="muted">
           {paged ? 'Click a header to sort (Shift+click: more keys) · filter: text, =v, >v, <v, null · Ctrl+C copies' : 'Ctrl+C copies the selected cell'}
+          {rowActions ? ' · Enter: the row’s actions' : ''}
         </span>
         <span role="status" aria-live="polite" className="rg-status" data-testid="grid-status">
           {status ?? ''}
@@ -315,7 +344,7 @@ export default function ResultGrid({ client, result, height = 460, testId = 'sql
         data-testid={testId}
         data-rows={viewRows ?? ''}
         role="grid"
-        aria-label="Query result"
+        aria-label={label}
         aria-rowcount={count + 2}
         aria-colcount={columns.length + 1}
         tabIndex={0}
@@ -323,7 +352,7 @@ export default function ResultGrid({ client, result, height = 460, testId = 'sql
       >
         <div className="rg-head" role="rowgroup" style={{ width: totalWidth }}>
           <div className="rg-headrow" role="row" aria-rowindex={1}>
-            <div className="rg-cell rg-th rg-rownum pinned" role="columnheader" style={{ width: ROWNUM_WIDTH, left: 0 }}>
+            <div className="rg-cell rg-th rg-rownum pinned" role="columnheader" style={{ width: rownumWidth, left: 0 }}>
               #
             </div>
             {leaf.map((col) => {
@@ -379,7 +408,7 @@ export default function ResultGrid({ client, result, height = 460, testId = 'sql
             })}
           </div>
           <div className="rg-filterrow" role="row" aria-rowindex={2}>
-            <div className="rg-cell rg-rownum pinned" role="columnheader" style={{ width: ROWNUM_WIDTH, left: 0 }}>
+            <div className="rg-cell rg-rownum pinned" role="columnheader" style={{ width: rownumWidth, left: 0 }}>
               <span className="visually-hidden">Filters</span>
             </div>
             {leaf.map((col) => {
@@ -408,19 +437,41 @@ export default function ResultGrid({ client, result, height = 460, testId = 'sql
           {items.map((v) => {
             const row = rowAt(v.index);
             const rowSelected = sel?.row === v.index;
+            const rowOpen = !!(row && rowActions?.isOpen?.(row));
+            const rowCurrent = !!(row && rowActions?.isCurrent?.(row));
             return (
               <div
                 key={v.index}
                 role="row"
                 aria-rowindex={v.index + 3}
                 aria-selected={rowSelected && sel?.wholeRow ? true : undefined}
-                className={`rg-row${rowSelected && sel?.wholeRow ? ' selected' : ''}`}
+                className={`rg-row${rowSelected && sel?.wholeRow ? ' selected' : ''}${rowOpen ? ' open' : ''}${rowCurrent ? ' current' : ''}`}
+                data-open={rowOpen || undefined}
+                aria-current={rowCurrent || undefined}
                 data-testid="sql-row"
                 data-index={v.index}
                 style={{ transform: `translateY(${v.start}px)`, height: ROW_HEIGHT, width: totalWidth }}
               >
-                <div role="rowheader" className="rg-cell rg-rownum pinned" style={{ width: ROWNUM_WIDTH, left: 0 }} onClick={() => setSel({ row: v.index, col: sel?.col ?? 0, wholeRow: true })} data-testid="grid-rownum">
+                <div role="rowheader" className="rg-cell rg-rownum pinned" style={{ width: rownumWidth, left: 0 }} onClick={() => setSel({ row: v.index, col: sel?.col ?? 0, wholeRow: true })} data-testid="grid-rownum">
                   {formatCount(v.index + 1)}
+                  {rowActions && row && (
+                    <button
+                      type="button"
+                      className="rg-row-actions"
+                      tabIndex={-1}
+                      aria-label={rowActions.label(row)}
+                      title={rowActions.label(row)}
+                      aria-expanded={rowOpen}
+                      onClick={(e) => {
+                        e.stopPropagation();
+                        setSel({ row: v.index, col: sel?.col ?? 0 });
+                        rowActions.open(row, v.index);
+                      }}
+                      data-testid="grid-row-actions"
+                    >
+                      <Icon d="M2 7h3v2H2zm4.5 0h3v2h-3zM11 7h3v2h-3z" />
+                    </button>
+                  )}
                 </div>
                 {leaf.map((col) => {
                   const meta = col.columnDef.meta as Meta;

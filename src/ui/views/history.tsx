@@ -1,9 +1,14 @@
 /**
- * The table's history, in the spirit of `DESCRIBE HISTORY`: version, timestamp, user, operation,
- * parameters, cluster, read version, isolation level, blind append, metrics and engine, sortable
- * and filterable (TanStack Table). A row opens into its commit: parameters, metrics, the raw
- * commitInfo and the commit file's raw actions (fetched from the worker, capped). A chart shows rows
- * and bytes added/removed per version; clicking a version (in the table or the chart) travels there.
+ * The table's history, in the spirit of `DESCRIBE HISTORY`. A chart shows rows and bytes
+ * added/removed per version (clicking a version travels there). Below it, by default, every
+ * commit in the result grid over the worker-held history (`history-grid.tsx`: pages from the
+ * worker, sorts, filters, pins, profiles, copies; each row's actions open at that version, compare,
+ * show its Change Data Feed, copy, and show the commit's actions and raw JSON). One switch away
+ * (`?layout=list`), the commit list: version, times, user, operation, parameters, cluster, read
+ * version, isolation level, blind append and engine in one table (TanStack Table) with one filter
+ * box across operation, user, engine and parameters, the writer's time marked where it differs from
+ * the commit time, the version shown highlighted, and a row opening into its commit inline. It
+ * stays because the grid filters per column only and does not mark those two.
  */
 import {
   createColumnHelper,
@@ -15,11 +20,10 @@ import {
   type FilterFn,
   type SortingState,
 } from '@tanstack/react-table';
-import { Component, Fragment, lazy, Suspense, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import type { CommitActions, ErrorInfo, HistoryRow } from '../../workers/api.ts';
-import { CopyButton } from '../components/copy-button.tsx';
-import { ErrorPanel } from '../components/error-panel.tsx';
-import { useWorkerLoad } from '../components/use-worker-load.ts';
+import { Component, Fragment, lazy, Suspense, useMemo, useState, type ReactNode } from 'react';
+import type { HistoryRow } from '../../workers/api.ts';
+import { CommitDetail } from './commit-detail.tsx';
+import './history.css';
 import { formatBytes, formatCount, formatRelative, formatTimestamp, plural } from '../../explore/format.ts';
 import { fileTimesReset, RESET_THRESHOLD_MS, writerTimestamp } from './history-times.ts';
 
@@ -57,24 +61,77 @@ const shortJson = (o: Record<string, unknown> | null) => {
   return text.length > 80 ? `${text.slice(0, 79)}…` : text;
 };
 
-type HistoryViewProps = Pick<ViewProps, 'client' | 'table' | 'summary' | 'onTravel'> & {
+/** How History lists commits: the result grid (default) or the commit list (`?layout=list`). */
+export type HistoryLayout = 'grid' | 'list';
+
+type HistoryViewProps = Pick<ViewProps, 'client' | 'table' | 'summary' | 'onTravel' | 'onNavigate'> & {
   rows: HistoryRow[];
-  /** The version opened in detail (`?commit=`), and setting it. */
-  openVersion?: number | null;
-  onOpen?: (version: number | null) => void;
+  /** The version opened (`?commit=`), and setting it. */
+  openVersion: number | null;
+  onOpen: (version: number | null) => void;
+  /** The layout shown (`?layout=`), and setting it. */
+  layout: HistoryLayout;
+  onLayout: (layout: HistoryLayout) => void;
 };
 
-export function HistoryView({ client, table, summary, rows, onTravel, openVersion, onOpen }: HistoryViewProps) {
+export function HistoryView({ client, table, summary, rows, onTravel, onNavigate, openVersion, onOpen, layout, onLayout }: HistoryViewProps) {
+  const reset = useMemo(() => fileTimesReset(rows), [rows]);
+  return (
+    <section className="panel history" data-testid="history" data-layout={layout}>
+      <h2>
+        History <span className="muted small">({plural(rows.length, 'commit')})</span>
+      </h2>
+      <ChartBoundary>
+        <Suspense fallback={<p className="muted small">Loading chart…</p>}>
+          <HistoryChart rows={rows} current={summary.version} onTravel={onTravel} />
+        </Suspense>
+      </ChartBoundary>
+      {reset && (
+        <div className="notice warn" role="note" data-testid="history-times-reset">
+          <strong>The commit files' times look reset</strong> (a copied or restored table?): for {plural(reset.commits, 'commit')} of {formatCount(reset.compared)},
+          the file time differs from the writer's <code>commitInfo.timestamp</code> by more than an hour (up to {formatRelativeSpan(reset.maxDifferenceMs)}). The
+          protocol times commits by their files here (no in-commit timestamps), so time travel by time follows the files' clock; the writers' times are in the
+          {layout === 'grid' ? <> <code>commitInfo.timestamp</code> column</> : ' column beside'}.
+        </div>
+      )}
+      <div className="history-tools">
+        <div className="segmented" role="group" aria-label="History layout">
+          <button type="button" aria-pressed={layout === 'grid'} onClick={() => onLayout('grid')} data-testid="history-as-grid" title="Every commit in the result grid, with row actions: sort, filter, resize, pin, profile and copy">
+            Grid
+          </button>
+          <button type="button" aria-pressed={layout === 'list'} onClick={() => onLayout('list')} data-testid="history-as-list" title="The commit list: one filter box across fields, the writer's time marked where it differs, commits opened inline">
+            List
+          </button>
+        </div>
+        <span className="muted small" data-testid="history-count" data-value={rows.length}>
+          {plural(rows.length, 'commit')}
+        </span>
+      </div>
+      {layout === 'grid' ? (
+        <Suspense fallback={<p className="muted small">Loading the grid…</p>}>
+          <HistoryGrid client={client} tableId={table.tableId} summary={summary} rows={rows} openVersion={openVersion} onOpen={onOpen} onTravel={onTravel} onNavigate={onNavigate} />
+        </Suspense>
+      ) : (
+        <HistoryList client={client} table={table} summary={summary} rows={rows} onTravel={onTravel} opened={openVersion} setOpened={onOpen} />
+      )}
+    </section>
+  );
+}
+
+/** The commit list (`?layout=list`): every commit in one TanStack table, opened inline. */
+function HistoryList({
+  client,
+  table,
+  summary,
+  rows,
+  onTravel,
+  opened,
+  setOpened,
+}: Pick<ViewProps, 'client' | 'table' | 'summary' | 'onTravel'> & { rows: HistoryRow[]; opened: number | null; setOpened: (v: number | null) => void }) {
   const [sorting, setSorting] = useState<SortingState>([{ id: 'version', desc: true }]);
   const [filter, setFilter] = useState('');
   const [showAll, setShowAll] = useState(false);
-  /** All commits in the result grid (sorted and filtered in the worker) instead of the commit table. */
-  const [asGrid, setAsGrid] = useState(false);
-  const [localOpen, setLocalOpen] = useState<number | null>(null);
-  const opened = openVersion !== undefined ? openVersion : localOpen;
-  const setOpened = onOpen ?? setLocalOpen;
   const now = Date.now();
-  const reset = useMemo(() => fileTimesReset(rows), [rows]);
 
   const columns = useMemo(
     () => [
@@ -155,23 +212,7 @@ export function HistoryView({ client, table, summary, rows, onTravel, openVersio
   const numCols = tableModel.getVisibleLeafColumns().length;
 
   return (
-    <section className="panel history" data-testid="history">
-      <h2>
-        History <span className="muted small">({plural(rows.length, 'commit')})</span>
-      </h2>
-      <ChartBoundary>
-        <Suspense fallback={<p className="muted small">Loading chart…</p>}>
-          <HistoryChart rows={rows} current={summary.version} onTravel={onTravel} />
-        </Suspense>
-      </ChartBoundary>
-      {reset && (
-        <div className="notice warn" role="note" data-testid="history-times-reset">
-          <strong>The commit files' times look reset</strong> (a copied or restored table?): for {plural(reset.commits, 'commit')} of {formatCount(reset.compared)},
-          the file time differs from the writer's <code>commitInfo.timestamp</code> by more than an hour (up to {formatRelativeSpan(reset.maxDifferenceMs)}). The
-          protocol times commits by their files here (no in-commit timestamps), so time travel by time follows the files' clock; the writers' times are in the
-          column beside.
-        </div>
-      )}
+    <>
       <div className="history-tools">
         <input
           type="search"
@@ -181,19 +222,11 @@ export function HistoryView({ client, table, summary, rows, onTravel, openVersio
           value={filter}
           onChange={(e) => setFilter(e.currentTarget.value)}
         />
-        <button type="button" aria-pressed={asGrid} onClick={() => setAsGrid((x) => !x)} data-testid="history-as-grid" title="Every commit in the result grid: sort, filter, resize, pin, profile and copy">
-          Grid
-        </button>
-        <span className="muted small" data-testid="history-count" data-value={all.length}>
-          {all.length === rows.length ? plural(rows.length, 'commit') : `${formatCount(all.length)} of ${plural(rows.length, 'commit')}`}
+        <span className="muted small" data-testid="history-list-count" data-value={all.length}>
+          {all.length === rows.length ? plural(rows.length, 'commit') : `${formatCount(all.length)} of ${plural(rows.length, 'commit')} match`}
         </span>
       </div>
-      {asGrid && (
-        <Suspense fallback={<p className="muted small">Loading the grid…</p>}>
-          <HistoryGrid client={client} tableId={table.tableId} />
-        </Suspense>
-      )}
-      <div className="table-scroll" hidden={asGrid}>
+      <div className="table-scroll">
         <table className="grid history-grid">
           <thead>
             {tableModel.getHeaderGroups().map((g) => (
@@ -260,7 +293,7 @@ export function HistoryView({ client, table, summary, rows, onTravel, openVersio
           Show all {formatCount(all.length)} commits
         </button>
       )}
-    </section>
+    </>
   );
 }
 
@@ -279,105 +312,5 @@ class ChartBoundary extends Component<{ children: ReactNode }, { error: string |
       );
     }
     return this.props.children;
-  }
-}
-
-/** A JSON value, pretty-printed, with a copy button. */
-function JsonBlock({ value, testId, label }: { value: unknown; testId: string; label: string }) {
-  const text = JSON.stringify(value, null, 2);
-  return (
-    <div className="json-block">
-      <div className="json-head">
-        <strong className="small">{label}</strong> <CopyButton text={text} label="Copy JSON" />
-      </div>
-      <pre data-testid={testId}>{text}</pre>
-    </div>
-  );
-}
-
-type ActionsState = { kind: 'loading' } | { kind: 'ready'; actions: CommitActions } | { kind: 'error'; error: ErrorInfo };
-
-/** One commit opened: parameters, metrics, commitInfo and the raw actions of its file. */
-function CommitDetail({
-  client,
-  tableId,
-  row,
-  current,
-  onTravel,
-}: {
-  client: ViewProps['client'];
-  tableId: string;
-  row: HistoryRow;
-  current: number;
-  onTravel: (v: number) => void;
-}) {
-  const load = useWorkerLoad((signal) => client.commitActions(tableId, row.version, { signal }), [client, tableId, row.version]);
-  const actions: ActionsState = load.busy || (!load.value && !load.error) ? { kind: 'loading' } : load.error ? { kind: 'error', error: load.error } : { kind: 'ready', actions: load.value! };
-  const raw = actions.kind === 'ready' ? actions.actions.lines.join('\n') : '';
-  return (
-    <div className="commit-detail" data-testid="history-detail" data-version={row.version}>
-      <p className="commit-detail-head">
-        <strong>Version {row.version}</strong>
-        <span className="muted small">
-          {' '}
-          · {formatTimestamp(row.timestampMs)} · {formatBytes(row.commitSizeBytes)} commit file · {row.actionCounts.add} add, {row.actionCounts.remove} remove, {row.actionCounts.cdc} cdc
-        </span>{' '}
-        {row.version !== current ? (
-          <button type="button" onClick={() => onTravel(row.version)} data-testid="detail-travel">
-            Travel to version {row.version}
-          </button>
-        ) : (
-          <span className="badge">shown</span>
-        )}
-      </p>
-      <div className="commit-detail-grid">
-        <JsonBlock label="Parameters" value={row.operationParameters ?? {}} testId="detail-parameters" />
-        <JsonBlock label="Metrics" value={row.operationMetrics ?? {}} testId="detail-metrics" />
-      </div>
-      {row.userMetadata && (
-        <p className="small">
-          User metadata: <span className="wrap">{row.userMetadata}</span>
-        </p>
-      )}
-      <div className="json-block">
-        <div className="json-head">
-          <strong className="small">Raw actions</strong>{' '}
-          {actions.kind === 'ready' && (
-            <>
-              <span className="muted small" data-testid="detail-action-counts">
-                {Object.entries(actions.actions.counts)
-                  .map(([k, n]) => `${n} ${k}`)
-                  .join(' · ')}
-                {actions.actions.truncated > 0 ? ` · first ${actions.actions.lines.length} of ${actions.actions.totalLines} lines shown` : ''}
-              </span>{' '}
-              <CopyButton text={raw} label="Copy JSON" />
-            </>
-          )}
-        </div>
-        {actions.kind === 'loading' && (
-          <p className="progress-line small">
-            <span className="spinner" aria-hidden="true" /> Reading the commit file…{' '}
-            <button type="button" className="link" onClick={() => load.busy?.abort()} data-testid="cancel">
-              Cancel
-            </button>
-          </p>
-        )}
-        {actions.kind === 'error' && <ErrorPanel error={actions.error} />}
-        {actions.kind === 'ready' && (
-          <pre className="raw-actions" data-testid="detail-actions">
-            {actions.actions.lines.map((l) => prettyLine(l)).join('\n')}
-          </pre>
-        )}
-      </div>
-    </div>
-  );
-}
-
-/** A raw action line, indented when it parses (kept as written otherwise). */
-function prettyLine(line: string): string {
-  try {
-    return JSON.stringify(JSON.parse(line), null, 2);
-  } catch {
-    return line;
   }
 }

@@ -69,8 +69,11 @@ export const TABS: Record<ViewName, TabEntry> = {
           summary={props.summary}
           rows={ctx.history.rows}
           onTravel={props.onTravel}
+          onNavigate={props.onNavigate}
           openVersion={commit !== null && /^\d+$/.test(commit) ? Number(commit) : null}
           onOpen={(v) => props.setParam('commit', v === null ? null : String(v))}
+          layout={props.param('layout') === 'list' ? 'list' : 'grid'}
+          onLayout={(l) => props.setParam('layout', l === 'list' ? 'list' : null)}
         />
       );
     },

@@ -19,7 +19,7 @@ export interface TabInfo {
 /** Every tab, in display order; the first is the default view. */
 export const TAB_LIST = [
   { name: 'overview', label: 'Overview', params: [] },
-  { name: 'history', label: 'History', params: ['commit'] },
+  { name: 'history', label: 'History', params: ['commit', 'layout'] },
   { name: 'schema', label: 'Schema', params: [] },
   { name: 'partitions', label: 'Partitions', params: [] },
   { name: 'files', label: 'Files', params: ['search'] },

@@ -6,6 +6,16 @@
  */
 import type { HistoryRow, OpenedTable, SnapshotSummary } from '../../workers/api.ts';
 import type { ExplorerClient } from '../worker-client.ts';
+import type { ViewName } from './tabs.ts';
+
+/** Where a view sends the user: another tab, at another version when given, with that tab's URL parameters. */
+export interface NavigateTarget {
+  view: ViewName;
+  /** The version to show (the selected version stays when absent). */
+  version?: number;
+  /** The target tab's parameters (`tabs.ts`), e.g. `{ compare: '3' }`; null removes one. */
+  params?: Record<string, string | null>;
+}
 
 export interface ViewProps {
   client: ExplorerClient;
@@ -17,6 +27,8 @@ export interface ViewProps {
   history: HistoryRow[] | null;
   /** Travel to a version (the shell updates the URL and every view). */
   onTravel: (version: number) => void;
+  /** Shows another tab (one browser-history entry), e.g. Compare for two versions picked in History. */
+  onNavigate: (to: NavigateTarget) => void;
   /** A view-specific URL parameter (e.g. `from`, `to` of the Changes view), read and written through the shell. */
   param: (name: string) => string | null;
   setParam: (name: string, value: string | null) => void;
