@@ -34,13 +34,13 @@ export function liveRowsOf(plan: ScanPlan): number | null {
 
 /**
  * The count invariant for SQL whose rows are the table's rows one for one (`SELECT <columns or *>
- * FROM t [ORDER BY …] [LIMIT n]`, no WHERE): the result has exactly min(n, Σ(numRecords − DV
+ * FROM t [ORDER BY …] [LIMIT n]`, no WHERE; also over `"t@v3"` and `"t$rows"`): the result has exactly min(n, Σ(numRecords − DV
  * cardinality)) rows over the files read, when every file has `numRecords`. `lastPlans`: the plans
  * of the data views the query used.
  * @throws DeltaError `DATA_INTEGRITY` with the expected and actual counts.
  */
 export function checkPlainRowCount(simple: ReturnType<typeof analyzeSimpleQuery>, refs: TableRef[], rows: number, lastPlans: ScanPlan[]): void {
-  if (!simple?.plainRows || simple.where !== undefined || refs.length !== 1 || refs[0].meta) return;
+  if (!simple?.plainRows || simple.where !== undefined || refs.length !== 1 || (refs[0].meta && refs[0].meta !== 'rows')) return;
   if (refs[0].name.toLowerCase() !== simple.table.toLowerCase() || lastPlans.length !== 1) return;
   const plan = lastPlans[0];
   if (plan.where !== undefined || plan.pruning.byPartition + plan.pruning.byStats > 0) return;

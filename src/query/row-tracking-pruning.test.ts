@@ -11,9 +11,11 @@
  * A reader that renumbered rows over the files it kept (e.g. Row IDs counted from the first kept
  * file) fails every pruned case below.
  */
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { DeltaError } from '../delta/errors.ts';
 import { NodeFsStore } from '../delta/storage/node-fs.ts';
 import { FIXTURES } from '../../test/fixtures.ts';
 import { CountingStore, openSession, rows, testEngine } from '../../test/query-helpers.ts';
@@ -152,6 +154,30 @@ describe('"t$rows" pruned by partition values (spark_row_tracking_part)', () => 
       expect(new Set(store.dataGets).size).toBe(plan.files.length);
     } finally {
       await s.close();
+    }
+  });
+});
+
+describe('"t$rows" keeps the count invariant of t', () => {
+  it('a SELECT * FROM "t$rows" whose file holds fewer rows than the log says is DATA_INTEGRITY naming it, not a short result', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'dx-rows-count-')), 't');
+    cpSync(join(DIR, 'spark_row_tracking_part'), dir, { recursive: true });
+    const f = join(dir, '_delta_log', '00000000000000000001.json');
+    const before = readFileSync(f, 'utf8');
+    const after = before.replace(/\\"numRecords\\":(\d+)/, (_m, n: string) => `\\"numRecords\\":${Number(n) + 1}`);
+    expect(after).not.toBe(before);
+    writeFileSync(f, after);
+    rmSync(join(dir, '_delta_log', '00000000000000000001.crc'), { force: true });
+    const s = await openSession(dir);
+    try {
+      const e = await s.sql('SELECT * FROM "t@v1$rows"').catch((x) => x);
+      expect(e).toBeInstanceOf(DeltaError);
+      expect(e.code).toBe('DATA_INTEGRITY');
+      // The registry's footer check (rows in the file vs numRecords) names the file first.
+      expect(e.message).toMatch(/p=a\/part-.*\.parquet/);
+    } finally {
+      await s.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
