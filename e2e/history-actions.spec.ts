@@ -6,11 +6,15 @@
  * opened, and the feed of one version from kernel's transcribed `table_changes` rows. Keyboard:
  * Enter on a selected row opens its actions, Tab reaches them, Escape gives focus back to the grid.
  * Axe (light and dark) with the actions open; screenshots at 1400 and 390 px, light and dark.
+ * A generated 20,000-commit table: the grid pages from the worker (a few dozen rows in the page),
+ * scrolls to the oldest commit by keyboard and opens its actions.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { generateManyCommitsTable } from '../bench/gen/json-tables.ts';
 import { BASIC_CDF } from '../test/expected/kernel-cdf.ts';
 import { failOnPageErrors } from './page-errors.ts';
 import { axeProblems, shot } from './shots.ts';
@@ -245,4 +249,40 @@ test('a table without a Change Data Feed says so in the actions; the list stays 
   await page.getByTestId('history-as-grid').click();
   expect(query(page).get('layout')).toBeNull();
   await expect(page.getByTestId('history-grid')).toHaveAttribute('data-rows', String(versions), { timeout: 45_000 });
+});
+
+test('20,000 commits: the grid holds them in the worker, renders a few dozen, reaches the oldest by keyboard', async ({ page }) => {
+  test.setTimeout(300_000);
+  const COMMITS = 20_000;
+  const dir = join(mkdtempSync(join(tmpdir(), 'dx-e2e-history-')), 'many_commits');
+  mkdirSync(dir);
+  await generateManyCommitsTable(dir, { commits: COMMITS, addsPerCommit: 1, partitions: 10 });
+  const latest = COMMITS - 1;
+  await page.setViewportSize({ width: 1400, height: 900 });
+  await page.goto('/?view=history');
+  await page.setInputFiles('#dir', dir);
+  await expect(page.getByTestId('overview-source').or(page.getByTestId('header-name')).first()).toContainText('many_commits', { timeout: 180_000 });
+  await page.getByTestId('tab-history').click();
+  const grid = page.getByTestId('history-grid');
+  await expect(grid).toHaveAttribute('data-rows', String(COMMITS), { timeout: 180_000 });
+  await expect(page.getByTestId('history-count')).toHaveAttribute('data-value', String(COMMITS));
+  // Virtualized: only the rows in view (plus overscan) are in the page.
+  expect(await grid.getByTestId('sql-row').count()).toBeLessThan(80);
+  await expect(grid.getByTestId('grid-row-actions').first()).toHaveAttribute('aria-label', `Actions for version ${latest}`);
+  // Ctrl+End selects the last row (the oldest commit, fetched from the worker as a page); Enter opens it.
+  await grid.focus();
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Control+End');
+  await expect(grid.getByRole('button', { name: 'Actions for version 0', exact: true })).toBeVisible({ timeout: 30_000 });
+  await page.keyboard.press('Enter');
+  const panel = page.getByTestId('history-actions');
+  await expect(panel).toHaveAttribute('data-version', '0');
+  await expect(panel.getByTestId('history-action-compare-previous')).toBeDisabled();
+  await expect(panel.getByTestId('history-action-compare-latest')).toContainText(`latest (${latest})`);
+  // The commit file of version 0: commitInfo, protocol, metaData and one add.
+  const kinds = panel.getByTestId('detail-kind-counts');
+  for (const [kind, n] of Object.entries({ commitInfo: 1, protocol: 1, metaData: 1, add: 1, remove: 0 })) {
+    await expect(kinds.locator(`[data-kind="${kind}"]`)).toHaveAttribute('data-count', String(n));
+  }
+  expect(await grid.getByTestId('sql-row').count()).toBeLessThan(80);
 });
