@@ -7,7 +7,8 @@
  *
  * Questions on the project's fixture tables: data at a version, at a timestamp (a commit's own
  * time, from our history), with a partition filter and a predicate, of given data files (one with a
- * deletion vector), the Change Data Feed of a version range, and the difference of two versions.
+ * deletion vector), the Change Data Feed of a version range, the rows with their row IDs
+ * (`"t$rows"`, Spark only), and the difference of two versions.
  * Where an engine cannot express a question, the generator must say so (checked too).
  * Trino is not run here (no Trino server on this machine); its text is covered by the unit tests.
  */
@@ -115,6 +116,16 @@ beforeAll(async () => {
       dropFor: { deltalake: ['_commit_timestamp'] },
     },
     {
+      // Row tracking ("t$rows"): Spark's own _metadata.row_id / row_commit_version for the rows kept
+      // by a predicate that prunes files by statistics (deletion vectors, UPDATE and OPTIMIZE in the
+      // table's history); the other engines cannot express it and must say so.
+      id: 'row-tracking',
+      table: join(TABLES, '..', 'tables-generated', 'row-tracking', 'spark_row_tracking_dv'),
+      query: { kind: 'data', version: 4, columns: ['id', 'v'], where: 'id >= 10', rowTracking: true },
+      ours: 'SELECT id, v, _metadata.row_id AS row_id, _metadata.row_commit_version AS row_commit_version FROM "t@v4$rows" WHERE id >= 10',
+      unsupported: { deltalake: 'does not expose row tracking', duckdb: 'does not expose row tracking' },
+    },
+    {
       id: 'compare',
       table: 'simple_table',
       query: { kind: 'compare', fromVersion: 1, toVersion: 4 },
@@ -157,7 +168,7 @@ describe('hand-off code run in the real engines', () => {
     expect(Object.keys(results).length).toBeGreaterThanOrEqual(20);
   });
 
-  for (const id of ['version', 'timestamp', 'partition-and-predicate', 'files', 'files-dv', 'changes', 'compare']) {
+  for (const id of ['version', 'timestamp', 'partition-and-predicate', 'files', 'files-dv', 'changes', 'row-tracking', 'compare']) {
     for (const e of RUN) {
       it(`${id} in ${e}`, async () => {
         const c = cases.find((x) => x.id === id)!;
