@@ -196,6 +196,7 @@ describe('row tracking ("t$rows")', () => {
     });
     expect(dataQueryFromSql('select * from "t$rows"', 2).query).toEqual({ kind: 'data', version: 2, rowTracking: true, columns: undefined, where: undefined, limit: undefined });
     expect(dataQueryFromSql('SELECT _metadata FROM "t$rows"', 2).query.columns).toEqual([]);
+    expect(dataQueryFromSql('SELECT id, _metadata.row_id AS row_id FROM "t$rows"', 2)).toMatchObject({ query: { columns: ['id'], rowTracking: true }, translated: true });
     // Other SQL over "t$rows": the version's rows, still with row tracking, not translated.
     expect(dataQueryFromSql('SELECT count(*) FROM "t@v1$rows"', 7)).toEqual({ query: { kind: 'data', version: 7, rowTracking: true }, translated: false });
     expect(dataQueryFromSql('SELECT * FROM t', 7).query.rowTracking).toBeUndefined();

@@ -494,7 +494,8 @@ export function handoffAll(location: TableLocation, query: HandoffQuery): Handof
  * The hand-off question of a Data-tab SQL text: a plain `SELECT <columns|*> FROM t [WHERE …]
  * [LIMIT n]` carries its columns, predicate and limit over; so does the same over `"t$rows"`
  * (row tracking: `rowTracking`, with `_metadata`, `_metadata.row_id` or
- * `_metadata.row_commit_version` allowed in the select list — Spark's code selects both fields).
+ * `_metadata.row_commit_version`, aliased or not, allowed in the select list — Spark's code selects
+ * both fields under Spark's names).
  * Anything else (joins, aggregates, `"t@v3"`, functions in the select list) gives the rows of the
  * version (with their row tracking metadata when the SQL reads `"t$rows"`) and `translated: false`,
  * so the UI can say the SQL itself was not carried over. `version` undefined: the latest.
@@ -509,7 +510,7 @@ export function dataQueryFromSql(sql: string, version: number | undefined): { qu
   let columns: string[] | undefined;
   if (sel.trim() !== '*') {
     let parts = sel.split(',').map((c) => c.trim());
-    if (rowTracking) parts = parts.filter((c) => !/^_metadata(\.(row_id|row_commit_version))?$/i.test(c));
+    if (rowTracking) parts = parts.filter((c) => !/^_metadata(\.(row_id|row_commit_version))?(\s+as\s+("[^"]+"|[A-Za-z_][A-Za-z0-9_]*))?$/i.test(c));
     if (!parts.every((c) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(c) || /^"[^"]+"$/.test(c))) return { query: base, translated: false };
     // With row tracking an empty list means "only the row tracking fields".
     columns = parts.map((c) => (c.startsWith('"') ? c.slice(1, -1) : c));
