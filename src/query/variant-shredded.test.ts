@@ -12,7 +12,7 @@
  * `variantShredding-preview` feature with unshredded files; it must read too.
  */
 import * as arrow from 'apache-arrow';
-import { copyFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -133,10 +133,27 @@ describe('shredded variant columns', () => {
         return { id: Number(r.id), s_null: st === null, n: st?.n ?? null, v: st?.v ?? null, t_null: st?.t == null, w: st?.t?.w ?? null };
       });
       expect(whole).toEqual(ref.rows);
-      // Under a filter (fewer branches), and the Change Data Feed-free time travel to one layout.
+      // Under a filter (fewer branches).
       expect((await s.sql('SELECT s.v AS v FROM t WHERE id = 7')).toArray().map((r) => r.v)).toEqual([ref.rows.find((r) => r.id === 7)!.v]);
     } finally {
       await s.close();
+    }
+    // The Change Data Feed reader too: a copy with CDF on from version 0 reads every file as inserts.
+    const copy = join(mkdtempSync(join(tmpdir(), 'dx-nested-cdf-')), 't');
+    cpSync(join(dir, 'spark_variant_nested_mixed_shredding'), copy, { recursive: true });
+    const log0 = join(copy, '_delta_log', '00000000000000000000.json');
+    const before = readFileSync(log0, 'utf8');
+    const after = before.replace('"configuration":{', '"configuration":{"delta.enableChangeDataFeed":"true",');
+    expect(after).not.toBe(before);
+    writeFileSync(log0, after);
+    rmSync(join(copy, '_delta_log', '00000000000000000000.crc'), { force: true });
+    const c = await openSession(copy);
+    try {
+      const cdf = await c.sql("SELECT id, s.v AS v, s.t.w AS w FROM table_changes(0, 3) WHERE _change_type = 'insert' ORDER BY id");
+      expect(cdf.toArray().map((r) => ({ id: Number(r.id), v: r.v, w: r.w }))).toEqual(ref.rows.map((r) => ({ id: r.id, v: r.v, w: r.w })));
+    } finally {
+      await c.close();
+      rmSync(copy, { recursive: true, force: true });
     }
   });
 
