@@ -38,7 +38,8 @@ import { runDataPlane } from './suites/data-plane.ts';
 import { runIntegrity } from './suites/integrity.ts';
 import { runPeers } from './suites/peers.ts';
 import { runNetwork } from './suites/network.ts';
-import { runNetworkRanges } from './suites/network-ranges.ts';
+import { RANGE_TABLES, runNetworkRanges, runOverviewBytes } from './suites/network-ranges.ts';
+import { FIXTURES } from '../test/fixtures.ts';
 import { replayRows, runReplayCase, type ReplayResult } from './suites/log-replay.ts';
 
 const ROOT = dirname(BENCH_DIR);
@@ -285,6 +286,17 @@ if (only.has('network')) {
     const extra = over.value - (over.floor ?? 0);
     targets.push({ target: 'sequential rounds per open ≤ the minimum + 1', measured: extra, limit: 1, unit: 'count', met: extra <= 1, detail: `worst: ${over.case} (${over.value} rounds, minimum ${over.floor})` });
   }
+  // Bytes before the Overview paints, stats read after it (lazy) vs with the snapshot (eager): the
+  // fixtures and the generated classic and 10-part checkpoint tables.
+  const o = await runOverviewBytes(
+    [
+      ...RANGE_TABLES.map((t) => ({ name: t, dir: join(FIXTURES, t) })),
+      { name: `checkpoint-classic-${human(SIZES.checkpointFiles)}`, dir: await table(`checkpoint-classic-${human(SIZES.checkpointFiles)}`, 'checkpoint', checkpointSpec('classic')) },
+      { name: `checkpoint-multipart-${human(SIZES.checkpointFiles)}`, dir: await table(`checkpoint-multipart-${human(SIZES.checkpointFiles)}`, 'checkpoint', checkpointSpec('multipart')) },
+    ],
+    log,
+  );
+  rows.push(...o.rows);
 }
 
 const report: BenchReport = {

@@ -18,6 +18,10 @@
  *   (those it read are not downloaded again), and the one listing of the whole log it needs (the
  *   open listed only from the checkpoint).
  *
+ * Also ({@link runOverviewBytes}) the bytes before the app's Overview can paint: the snapshot with its
+ * checkpoint stats (as the Overview read it before) against `stats: 'lazy'` (now; the stats follow
+ * after the paint), on the same tables plus the bench's generated 1M-file checkpoint tables.
+ *
  *   node bin/run-ts.mjs bench/suites/network-ranges.ts [--opens N] [--big DIR]
  */
 import { join } from 'node:path';
@@ -265,6 +269,67 @@ export async function runNetworkRanges(opens = 4, extra: { name: string; dir: st
   return { rows, cells };
 }
 
+/** What opening one table for the Overview moves, with its checkpoint stats read first (eager) or after the paint (lazy). Bytes, ms. */
+export interface OverviewBytesCell {
+  table: string;
+  /** Bytes before the Overview can paint when the stats are read with the snapshot (the app before). */
+  eagerBytes: number;
+  /** Bytes before the Overview can paint with `stats: 'lazy'` (the app now). */
+  lazyBytes: number;
+  /** Bytes the stats load moves after the paint (`Snapshot.loadStats`). */
+  statsBytes: number;
+  eagerMs: number;
+  lazyMs: number;
+}
+
+/**
+ * Bytes (and time) before the app's Overview can paint, eager against lazy checkpoint stats: the
+ * project's static server behind the proxy (no delay, no faults) so every byte is counted, one
+ * open per table and mode (bytes do not vary between opens), a fresh `DeltaTable` each time. The
+ * eager open is `DeltaTable.snapshot()` (stats read with the snapshot, as the Overview did before);
+ * the lazy one is `stats: 'lazy'` (the worker's summary now), then `loadStats()` (the stats the
+ * Overview fills in after the paint).
+ */
+export async function runOverviewBytes(tables: { name: string; dir: string }[], log: (m: string) => void = () => undefined): Promise<{ rows: ResultRow[]; cells: OverviewBytesCell[] }> {
+  const server = await startStaticServer({ mounts: tables.map((t) => ({ urlPrefix: `/${t.name}/`, root: t.dir, dotfiles: true, listing: true })) });
+  const proxy = await startFaultProxy({ target: server.url, latencyMs: 0, rate: 0, seed: 7 });
+  const rows: ResultRow[] = [];
+  const cells: OverviewBytesCell[] = [];
+  const moved = async (fn: () => Promise<unknown>): Promise<{ bytes: number; ms: number }> => {
+    const before = proxy.requests.length;
+    const t0 = performance.now();
+    await fn();
+    const ms = performance.now() - t0;
+    return { bytes: proxy.requests.slice(before).reduce((n, r) => n + r.bytes, 0), ms };
+  };
+  try {
+    for (const t of tables) {
+      const url = `${proxy.url}/${t.name}`;
+      const eager = await moved(() => new DeltaTable(new HttpStore(url)).snapshot({}, { allowUnsupported: true }));
+      let snap: Awaited<ReturnType<DeltaTable['snapshot']>> | undefined;
+      const lazy = await moved(async () => (snap = await new DeltaTable(new HttpStore(url)).snapshot({}, { allowUnsupported: true, stats: 'lazy' })));
+      const stats = await moved(() => snap!.loadStats());
+      const cell: OverviewBytesCell = { table: t.name, eagerBytes: eager.bytes, lazyBytes: lazy.bytes, statsBytes: stats.bytes, eagerMs: eager.ms, lazyMs: lazy.ms };
+      cells.push(cell);
+      log(`network-overview ${t.name}: before the Overview paints ${lazy.bytes} bytes lazy vs ${eager.bytes} eager (${(lazy.bytes / eager.bytes).toFixed(3)}x), ${Math.round(lazy.ms)} vs ${Math.round(eager.ms)} ms; stats after the paint ${stats.bytes} bytes`);
+      rows.push({
+        suite: 'network',
+        case: `${t.name}, Overview first paint`,
+        metric: 'bytes before the Overview paints: lazy stats vs eager',
+        value: lazy.bytes,
+        unit: 'bytes',
+        floor: eager.bytes,
+        ratio: lazy.bytes / eager.bytes,
+        note: `stats read after the paint: ${stats.bytes} bytes (lazy + stats ${((lazy.bytes + stats.bytes) / eager.bytes).toFixed(2)}x eager); snapshot ${Math.round(lazy.ms)} vs ${Math.round(eager.ms)} ms (${(lazy.ms / eager.ms).toFixed(2)}x, no network delay)`,
+      });
+    }
+  } finally {
+    await proxy.close();
+    await server.close();
+  }
+  return { rows, cells };
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { values } = parseArgs({ options: { opens: { type: 'string', default: '4' }, big: { type: 'string', multiple: true } } });
   const extra = (values.big ?? []).map((dir) => ({ name: dir.split('/').filter(Boolean).pop()!, dir }));
@@ -275,4 +340,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     const needed = c.needs.neededBytes + c.listingBytes;
     console.log(`| ${c.table} | ${c.rttMs} ms | ${Math.round(c.medianMs)} ms (${c.rounds.toFixed(1)}) | ${c.chain} (${c.needs.minRounds}) | ${c.requests} | ${c.bytes} | ${needed} | ${(c.bytes / needed).toFixed(2)}x | ${c.needs.wholeCheckpointBytes + c.listingBytes} | ${c.lazyBytes} | ${c.historyBytes} (${c.needs.historyOnlyBytes}) + ${c.historyListingBytes} |`);
   }
+  const o = await runOverviewBytes([...RANGE_TABLES.map((t) => ({ name: t, dir: join(FIXTURES, t) })), ...extra], (m) => console.error(m));
+  console.log('\n| table | bytes before the Overview paints: lazy / eager | ratio | stats after the paint | snapshot ms lazy / eager |');
+  console.log('|-|-|-|-|-|');
+  for (const c of o.cells) console.log(`| ${c.table} | ${c.lazyBytes} / ${c.eagerBytes} | ${(c.lazyBytes / c.eagerBytes).toFixed(3)}x | ${c.statsBytes} | ${Math.round(c.lazyMs)} / ${Math.round(c.eagerMs)} |`);
 }
