@@ -196,18 +196,18 @@ export function computeHealth(s: Snapshot, nowMs: number = Date.now()): TableHea
           advice: 'The share of rows hidden by deletion vectors needs the record counts of the checkpoint stats, which are still loading.',
         }
       : {
-      id: 'deletion-vectors',
-      label: 'Deletion vectors',
-      status: deletedRowRatio > DV_WARN_RATIO ? 'warn' : 'ok',
-      value: withDv
-        ? `${formatCount(withDv)} of ${formatCount(numFiles)} files (${pct(dvFileRatio)}) · ${formatCount(deletedRows)} of ${formatCount(totalRows)} rows deleted (${pct(deletedRowRatio)})`
-        : 'none',
-      advice: !withDv
-        ? 'No file has a deletion vector: every row of the active files is live.'
-        : deletedRowRatio > DV_WARN_RATIO
-          ? 'A large share of rows is soft-deleted; run OPTIMIZE or REORG TABLE … APPLY (PURGE) to rewrite the files.'
-          : `${pct(deletedRowRatio)} of the rows are hidden by deletion vectors; below ${pct(DV_WARN_RATIO)} a rewrite is not needed yet.`,
-    },
+          id: 'deletion-vectors',
+          label: 'Deletion vectors',
+          status: deletedRowRatio > DV_WARN_RATIO ? 'warn' : 'ok',
+          value: withDv
+            ? `${formatCount(withDv)} of ${formatCount(numFiles)} files (${pct(dvFileRatio)}) · ${formatCount(deletedRows)} of ${formatCount(totalRows)} rows deleted (${pct(deletedRowRatio)})`
+            : 'none',
+          advice: !withDv
+            ? 'No file has a deletion vector: every row of the active files is live.'
+            : deletedRowRatio > DV_WARN_RATIO
+              ? 'A large share of rows is soft-deleted; run OPTIMIZE or REORG TABLE … APPLY (PURGE) to rewrite the files.'
+              : `${pct(deletedRowRatio)} of the rows are hidden by deletion vectors; below ${pct(DV_WARN_RATIO)} a rewrite is not needed yet.`,
+        },
     {
       id: 'checkpoint',
       label: 'Commits since checkpoint',
@@ -254,17 +254,17 @@ export function computeHealth(s: Snapshot, nowMs: number = Date.now()): TableHea
           advice: 'The checkpoint stats are read after the Overview (they are most of its bytes); coverage shows once they are loaded.',
         }
       : {
-      id: 'stats',
-      label: 'Stats coverage',
-      status: statsCoverage < 1 ? 'warn' : 'ok',
-      value: `${formatCount(withStats)} of ${formatCount(numFiles)} files have statistics (${pct(statsCoverage)})`,
-      advice:
-        statsCoverage < 1
-          ? 'Files without stats cannot be skipped and hide row counts ("Count rows" on the Overview or the Partitions tab reads the data for the exact count); rewrite them or enable stats collection.'
-          : numFiles
-            ? 'Every file has statistics for data skipping.'
-            : 'The table has no active files.',
-    },
+          id: 'stats',
+          label: 'Stats coverage',
+          status: statsCoverage < 1 ? 'warn' : 'ok',
+          value: `${formatCount(withStats)} of ${formatCount(numFiles)} files have statistics (${pct(statsCoverage)})`,
+          advice:
+            statsCoverage < 1
+              ? 'Files without stats cannot be skipped and hide row counts ("Count rows" on the Overview or the Partitions tab reads the data for the exact count); rewrite them or enable stats collection.'
+              : numFiles
+                ? 'Every file has statistics for data skipping.'
+                : 'The table has no active files.',
+        },
   ];
 
   return {
