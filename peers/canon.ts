@@ -176,10 +176,97 @@ export function parseCanon(text: string): Canon {
 }
 
 /**
- * The rows of a result as sorted canonical texts. `variantColumns` names top-level columns whose
- * strings are variant JSON (parsed and canonicalised).
+ * Where variants sit in a Spark type (`DataType.simpleString()`): `true` for a variant, an
+ * object for a struct (field name → its variant places), `{ element }` for an array, `{ value }`
+ * for a map (Spark has no variant map keys); `undefined` where there is no variant.
  */
-export function canonRows(table: arrow.Table, options: { variantColumns?: Set<string>; drop?: Set<string> } = {}): string[] {
+export type VariantPlaces = true | { fields: Record<string, VariantPlaces> } | { element: VariantPlaces } | { value: VariantPlaces };
+
+/**
+ * The variant places of a Spark type string such as `struct<v:variant,a:array<variant>>` or
+ * `map<string,variant>` (field names with special characters are backquoted by Spark).
+ * @throws SyntaxError on a type string it cannot parse.
+ */
+export function variantPlaces(type: string): VariantPlaces | undefined {
+  let i = 0;
+  const name = (): string => {
+    if (type[i] === '`') {
+      let j = i + 1;
+      let out = '';
+      for (; j < type.length; j++) {
+        if (type[j] === '`' && type[j + 1] === '`') (out += '`'), j++;
+        else if (type[j] === '`') break;
+        else out += type[j];
+      }
+      i = j + 1;
+      return out;
+    }
+    const start = i;
+    while (i < type.length && type[i] !== ':') i++;
+    return type.slice(start, i);
+  };
+  const parse = (): VariantPlaces | undefined => {
+    const m = /^[a-z_]+/.exec(type.slice(i));
+    if (!m) throw new SyntaxError(`type ${JSON.stringify(type)}: unexpected text at ${i}`);
+    const word = m[0];
+    i += word.length;
+    if (word === 'variant') return true;
+    if (type[i] === '(') {
+      while (type[i] !== ')') i++;
+      i++;
+      return undefined;
+    }
+    if (type[i] !== '<') return undefined;
+    i++;
+    let out: VariantPlaces | undefined;
+    if (word === 'array') {
+      const e = parse();
+      out = e && { element: e };
+    } else if (word === 'map') {
+      parse();
+      i++; // ','
+      const v = parse();
+      out = v && { value: v };
+    } else if (word === 'struct') {
+      const fields: Record<string, VariantPlaces> = {};
+      while (type[i] !== '>') {
+        const n = name();
+        i++; // ':'
+        const f = parse();
+        if (f) fields[n] = f;
+        if (type[i] === ',') i++;
+      }
+      out = Object.keys(fields).length ? { fields } : undefined;
+    } else {
+      throw new SyntaxError(`type ${JSON.stringify(type)}: unknown type ${word}`);
+    }
+    if (type[i] !== '>') throw new SyntaxError(`type ${JSON.stringify(type)}: expected > at ${i}`);
+    i++;
+    return out;
+  };
+  return parse();
+}
+
+/** Parses the variant JSON texts of a canonical value at the given places (see {@link VariantPlaces}). */
+export function reparseVariants(v: Canon, places: VariantPlaces): Canon {
+  if (v === null) return null;
+  if (places === true) return typeof v === 'string' ? parseCanon(v) : v;
+  if ('element' in places) return (v as Canon[]).map((x) => reparseVariants(x, places.element));
+  if ('value' in places) return (v as Canon[][]).map(([k, x]) => [k, reparseVariants(x, places.value)]);
+  const obj = { ...(v as Record<string, Canon>) };
+  for (const [k, p] of Object.entries(places.fields)) if (k in obj) obj[k] = reparseVariants(obj[k], p);
+  return obj;
+}
+
+/**
+ * The rows of a result as sorted canonical texts. `variants` gives, per top-level column, where
+ * its variants are (their strings are variant JSON, parsed and canonicalised); `variantColumns`
+ * names top-level variant columns (the same as places `true`).
+ */
+export function canonRows(
+  table: arrow.Table,
+  options: { variantColumns?: Set<string>; variants?: Map<string, VariantPlaces>; drop?: Set<string> } = {},
+): string[] {
   const names = table.schema.fields.map((f) => f.name);
   const out: string[] = [];
   for (const row of tableCells(table)) {
@@ -187,8 +274,8 @@ export function canonRows(table: arrow.Table, options: { variantColumns?: Set<st
     row.forEach((c, k) => {
       const name = names[k];
       if (options.drop?.has(name)) return;
-      if (options.variantColumns?.has(name) && c?.t === 'str') obj[name] = parseCanon(c.v);
-      else obj[name] = cellCanon(c);
+      const places = options.variants?.get(name) ?? (options.variantColumns?.has(name) ? true : undefined);
+      obj[name] = places ? reparseVariants(cellCanon(c), places) : cellCanon(c);
     });
     out.push(canonText(obj));
   }

@@ -14,6 +14,7 @@
  * under `npm test`).
  */
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { Snapshot } from '../src/delta/snapshot.ts';
 import type { AddFile } from '../src/delta/actions.ts';
@@ -22,7 +23,7 @@ import { numRecordsAt } from '../src/delta/snapshot.ts';
 import type { DataType } from '../src/delta/schema.ts';
 import type { HistoryEntry } from '../src/delta/history.ts';
 import type * as arrow from 'apache-arrow';
-import { base64, canonRows, canonText, isoMicros, recanon, type Canon } from './canon.ts';
+import { base64, canonRows, canonText, isoMicros, recanon, variantPlaces, type Canon, type VariantPlaces } from './canon.ts';
 
 /** A peer's failure, recorded instead of its answer. */
 export interface PeerError {
@@ -46,10 +47,17 @@ export interface RsSnapshot {
   files: { path: string; size: number; numRecords: number | null; dvCardinality: number | null; dvDeleted: number[] | null; partitionValues: Record<string, Canon> }[];
 }
 
-/** Spark rows: column names and Spark types, rows as sorted canonical JSON texts. */
+/**
+ * Spark rows: column names and Spark types, rows as sorted canonical JSON texts. References of
+ * tables written by others (`peers/corpus/refs.py`) also carry `rowCount` and `rowsSha256` (the
+ * SHA-256, hex, of the rows as {@link canonText} prints them, sorted by UTF-16 code units, joined by
+ * `\n`) and leave `rows` out when there are more than their row cap (20,000 by default).
+ */
 export interface SparkRows {
   columns: { name: string; type: string }[];
-  rows: string[];
+  rows?: string[];
+  rowCount?: number;
+  rowsSha256?: string;
 }
 
 /** One `DESCRIBE HISTORY` row (timestamp in ms). */
@@ -221,8 +229,42 @@ export async function checkSnapshot(ref: Reference, version: number, ours: Snaps
   if (isError(theirs) && /Unsupported table features/.test(theirs.error)) return checkSparkFiles(ref, version, ours, theirs.error);
   if (isError(theirs)) return ours instanceof Error ? undefined : `${at}: delta-rs failed (${theirs.error}) but we loaded a snapshot`;
   if (ours instanceof Error) return `${at}: we failed (${ours.message}) but delta-rs loaded it`;
-  const d = firstDiff(JSON.parse(canonText((await snapshotShape(ours)) as unknown as Canon)), JSON.parse(canonText(theirs as unknown as Canon)));
+  const mine = await snapshotShape(ours);
+  const gap = statsOnlyWeRead(ref, version, mine, theirs);
+  if (gap) return `${at}: ${gap}`;
+  const d = firstDiff(emptyFeaturesAsNull(JSON.parse(canonText(mine as unknown as Canon))), emptyFeaturesAsNull(JSON.parse(canonText(theirs as unknown as Canon))));
   return d ? `${at}: ${d}` : undefined;
+}
+
+/** An empty feature list and none say the same (the log may write `"readerFeatures":[]`; delta-rs reports none). */
+function emptyFeaturesAsNull(s: RsSnapshot): RsSnapshot {
+  const p = s.protocol;
+  if (p.readerFeatures?.length === 0) p.readerFeatures = null;
+  if (p.writerFeatures?.length === 0) p.writerFeatures = null;
+  return s;
+}
+
+/**
+ * delta-rs reports no numRecords for files whose checkpoint entry has only struct stats
+ * (`stats_parsed`, no JSON `stats`); we read them. There the count is settled by Spark's rows: the
+ * sum of our numRecords minus deletion-vector cardinalities must equal Spark's row count, and then
+ * delta-rs's nulls are taken as "no answer" (filled from ours in place, so every other field is
+ * still compared). Returns a mismatch, or undefined.
+ */
+function statsOnlyWeRead(ref: Reference, version: number, mine: RsSnapshot, theirs: RsSnapshot): string | undefined {
+  const byPath = new Map(mine.files.map((f) => [f.path, f]));
+  const gaps = theirs.files.filter((f) => f.numRecords === null && byPath.get(f.path)?.numRecords != null);
+  if (gaps.length === 0) return undefined;
+  const spark = ref.versions[String(version)].spark.rows;
+  const sparkCount = isError(spark) ? undefined : (spark.rows?.length ?? spark.rowCount);
+  let ourCount = 0;
+  for (const f of mine.files) {
+    if (f.numRecords === null) return `${gaps[0].path}: numRecords ours ${byPath.get(gaps[0].path)?.numRecords}, delta-rs none, and not every file has a count to check against Spark's rows`;
+    ourCount += f.numRecords - (f.dvCardinality ?? 0);
+  }
+  if (sparkCount !== ourCount) return `${gaps[0].path}: numRecords ours ${byPath.get(gaps[0].path)?.numRecords}, delta-rs none; our counts sum to ${ourCount} rows, Spark read ${sparkCount ?? '(failed)'}`;
+  for (const f of gaps) f.numRecords = byPath.get(f.path)!.numRecords;
+  return undefined;
 }
 
 function fullyDecoded(p: string): string {
@@ -263,19 +305,69 @@ export function variantColumns(rows: SparkRows): Set<string> {
   return new Set(rows.columns.filter((c) => c.type === 'variant').map((c) => c.name));
 }
 
-function checkRowSet(at: string, theirs: SparkRows | PeerError, ours: arrow.Table | Error, drop?: Set<string>): string | undefined {
+/** Where the variants of each top-level column are (variants inside structs, arrays and maps too). */
+export function variantsOf(rows: SparkRows): Map<string, VariantPlaces> {
+  const out = new Map<string, VariantPlaces>();
+  for (const c of rows.columns) {
+    if (!c.type.includes('variant')) continue;
+    const p = variantPlaces(c.type);
+    if (p) out.set(c.name, p);
+  }
+  return out;
+}
+
+/** SHA-256 (hex) of sorted canonical row texts joined by `\n` (see {@link SparkRows}). */
+export function rowsDigest(sortedRows: string[]): string {
+  return createHash('sha256').update(sortedRows.join('\n'), 'utf8').digest('hex');
+}
+
+function checkRowSet(at: string, theirs: SparkRows | PeerError, ours: arrow.Table | Error, drop?: Set<string>, voidColumns?: Set<string>): string | undefined {
   if (isError(theirs)) return ours instanceof Error ? undefined : `${at}: Spark failed (${theirs.error}) but we returned ${ours.numRows} rows`;
-  if (ours instanceof Error) return `${at}: we failed (${(ours as { code?: string }).code ?? ''} ${ours.message}) but Spark returned ${theirs.rows.length} rows`;
-  const ourCols = ours.schema.fields.map((f) => f.name).filter((n) => !drop?.has(n));
+  const theirCount = theirs.rows?.length ?? theirs.rowCount;
+  if (ours instanceof Error) return `${at}: we failed (${(ours as { code?: string }).code ?? ''} ${ours.message}) but Spark returned ${theirCount} rows`;
+  // Spark leaves `void` columns out of what it reads; we show them, all null (checked here).
+  const theirNames = new Set(theirs.columns.map((c) => c.name));
+  const voids = [...(voidColumns ?? [])].filter((n) => !theirNames.has(n) && ours.schema.fields.some((f) => f.name === n));
+  for (const n of voids) {
+    const col = ours.getChild(n)!;
+    if (col.nullCount !== col.length) return `${at}: void column ${n} has ${col.length - col.nullCount} non-null values`;
+  }
+  const ourCols = ours.schema.fields.map((f) => f.name).filter((n) => !drop?.has(n) && !voids.includes(n));
   const theirCols = theirs.columns.map((c) => c.name).filter((n) => !drop?.has(n));
   if (ourCols.join('\u0000') !== theirCols.join('\u0000')) return `${at}: columns: ours ${JSON.stringify(ourCols)}, theirs ${JSON.stringify(theirCols)}`;
-  const d = firstRowDiff(canonRows(ours, { variantColumns: variantColumns(theirs), drop }), recanon(theirs.rows, drop));
-  return d ? `${at}: ${d}` : undefined;
+  const mine = canonRows(ours, { variants: variantsOf(theirs), drop: voids.length ? new Set([...(drop ?? []), ...voids]) : drop });
+  if (theirs.rows) {
+    const d = firstRowDiff(mine, recanon(theirs.rows, drop));
+    if (d) return `${at}: ${d}`;
+  } else if (mine.length !== theirCount) {
+    return `${at}: ours ${mine.length} rows, theirs ${theirCount} (rows not recorded past the row cap: regenerate with --full-rows to name the first differing row)`;
+  } else if (drop?.size) {
+    return `${at}: rows not recorded past the row cap and ${[...drop].join(', ')} not comparable here: regenerate with --full-rows`;
+  }
+  // The digest is checked on every row set that has one: where the rows are recorded too, this
+  // checks the digest scheme itself (Python's printing and sorting equal ours).
+  if (theirs.rowsSha256 && !drop?.size) {
+    const mineDigest = rowsDigest(mine);
+    if (mineDigest !== theirs.rowsSha256) {
+      return theirs.rows
+        ? `${at}: rows equal but digests differ (ours ${mineDigest}, theirs ${theirs.rowsSha256}): peers/corpus/refs.py prints or sorts rows unlike peers/canon.ts`
+        : `${at}: ${mine.length} rows on both sides but their canonical digests differ (ours ${mineDigest}, theirs ${theirs.rowsSha256}; regenerate with --full-rows to name the first differing row)`;
+    }
+  }
+  return undefined;
+}
+
+/** Top-level columns of type `void` in delta-rs's schema of a version. */
+function voidColumnsAt(ref: Reference, version: number): Set<string> {
+  const rs = ref.versions[String(version)].deltaRs;
+  if (isError(rs)) return new Set();
+  const fields = (rs.metadata.schema as { fields?: { name: string; type: unknown }[] }).fields ?? [];
+  return new Set(fields.filter((f) => f.type === 'void').map((f) => f.name));
 }
 
 /** Our rows of `version` vs Spark's `versionAsOf` (multisets). */
 export function checkRows(ref: Reference, version: number, ours: arrow.Table | Error): string | undefined {
-  return checkRowSet(where(ref, `v${version} rows`), ref.versions[String(version)].spark.rows, ours);
+  return checkRowSet(where(ref, `v${version} rows`), ref.versions[String(version)].spark.rows, ours, undefined, voidColumnsAt(ref, version));
 }
 
 /** Whether a table dates commits by in-commit timestamps from version 0. */
