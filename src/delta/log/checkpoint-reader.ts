@@ -351,21 +351,28 @@ export async function readCheckpoint(
     };
     // Parquet is read by ranges: from a lazily read Blob where the store gives one (a local file),
     // else by ranged reads of the store (footer, then only the needed column chunks).
-    // With stats deferred, a file read whole in the first read (no larger than the footer probe)
-    // is kept: loading its stats later then costs no request.
+    // With stats deferred, what the first read got of the file's end is kept: the whole file when
+    // it was no larger than the footer probe (loading its stats later then costs no request), else
+    // the footer probe (the stats load then reads only the stats chunks: one request, not two).
     const deferStats = options.stats === 'lazy' || options.stats === false;
     let whole: Uint8Array | undefined;
+    let tail: { start: number; bytes: Uint8Array } | undefined;
     const open = async (sig?: AbortSignal): Promise<RangedSource> => {
       if (hasBlobs(store)) return bytesSource(meta.path, await store.blob(meta.path, sig));
       if (whole) return bytesSource(meta.path, whole);
       const source = await storeSource(store, meta, sig);
       if (!deferStats) return source;
+      const kept = tail;
       return {
         path: source.path,
         size: source.size,
         read: async (start, end, s) => {
+          if (kept && start >= kept.start && end <= kept.start + kept.bytes.byteLength) return kept.bytes.subarray(start - kept.start, end - kept.start);
           const bytes = await source.read(start, end, s);
-          if (start === 0 && end === source.size) whole = bytes;
+          if (end === source.size) {
+            if (start === 0) whole = bytes;
+            else tail = { start, bytes };
+          }
           return bytes;
         },
       };
