@@ -395,9 +395,15 @@ export function checkTimestamp(ref: Reference, i: number, ours: arrow.Table | Er
   const at = where(ref, `timestampAsOf ${t.timestamp}`);
   if (isError(t.rows) && t.rows.error.includes('DELTA_TIMESTAMP_GREATER_THAN_COMMIT')) {
     const latest = Math.max(...Object.keys(ref.versions).map(Number));
-    return checkRowSet(`${at} (after the newest commit: we give v${latest})`, ref.versions[String(latest)].spark.rows, ours);
+    return checkRowSet(`${at} (after the newest commit: we give v${latest})`, ref.versions[String(latest)].spark.rows, ours, undefined, voidColumnsAt(ref, latest));
   }
-  return checkRowSet(at, t.rows, ours);
+  return checkRowSet(at, t.rows, ours, undefined, voidColumnsAt(ref, Math.max(...Object.keys(ref.versions).map(Number))));
+}
+
+/** The version a `timestampAsOf` check compares with when it is one version's rows: the newest, for a time after it. */
+export function timestampVersion(ref: Reference, i: number): number | undefined {
+  const t = ref.timestampAsOf![i];
+  return isError(t.rows) && t.rows.error.includes('DELTA_TIMESTAMP_GREATER_THAN_COMMIT') ? Math.max(...Object.keys(ref.versions).map(Number)) : undefined;
 }
 
 /** Our `scan --where` rows (partition and statistics pruning) vs Spark's filtered read. */

@@ -22,6 +22,7 @@ import {
   checkTimestamp,
   ictFromStart,
   loadReferences,
+  timestampVersion,
   type CompareOptions,
   type Reference,
 } from './conformance.ts';
@@ -152,7 +153,7 @@ export function conformanceSuite(dir: string, opts: CompareOptions, tablesDir = 
             return;
           }
           const ours = await attempt(() => open().scan({ timestamp: t.timestampMs }));
-          await verdict(ctx, ref, 'timestamp', checkTimestamp(ref, i, ours), { tableDir: join(tablesDir, ref.table), index: i, ours });
+          await verdict(ctx, ref, 'timestamp', checkTimestamp(ref, i, ours), { tableDir: join(tablesDir, ref.table), index: i, version: timestampVersion(ref, i), ours });
         });
       });
     });

@@ -14,7 +14,8 @@
 #   tables  written into lakeFS through its S3 gateway by delta-rs and Spark, committed, branched
 #           and tagged by scripts/peers/seed_lakefs.py, once per run (facts in $DX_LAKEFS_FACTS).
 #
-# Then: `vitest run --config vitest.peers.config.ts` (peers/**/*.test.ts) and `vite build` +
+# Then: `vitest run --config vitest.peers.config.ts` (peers/**/*.test.ts), the corpus differential
+# suite on five corpus tables against fresh peer answers (scripts/peers/conformance.sh), and `vite build` +
 # `playwright test --config playwright.peers.config.ts` (e2e-peers/). With arguments, runs that
 # command instead (e.g. `bash scripts/peers/test-peers.sh npx playwright test -c playwright.peers.config.ts e2e-peers/s3.spec.ts`).
 # Exported for the tests: DX_MINIO_ENDPOINT, DX_MINIO_ACCESS_KEY, DX_MINIO_SECRET_KEY,
@@ -136,6 +137,11 @@ rc=0
 T1=$(t)
 npx vitest run --config vitest.peers.config.ts || rc=$?
 echo "test:peers: vitest done ($(( $(t) - T1 )) s)"
+# The corpus suite against freshly asked peers, on a few corpus tables (the committed answers of all
+# 108 are checked by npm test; `npm run peers:conformance` asks about all of them, ~14 min).
+T1=$(t)
+bash "$ROOT/scripts/peers/conformance.sh" --only cdf-table-with-dv,void-column,data-reader-timestamp_ntz,spark-variant-checkpoint,partition_cm-id || rc=$?
+echo "test:peers: corpus conformance against fresh peers done ($(( $(t) - T1 )) s)"
 T2=$(t)
 npx playwright test --config playwright.peers.config.ts || rc=$?
 echo "test:peers: playwright done ($(( $(t) - T2 )) s); total $(( $(t) - T0 )) s"
