@@ -76,7 +76,15 @@ export interface Reference {
   table: string;
   writer: 'spark' | 'delta-rs';
   features: string[];
-  versions: Record<string, { deltaRs: RsSnapshot | PeerError; spark: { rows: SparkRows | PeerError; inputFiles?: string[] | PeerError } }>;
+  versions: Record<
+    string,
+    {
+      deltaRs: RsSnapshot | PeerError;
+      spark: { rows: SparkRows | PeerError; inputFiles?: string[] | PeerError };
+      /** delta-rs's own rows (its DataFusion reader), recorded where Spark failed or its count is not the log's (`peers/corpus/refs.py`). */
+      deltaRsRows?: SparkRows | PeerError;
+    }
+  >;
   history: SparkHistoryRow[] | PeerError;
   changes?: ({ from: number; to: number } & (SparkRows | PeerError))[];
   timestampAsOf?: { timestamp: string; timestampMs: number; rows: SparkRows | PeerError }[];
@@ -319,6 +327,11 @@ export function variantsOf(rows: SparkRows): Map<string, VariantPlaces> {
 /** SHA-256 (hex) of sorted canonical row texts joined by `\n` (see {@link SparkRows}). */
 export function rowsDigest(sortedRows: string[]): string {
   return createHash('sha256').update(sortedRows.join('\n'), 'utf8').digest('hex');
+}
+
+/** Our rows vs a peer's row set (multisets): undefined when equal, else the first difference. */
+export function compareRows(at: string, theirs: SparkRows | PeerError, ours: arrow.Table | Error): string | undefined {
+  return checkRowSet(at, theirs, ours);
 }
 
 function checkRowSet(at: string, theirs: SparkRows | PeerError, ours: arrow.Table | Error, drop?: Set<string>, voidColumns?: Set<string>): string | undefined {

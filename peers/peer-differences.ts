@@ -14,7 +14,7 @@ import type * as arrow from 'apache-arrow';
 import { DeltaTable } from '../src/delta/table.ts';
 import { NodeFsStore } from '../src/delta/storage/node-fs.ts';
 import { canonRows, canonText, parseCanon } from './canon.ts';
-import { isError, snapshotShape, type Reference, type RsSnapshot } from './conformance.ts';
+import { compareRows, isError, snapshotShape, type Reference, type RsSnapshot } from './conformance.ts';
 
 /** The checks of the suite (see `peers/suite.ts`). */
 export type Check = 'snapshot' | 'rows' | 'history' | 'changes' | 'filter' | 'timestamp';
@@ -60,7 +60,8 @@ function logCount(files: RsSnapshot['files']): number | undefined {
 
 /**
  * Our row count is the log's (Σ numRecords − deletion-vector cardinality over the active files:
- * delta-rs's snapshot, or ours where delta-rs refuses the table) and Spark's is not.
+ * delta-rs's snapshot, or ours where delta-rs refuses the table) and Spark's is not; and where
+ * delta-rs's own reader answered for the version (`deltaRsRows`), our rows equal its rows.
  */
 async function rowsAsTheLogCounts({ ref, tableDir, version, ours }: EvidenceInput): Promise<string | undefined> {
   if (!(ours instanceof Object) || ours instanceof Error) return `we failed: ${(ours as Error)?.message}`;
@@ -74,6 +75,9 @@ async function rowsAsTheLogCounts({ ref, tableDir, version, ours }: EvidenceInpu
   const spark = ref.versions[String(version)].spark.rows;
   const sparkCount = isError(spark) ? undefined : (spark.rows?.length ?? spark.rowCount);
   if (sparkCount === expected) return `Spark's ${sparkCount} rows equal the log's count too: the difference is ours`;
+  // Where delta-rs's own reader answered, our rows must be exactly its rows.
+  const rsRows = ref.versions[String(version)].deltaRsRows;
+  if (rsRows && !isError(rsRows)) return compareRows(`${ref.table} v${version} rows vs delta-rs's reader`, rsRows, ours as arrow.Table);
   return undefined;
 }
 

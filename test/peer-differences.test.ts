@@ -17,12 +17,15 @@ const dir = (name: string) => join(fixtures, 'tables', name);
 const rowsOf = (n: number): Table => tableFromArrays({ value: Int32Array.from({ length: n }, (_, i) => i) });
 
 describe('documented peer differences need their evidence', () => {
-  it('rows "counted by the log": our count must be the log\'s and Spark\'s must not', async () => {
+  it('rows "counted by the log": our count must be the log\'s, Spark\'s must not, and our rows delta-rs\'s reader\'s', async () => {
     const r = ref('cdf-table-with-dv');
     const d = PEER_DIFFERENCES['cdf-table-with-dv'].rows!;
     const spark = (r.versions['5'].spark.rows as SparkRows).rows!.length;
     expect(spark).toBe(10);
-    expect(await d.evidence({ ref: r, tableDir: dir('cdf-table-with-dv'), version: 5, ours: rowsOf(9) })).toBeUndefined();
+    // The log's count (10 − 1 deleted) and delta-rs's reader's rows (row 3 deleted by the DV).
+    const right = tableFromArrays({ value: Int32Array.from([0, 1, 2, 4, 5, 6, 7, 8, 9]) });
+    expect(await d.evidence({ ref: r, tableDir: dir('cdf-table-with-dv'), version: 5, ours: right })).toBeUndefined();
+    expect(await d.evidence({ ref: r, tableDir: dir('cdf-table-with-dv'), version: 5, ours: rowsOf(9) })).toMatch(/vs delta-rs's reader: row only in ours: \{"value":3\}/);
     expect(await d.evidence({ ref: r, tableDir: dir('cdf-table-with-dv'), version: 5, ours: rowsOf(spark) })).toMatch(/ours 10 rows, the log's stats 9/);
     expect(await d.evidence({ ref: r, tableDir: dir('cdf-table-with-dv'), version: 5, ours: new Error('boom') })).toMatch(/we failed/);
   });

@@ -5,7 +5,8 @@
 ``generate.py`` writes its own tables and records what the peers answer about them; this script
 asks the same questions (``generate.reference``: per version delta-rs's snapshot and Spark's
 ``versionAsOf`` rows, Spark's ``DESCRIBE HISTORY``, ``table_changes`` for Change Data Feed tables,
-``timestampAsOf`` between commits) about tables that already exist: by default the corpus copy in
+``timestampAsOf`` between commits) about tables that already exist — plus delta-rs's own rows
+(``deltaRsRows``) for the versions where Spark failed or returned another count than the log's: by default the corpus copy in
 ``test/fixtures/tables`` (delta-kernel-rs golden tables, delta-rs test tables, Spark and kernel
 writes; see ``test/fixtures/NOTICE``), or any folder of Delta tables given with ``--tables`` (one
 table per sub-folder holding ``_delta_log``). ``<out>/<name>.reference.json`` is written per table,
@@ -130,10 +131,64 @@ def ntz_partition_values(refj: dict) -> dict:
 def cap_reference(refj: dict, cap: int) -> dict:
     for entry in refj["versions"].values():
         entry["spark"]["rows"] = cap_rows(entry["spark"]["rows"], cap)
+        if "deltaRsRows" in entry:
+            entry["deltaRsRows"] = cap_rows(entry["deltaRsRows"], cap)
     for c in refj.get("changes") or []:
         cap_rows(c, cap)
     for t in refj.get("timestampAsOf") or []:
         t["rows"] = cap_rows(t["rows"], cap)
+    return refj
+
+
+# --- delta-rs's rows, where Spark's answer is missing or contradicts the log ----------------------
+
+def canon_arrow(v, t):
+    """Canonical form (``canon.py`` rules) of a value ``to_pylist`` gave for Arrow type ``t``."""
+    import pyarrow as pa
+    if v is None:
+        return None
+    if pa.types.is_timestamp(t):
+        return generate.canon._ts(v, t.tz is None)
+    if pa.types.is_decimal(t):
+        return format(v.quantize(Decimal(1).scaleb(-t.scale), context=generate.canon.WIDE), "f")
+    if pa.types.is_struct(t):
+        return {t.field(i).name: canon_arrow(v.get(t.field(i).name), t.field(i).type) for i in range(t.num_fields)}
+    if pa.types.is_map(t):
+        pairs = [[canon_arrow(k, t.key_type), canon_arrow(x, t.item_type)] for k, x in v]
+        return sorted(pairs, key=lambda p: json.dumps(p[0], sort_keys=True))
+    if pa.types.is_list(t) or pa.types.is_large_list(t):
+        return [canon_arrow(x, t.value_type) for x in v]
+    return generate.canon.canon_py(v)
+
+
+def rs_rows(path: Path, version: int) -> dict:
+    """delta-rs's rows of a version, as a row set like Spark's: its DataFusion reader
+    (``QueryBuilder``), which applies deletion vectors (``to_pyarrow_table`` refuses them)."""
+    try:
+        import pyarrow as pa
+        from deltalake import DeltaTable, QueryBuilder
+        tbl = pa.table(QueryBuilder().register("t", DeltaTable(str(path), version=version)).execute("SELECT * FROM t").read_all())
+        fields = list(tbl.schema)
+        rows = sorted(generate.canon.row_text({f.name: canon_arrow(r[f.name], f.type) for f in fields}) for r in tbl.to_pylist())
+        return {"columns": [{"name": f.name, "type": str(f.type)} for f in fields], "rows": rows}
+    except BaseException as e:  # noqa: BLE001 - recorded as the peer's answer
+        return generate.err(e)
+
+
+def log_count(rs: dict) -> int | None:
+    if "error" in rs or any(f["numRecords"] is None for f in rs["files"]):
+        return None
+    return sum(f["numRecords"] - (f["dvCardinality"] or 0) for f in rs["files"])
+
+
+def add_rs_rows(refj: dict, path: Path) -> dict:
+    """Adds ``deltaRsRows`` to the versions where Spark failed or its row count is not the log's."""
+    for v, entry in refj["versions"].items():
+        spark = entry["spark"]["rows"]
+        expected = log_count(entry["deltaRs"])
+        count = len(spark["rows"]) if "rows" in spark else spark.get("rowCount")
+        if "error" in spark or (expected is not None and count != expected):
+            entry["deltaRsRows"] = rs_rows(path, int(v))
     return refj
 
 
@@ -177,6 +232,7 @@ def main() -> None:
     ap.add_argument("--manifest", default=str(DEFAULT_MANIFEST))
     ap.add_argument("--row-cap", type=int, default=20_000)
     ap.add_argument("--full-rows", action="store_true")
+    ap.add_argument("--rs-rows-only", action="store_true", help="add delta-rs's rows to existing references (no Spark)")
     args = ap.parse_args()
     tables_root = Path(args.tables).resolve()
     out = Path(args.out).resolve()
@@ -187,6 +243,19 @@ def main() -> None:
     if mp.exists():
         manifest = {t["name"]: t for t in json.loads(mp.read_text())}
     cap = -1 if args.full_rows else args.row_cap
+    if args.rs_rows_only:  # existing references: add delta-rs's rows where they are due (no Spark)
+        for refp in sorted(out.glob("*.reference.json")):
+            refj = json.loads(refp.read_text())
+            if only and refj["table"] not in only:
+                continue
+            with tempfile.TemporaryDirectory(prefix="dx-corpus-") as tmp:
+                refj = add_rs_rows(refj, without_hadoop_checksums(tables_root / refj["table"], Path(tmp) / refj["table"]))
+            for entry in refj["versions"].values():
+                if "deltaRsRows" in entry:
+                    entry["deltaRsRows"] = cap_rows(entry["deltaRsRows"], cap)
+            refp.write_text(json.dumps(refj, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
+        print(out)
+        return
 
     spark = generate.spark_session()
     spark.sparkContext.setLogLevel("ERROR")
@@ -201,7 +270,7 @@ def main() -> None:
         try:
             with tempfile.TemporaryDirectory(prefix="dx-corpus-") as tmp:
                 copy = without_hadoop_checksums(path, Path(tmp) / name)
-                refj = generate.reference(spark, copy, name, manifest.get(name, {}).get("source", "unknown"), meta)
+                refj = add_rs_rows(generate.reference(spark, copy, name, manifest.get(name, {}).get("source", "unknown"), meta), copy)
             refj = cap_reference(ntz_partition_values(refj), cap)
             (out / f"{name}.reference.json").write_text(json.dumps(refj, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
             summary[name] = {"seconds": round(time.time() - t0, 1), "versions": len(refj["versions"])}
