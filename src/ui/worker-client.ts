@@ -8,6 +8,7 @@
  * pending and later call rejects with code `INTERNAL` instead of hanging.
  */
 import * as Comlink from 'comlink';
+import { bundleOrder } from '../delta/storage/browser-files.ts';
 import type { ErrorInfo, ExplorerApi, ProgressCallback, Result } from '../workers/api.ts';
 
 /** A failed worker call, with the structured error the worker sent. */
@@ -122,10 +123,23 @@ let requestCounter = 0;
 
 /**
  * Handing a folder to the worker: files in the first message, and the time each later message
- * should take to post (cloning a `File` the first time costs this thread 0.2–1 ms in Chromium).
+ * should take to post (cloning a `File` the first time costs this thread 0.2–1 ms in Chromium:
+ * the browser is asked for its size and modification time).
  */
 const FIRST_SLICE = 8;
 const SLICE_MS = 10;
+
+/** Resolves in a new task of this thread (a message to itself: not clamped as nested timers are). */
+function yieldToPage(): Promise<void> {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
+}
 
 /** Wraps a Comlink remote of {@link ExplorerApi} (exported for tests that bring their own endpoint). */
 export function wrapExplorer(remote: Comlink.Remote<ExplorerApi>, failed: Promise<never>, terminate: () => void): ExplorerClient {
@@ -162,17 +176,26 @@ export function wrapExplorer(remote: Comlink.Remote<ExplorerApi>, failed: Promis
       };
       // Not in the task of the event that picked the folder (it has its own work).
       await new Promise((r) => setTimeout(r, 0));
+      // The small log files last, newest first: the worker bundles and reads them as they arrive
+      // (see `ExplorerApi.stageFiles`).
+      files = bundleOrder(files);
       let i = 0;
+      // Slices are not awaited one by one (the worker is busy reading the ones before): the page
+      // only yields between them; the worker answers every slice before it sees `openFiles`.
+      const sent: Promise<void>[] = [];
       for (let n = FIRST_SLICE; files.length - i > n; ) {
         if (options?.signal?.aborted) throw cancelled();
         const t0 = performance.now();
-        const sent = remote.stageFiles(stageId, files.slice(i, i + n));
+        const slice = remote.stageFiles(stageId, files.slice(i, i + n));
+        slice.catch(() => {}); // awaited below, with the others
+        sent.push(slice);
         const perFile = (performance.now() - t0) / n;
         i += n;
-        await Promise.race([sent, failed]);
+        await Promise.race([yieldToPage(), failed]);
         // Grows at most twofold per slice: a cheap first slice says little about the next files.
         n = Math.max(FIRST_SLICE, Math.min(2 * n, 256, Math.floor(SLICE_MS / Math.max(perFile, 0.005))));
       }
+      await Promise.race([Promise.all(sent), failed]);
       if (options?.signal?.aborted) throw cancelled();
       return long(options, (_p, id) => remote.openFiles(files.slice(i), label, id, stageId));
     },

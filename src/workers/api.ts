@@ -41,7 +41,7 @@
  */
 import type { ChecksumReport } from '../delta/checksum.ts';
 import type { ErrorInfo } from '../delta/errors.ts';
-import type { RelativeFile } from '../delta/storage/browser-files.ts';
+import type { FolderFile, RelativeFile } from '../delta/storage/browser-files.ts';
 import type { FileSizeHistogram, PartitionSummary } from '../explore/aggregates.ts';
 import type { CompareColumnChange, CompareFiles, CompareResult, ProtocolInfo } from '../explore/compare.ts';
 import type { FilesQuery, FilesQueryPage } from '../explore/files-page.ts';
@@ -62,7 +62,7 @@ export type { FileSizeHistogram, FilesQuery, FilesQueryPage, PartitionSummary, S
 // View-model types computed in `src/explore/` (one projection each; see that folder).
 export type { CompareColumnChange, CompareFiles, CompareResult, HealthHint, TableHealth, ProtocolInfo };
 export { COMPARE_MAX_PATHS } from '../explore/compare.ts';
-export type { ChangeRange, ChangeVersionSummary, ErrorInfo, ExportFormat, RelativeFile };
+export type { ChangeRange, ChangeVersionSummary, ErrorInfo, ExportFormat, FolderFile, RelativeFile };
 export * from './wire/calls.ts';
 export * from './wire/sources.ts';
 export * from './wire/tables.ts';
@@ -78,16 +78,17 @@ export interface ExplorerApi {
    * @param label the folder's name, shown to the user.
    * Errors: `NOT_A_TABLE` (empty folder, or no `_delta_log/` anywhere), `CANCELLED`.
    */
-  openFiles(files: RelativeFile[], label: string, requestId?: string, stageId?: string): Promise<Result<OpenResult>>;
+  openFiles(files: FolderFile[], label: string, requestId?: string, stageId?: string): Promise<Result<OpenResult>>;
 
   /**
    * Hands the worker part of a folder's files ahead of {@link openFiles}, so that a folder of many
    * files crosses in several messages: cloning a `File` into a message costs the sending thread
    * about half a millisecond (Chromium), so one message of a hundred files or more is a long task
-   * on the page. The next `openFiles` naming the same `stageId` opens the staged files followed by
+   * on the page. The small `_delta_log` files may cross bundled (`BundledFile`: a few `Blob`s
+   * instead of thousands of `File`s, read whole in the worker). The next `openFiles` naming the same `stageId` opens the staged files followed by
    * its own; `files: null` discards what was staged (an open that was cancelled).
    */
-  stageFiles(stageId: string, files: RelativeFile[] | null): Promise<void>;
+  stageFiles(stageId: string, files: FolderFile[] | null): Promise<void>;
 
   /**
    * Same as {@link openFiles} for a `FileSystemDirectoryHandle` (File System Access API, or a drop's

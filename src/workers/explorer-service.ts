@@ -21,7 +21,7 @@
  * (`'buffer'`), because DuckDB's own HTTP reads start with a HEAD, which URLs presigned for GET refuse.
  */
 import { throwIfAborted, toErrorInfo, DeltaError } from '../delta/errors.ts';
-import { filesFromDirectoryHandle, type RelativeFile } from '../delta/storage/browser-files.ts';
+import { filesFromDirectoryHandle, type FolderFile } from '../delta/storage/browser-files.ts';
 import type { ObjectStore } from '../delta/storage/object-store.ts';
 import type { ChecksumReport } from '../delta/checksum.ts';
 import type { VariantShreddingSummary } from '../explore/variant-shredding.ts';
@@ -179,15 +179,15 @@ export class ExplorerService implements ExplorerApi {
 
   // ---- Sources: folders, URLs, remote stores, share links (service/sources.ts) ----
 
-  openFiles(files: RelativeFile[], label: string, requestId?: string, stageId?: string): Promise<Result<OpenResult>> {
+  openFiles(files: FolderFile[], label: string, requestId?: string, stageId?: string): Promise<Result<OpenResult>> {
     const all = this.sources.takeStaged(stageId, files);
     return this.run(requestId, undefined, async (signal) => {
       throwIfAborted(signal);
-      return this.sources.openFiles(all, label);
+      return this.sources.openFiles(all.files, label, all.prefetch);
     });
   }
 
-  async stageFiles(stageId: string, files: RelativeFile[] | null): Promise<void> {
+  async stageFiles(stageId: string, files: FolderFile[] | null): Promise<void> {
     this.sources.stage(stageId, files);
   }
 

@@ -11,7 +11,7 @@
  */
 import { DeltaError, throwIfAborted } from '../../delta/errors.ts';
 import { listLogFiles } from '../../delta/log/listing.ts';
-import { FileListStore, type RelativeFile } from '../../delta/storage/browser-files.ts';
+import { BundlePrefetch, bundleSmallLogFiles, FileListStore, movedTo, type FolderFile } from '../../delta/storage/browser-files.ts';
 import { HttpStore } from '../../delta/storage/http.ts';
 import { isSigner, subStore, type ObjectMeta, type ObjectStore } from '../../delta/storage/object-store.ts';
 import { DeltaTable } from '../../delta/table.ts';
@@ -41,7 +41,7 @@ type Source = {
   /** True when the folder holds several tables (kept open so the user can pick another). */
   multi: boolean;
 } & (
-  | { kind: 'files'; files: RelativeFile[] }
+  | { kind: 'files'; files: FolderFile[]; prefetch?: BundlePrefetch }
   | {
       kind: 'url';
       /** The folder's URL (no trailing slash, no credentials), when it has a public one. */
@@ -60,7 +60,7 @@ type Source = {
 export class Sources {
   private readonly sources = new Map<string, Source>();
   /** Files handed over by `stageFiles`, by stage id, until `openFiles` takes them. */
-  private readonly staged = new Map<string, RelativeFile[]>();
+  private readonly staged = new Map<string, { files: FolderFile[]; prefetch: BundlePrefetch }>();
   /** Live S3 / lakeFS connections (they hold credentials, in memory only). */
   private readonly connections = new Map<string, RemoteConnectionImpl>();
   private readonly tables = new Map<string, OpenTable>();
@@ -87,21 +87,27 @@ export class Sources {
   // ---- Local files ----
 
   /** Adds `files` to stage `stageId` (see {@link ExplorerApi.stageFiles}); `null` drops the stage. */
-  stage(stageId: string, files: RelativeFile[] | null): void {
+  stage(stageId: string, files: FolderFile[] | null): void {
     if (files === null) {
       this.staged.delete(stageId);
       return;
     }
-    const list = this.staged.get(stageId);
-    if (list) list.push(...files);
-    else this.staged.set(stageId, files.slice());
+    let stage = this.staged.get(stageId);
+    if (!stage) this.staged.set(stageId, (stage = { files: [], prefetch: new BundlePrefetch() }));
+    // Bundled and read ahead while the page posts the next slice (see bundleSmallLogFiles).
+    const bundled = bundleSmallLogFiles(files);
+    stage.files.push(...bundled);
+    stage.prefetch.add(bundled);
   }
 
-  /** The files staged under `stageId` followed by `files`; the stage is emptied. */
-  takeStaged(stageId: string | undefined, files: RelativeFile[]): RelativeFile[] {
+  /** The files staged under `stageId` followed by `files`, and their bundles' reads; the stage is emptied. */
+  takeStaged(stageId: string | undefined, files: FolderFile[]): { files: FolderFile[]; prefetch?: BundlePrefetch } {
     const staged = stageId === undefined ? undefined : this.staged.get(stageId);
     if (stageId !== undefined) this.staged.delete(stageId);
-    return staged ? staged.concat(files) : files;
+    if (!staged) return { files };
+    const bundled = bundleSmallLogFiles(files);
+    staged.prefetch.add(bundled);
+    return { files: staged.files.concat(bundled), prefetch: staged.prefetch };
   }
 
   /**
@@ -109,7 +115,7 @@ export class Sources {
    * table, or the list of its tables.
    * @throws DeltaError `NOT_A_TABLE` when the folder is empty or holds no `_delta_log` folder.
    */
-  openFiles(files: RelativeFile[], label: string): OpenResult {
+  openFiles(files: FolderFile[], label: string, prefetch?: BundlePrefetch): OpenResult {
     if (!files.length) {
       throw new DeltaError('NOT_A_TABLE', `The folder "${label}" is empty.`, {
         hint: 'Open the folder that contains the table\'s _delta_log folder.',
@@ -127,7 +133,7 @@ export class Sources {
       );
     }
     const sourceId = this.id('s');
-    this.sources.set(sourceId, { kind: 'files', label, files, tables: new Set(), multi: layout.kind === 'nested' && layout.candidates.length > 1 });
+    this.sources.set(sourceId, { kind: 'files', label, files, prefetch, tables: new Set(), multi: layout.kind === 'nested' && layout.candidates.length > 1 });
     if (layout.kind === 'root') return this.openTable(sourceId, '', false);
     if (layout.kind === 'log-only') return this.openTable(sourceId, '', true);
     if (layout.candidates.length === 1) return this.openTable(sourceId, layout.candidates[0].path, false);
@@ -162,16 +168,16 @@ export class Sources {
     const source = this.sources.get(sourceId)!;
     if (source.kind === 'url') return this.openUrlTable(sourceId, root);
     const prefix = root ? root + '/' : '';
-    const files: RelativeFile[] = [];
+    const files: FolderFile[] = [];
     for (const f of source.files) {
-      if (logOnly) files.push({ path: `_delta_log/${f.path}`, file: f.file });
+      if (logOnly) files.push(movedTo(f, `_delta_log/${f.path}`));
       else if (!prefix) files.push(f);
-      else if (f.path.startsWith(prefix)) files.push({ path: f.path.slice(prefix.length), file: f.file });
+      else if (f.path.startsWith(prefix)) files.push(movedTo(f, f.path.slice(prefix.length)));
     }
     const description = root ? `${source.label}/${root}` : source.label;
     const tableId = this.id('t');
     const info: OpenedTable = { kind: 'table', tableId, sourceId, label: source.label, root, numFiles: files.length, logOnly };
-    this.tables.set(tableId, newOpenTable(info, new DeltaTable(new FileListStore(files, description)), 'direct'));
+    this.tables.set(tableId, newOpenTable(info, new DeltaTable(new FileListStore(files, description, source.prefetch)), 'direct'));
     source.tables.add(tableId);
     return info;
   }
