@@ -169,6 +169,8 @@ if (only.has('browser')) {
     { name: jsonTable!.name, dir: jsonTable!.dir, version: await versionOf(jsonTable!.dir), runs: SIZES.browserRuns },
     { name: `${human(SIZES.checkpointFiles)} files, classic checkpoint`, dir: bigCheckpointDir!, version: await versionOf(bigCheckpointDir!), runs: SIZES.browserRuns },
   ];
+  const manyDir = await table(`many-commits-${human(SIZES.commits)}`, 'many-commits', { commits: SIZES.commits, addsPerCommit: 5, partitions: 100 });
+  cases.push({ name: `${human(SIZES.commits)} commits (local folder)`, dir: manyDir, version: SIZES.commits - 1, runs: SIZES.browserRuns, historyEntries: SIZES.commits });
   try {
     const b = await runBrowser(ROOT, cases, SIZES.coldRuns, log);
     if ('skip' in b) skipped.push({ suite: 'browser', reason: b.skip });

@@ -6,6 +6,8 @@
  *   the default sample table (`overview-version` visible);
  * - opening a local folder through `<input id="dir" webkitdirectory>` until the Overview shows the
  *   table's version: the JSON-heavy table and the big checkpoint table;
+ * - for a table of many small commits: open folder → Overview → History listing every commit, as
+ *   a ratio to the page just reading every file of the folder (metadata and bytes);
  * - during each load: main-thread long tasks (PerformanceObserver 'longtask') and the peak resident
  *   memory of the tab's renderer process (which also runs its workers), sampled from /proc.
  */
@@ -26,6 +28,13 @@ export interface BrowserCase {
   /** Version the Overview must show when the table is loaded. */
   version: number;
   runs: number;
+  /**
+   * When set: after the Overview, the History tab is opened and timed until it lists this many
+   * entries, against a floor measured in the same run: the page reading every file of the folder
+   * (each `File`'s size, modification time and bytes, 16 reads at a time) after the same
+   * `setInputFiles` — what any open of the folder in the page must do.
+   */
+  historyEntries?: number;
 }
 
 interface LoadMeasure {
@@ -108,6 +117,30 @@ const LONGTASK_SCRIPT = `
   } catch (e) { window.__longTasks = null; }
 `;
 
+/**
+ * The floor of opening a folder in the page: `setInputFiles` on a bare page, then every `File`'s
+ * size and modification time and all its bytes (16 reads at a time), ms. Fresh context.
+ */
+async function readEveryFile(browser: import('@playwright/test').Browser, dir: string): Promise<number> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.setContent('<input id="dir" type="file" webkitdirectory multiple>');
+  const t0 = performance.now();
+  await page.setInputFiles('#dir', dir);
+  const bytes = await page.evaluate(`(async () => {
+    const files = Array.from(document.getElementById('dir').files);
+    let meta = 0, bytes = 0, next = 0;
+    for (const f of files) meta += f.size + f.lastModified;
+    const reader = async () => { while (next < files.length) { const b = await files[next++].arrayBuffer(); bytes += b.byteLength; } };
+    await Promise.all(Array.from({ length: 16 }, reader));
+    return meta > 0 ? bytes : -1;
+  })()`);
+  const ms = performance.now() - t0;
+  await context.close();
+  if (typeof bytes !== 'number' || bytes <= 0) throw new Error(`the read floor read nothing from ${dir}`);
+  return ms;
+}
+
 export async function runBrowser(
   root: string,
   cases: BrowserCase[],
@@ -182,6 +215,8 @@ export async function runBrowser(
     for (const c of cases) {
       log(`  browser: open ${c.name} × ${c.runs}`);
       const ms: LoadMeasure[] = [];
+      const toHistory: number[] = [];
+      const readFloor: number[] = [];
       for (let r = 0; r < c.runs; r++) {
         const context = await browser.newContext();
         const page = await context.newPage();
@@ -190,8 +225,28 @@ export async function runBrowser(
         await overview(page);
         await page.waitForTimeout(300);
         const since = await page.evaluate(() => performance.now());
+        const t0 = performance.now();
         ms.push(await measureLoad(page, () => page.setInputFiles('#dir', c.dir), () => overview(page, c.version), since));
+        if (c.historyEntries !== undefined) {
+          await page.getByTestId('tab-history').click();
+          await page.locator(`[data-testid="history-count"][data-value="${c.historyEntries}"]`).waitFor({ state: 'visible', timeout: 300_000 });
+          toHistory.push(performance.now() - t0);
+        }
         await context.close();
+        if (c.historyEntries !== undefined) readFloor.push(await readEveryFile(browser, c.dir));
+      }
+      if (c.historyEntries !== undefined) {
+        const ratios = toHistory.map((v, i) => v / readFloor[i]);
+        rows.push({
+          suite: 'browser',
+          case: c.name,
+          metric: 'open folder → Overview → History ready',
+          value: median(toHistory),
+          unit: 'ms',
+          floor: median(readFloor),
+          ratio: median(ratios),
+          note: `median of ${c.runs} (${c.historyEntries} History entries); floor: the page reading every file's size, time and bytes after the same setInputFiles, paired per run`,
+        });
       }
       const long = ms.flatMap((m) => m.longTasks);
       const peak = Math.max(...ms.map((m) => m.peakRendererRssBytes));
