@@ -183,17 +183,19 @@ export function wrapExplorer(remote: Comlink.Remote<ExplorerApi>, failed: Promis
       // Slices are not awaited one by one (the worker is busy reading the ones before): the page
       // only yields between them; the worker answers every slice before it sees `openFiles`.
       const sent: Promise<void>[] = [];
+      let perFile = 0.005;
       for (let n = FIRST_SLICE; files.length - i > n; ) {
         if (options?.signal?.aborted) throw cancelled();
         const t0 = performance.now();
         const slice = remote.stageFiles(stageId, files.slice(i, i + n));
         slice.catch(() => {}); // awaited below, with the others
         sent.push(slice);
-        const perFile = (performance.now() - t0) / n;
+        // The dearest file so far: the browser's answers slow down while the worker reads.
+        perFile = Math.max(perFile, (performance.now() - t0) / n);
         i += n;
         await Promise.race([yieldToPage(), failed]);
         // Grows at most twofold per slice: a cheap first slice says little about the next files.
-        n = Math.max(FIRST_SLICE, Math.min(2 * n, 256, Math.floor(SLICE_MS / Math.max(perFile, 0.005))));
+        n = Math.max(FIRST_SLICE, Math.min(2 * n, 256, Math.floor(SLICE_MS / perFile)));
       }
       await Promise.race([Promise.all(sent), failed]);
       if (options?.signal?.aborted) throw cancelled();
