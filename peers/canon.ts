@@ -260,12 +260,11 @@ export function reparseVariants(v: Canon, places: VariantPlaces): Canon {
 
 /**
  * The rows of a result as sorted canonical texts. `variants` gives, per top-level column, where
- * its variants are (their strings are variant JSON, parsed and canonicalised); `variantColumns`
- * names top-level variant columns (the same as places `true`).
+ * its variants are (their strings are variant JSON, parsed and canonicalised).
  */
 export function canonRows(
   table: arrow.Table,
-  options: { variantColumns?: Set<string>; variants?: Map<string, VariantPlaces>; drop?: Set<string> } = {},
+  options: { variants?: Map<string, VariantPlaces>; drop?: Set<string> } = {},
 ): string[] {
   const names = table.schema.fields.map((f) => f.name);
   const out: string[] = [];
@@ -274,7 +273,7 @@ export function canonRows(
     row.forEach((c, k) => {
       const name = names[k];
       if (options.drop?.has(name)) return;
-      const places = options.variants?.get(name) ?? (options.variantColumns?.has(name) ? true : undefined);
+      const places = options.variants?.get(name);
       obj[name] = places ? reparseVariants(cellCanon(c), places) : cellCanon(c);
     });
     out.push(canonText(obj));

@@ -17,6 +17,8 @@ import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { Snapshot } from '../src/delta/snapshot.ts';
+import { DeltaTable } from '../src/delta/table.ts';
+import { NodeFsStore } from '../src/delta/storage/node-fs.ts';
 import type { AddFile } from '../src/delta/actions.ts';
 import { loadDeletionVector } from '../src/delta/deletion-vectors.ts';
 import { numRecordsAt } from '../src/delta/snapshot.ts';
@@ -253,6 +255,34 @@ function emptyFeaturesAsNull(s: RsSnapshot): RsSnapshot {
 }
 
 /**
+ * The rows the log says a snapshot holds: Σ (numRecords − deletion-vector cardinality) over its
+ * active files, or undefined when some file has no numRecords.
+ */
+export function logRowCount(files: RsSnapshot['files']): number | undefined {
+  let n = 0;
+  for (const f of files) {
+    if (f.numRecords === null) return undefined;
+    n += f.numRecords - (f.dvCardinality ?? 0);
+  }
+  return n;
+}
+
+/** How many rows a peer's row set has (recorded rows, or the count kept past the row cap); undefined when the peer failed. */
+export function rowCountOf(rows: SparkRows | PeerError): number | undefined {
+  return isError(rows) ? undefined : (rows.rows?.length ?? rows.rowCount);
+}
+
+/** Whether our strict snapshot (what data reads use) refuses the table at `version` (default: latest). */
+export async function strictSnapshotRefuses(tableDir: string, version?: number): Promise<boolean> {
+  try {
+    await new DeltaTable(new NodeFsStore(tableDir)).snapshot(version === undefined ? {} : { version });
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/**
  * delta-rs reports no numRecords for files whose checkpoint entry has only struct stats
  * (`stats_parsed`, no JSON `stats`); we read them. There the count is settled by Spark's rows: the
  * sum of our numRecords minus deletion-vector cardinalities must equal Spark's row count, and then
@@ -263,13 +293,9 @@ function statsOnlyWeRead(ref: Reference, version: number, mine: RsSnapshot, thei
   const byPath = new Map(mine.files.map((f) => [f.path, f]));
   const gaps = theirs.files.filter((f) => f.numRecords === null && byPath.get(f.path)?.numRecords != null);
   if (gaps.length === 0) return undefined;
-  const spark = ref.versions[String(version)].spark.rows;
-  const sparkCount = isError(spark) ? undefined : (spark.rows?.length ?? spark.rowCount);
-  let ourCount = 0;
-  for (const f of mine.files) {
-    if (f.numRecords === null) return `${gaps[0].path}: numRecords ours ${byPath.get(gaps[0].path)?.numRecords}, delta-rs none, and not every file has a count to check against Spark's rows`;
-    ourCount += f.numRecords - (f.dvCardinality ?? 0);
-  }
+  const sparkCount = rowCountOf(ref.versions[String(version)].spark.rows);
+  const ourCount = logRowCount(mine.files);
+  if (ourCount === undefined) return `${gaps[0].path}: numRecords ours ${byPath.get(gaps[0].path)?.numRecords}, delta-rs none, and not every file has a count to check against Spark's rows`;
   if (sparkCount !== ourCount) return `${gaps[0].path}: numRecords ours ${byPath.get(gaps[0].path)?.numRecords}, delta-rs none; our counts sum to ${ourCount} rows, Spark read ${sparkCount ?? '(failed)'}`;
   for (const f of gaps) f.numRecords = byPath.get(f.path)!.numRecords;
   return undefined;
@@ -308,11 +334,6 @@ function checkSparkFiles(ref: Reference, version: number, ours: Snapshot | Error
   return d ? `${at}: ${d}` : undefined;
 }
 
-/** Top-level column names whose Spark type is variant. */
-export function variantColumns(rows: SparkRows): Set<string> {
-  return new Set(rows.columns.filter((c) => c.type === 'variant').map((c) => c.name));
-}
-
 /** Where the variants of each top-level column are (variants inside structs, arrays and maps too). */
 export function variantsOf(rows: SparkRows): Map<string, VariantPlaces> {
   const out = new Map<string, VariantPlaces>();
@@ -329,14 +350,14 @@ export function rowsDigest(sortedRows: string[]): string {
   return createHash('sha256').update(sortedRows.join('\n'), 'utf8').digest('hex');
 }
 
-/** Our rows vs a peer's row set (multisets): undefined when equal, else the first difference. */
-export function compareRows(at: string, theirs: SparkRows | PeerError, ours: arrow.Table | Error): string | undefined {
-  return checkRowSet(at, theirs, ours);
-}
-
-function checkRowSet(at: string, theirs: SparkRows | PeerError, ours: arrow.Table | Error, drop?: Set<string>, voidColumns?: Set<string>): string | undefined {
+/**
+ * Our rows vs a peer's row set (multisets): undefined when equal, else `at` and the first
+ * difference. `drop`: columns compared on neither side; `voidColumns`: `void` columns Spark leaves
+ * out of reads (ours must be all null there).
+ */
+export function checkRowSet(at: string, theirs: SparkRows | PeerError, ours: arrow.Table | Error, drop?: Set<string>, voidColumns?: Set<string>): string | undefined {
   if (isError(theirs)) return ours instanceof Error ? undefined : `${at}: Spark failed (${theirs.error}) but we returned ${ours.numRows} rows`;
-  const theirCount = theirs.rows?.length ?? theirs.rowCount;
+  const theirCount = rowCountOf(theirs);
   if (ours instanceof Error) return `${at}: we failed (${(ours as { code?: string }).code ?? ''} ${ours.message}) but Spark returned ${theirCount} rows`;
   // Spark leaves `void` columns out of what it reads; we show them, all null (checked here).
   const theirNames = new Set(theirs.columns.map((c) => c.name));

@@ -14,7 +14,7 @@ import type * as arrow from 'apache-arrow';
 import { DeltaTable } from '../src/delta/table.ts';
 import { NodeFsStore } from '../src/delta/storage/node-fs.ts';
 import { canonRows, canonText, parseCanon, type Canon } from './canon.ts';
-import { compareRows, isError, snapshotShape, type Reference, type RsSnapshot } from './conformance.ts';
+import { checkRowSet, isError, logRowCount, rowCountOf, snapshotShape, strictSnapshotRefuses, type Reference, type RsSnapshot } from './conformance.ts';
 
 /** The checks of the suite (see `peers/suite.ts`). */
 export type Check = 'snapshot' | 'rows' | 'history' | 'changes' | 'filter' | 'timestamp';
@@ -49,15 +49,6 @@ function commits(tableDir: string): Map<number, Record<string, unknown>[]> {
   return new Map([...out].sort((a, b) => a[0] - b[0]));
 }
 
-function logCount(files: RsSnapshot['files']): number | undefined {
-  let n = 0;
-  for (const f of files) {
-    if (f.numRecords === null) return undefined;
-    n += f.numRecords - (f.dvCardinality ?? 0);
-  }
-  return n;
-}
-
 /**
  * Our row count is the log's (Σ numRecords − deletion-vector cardinality over the active files:
  * delta-rs's snapshot, or ours where delta-rs refuses the table) and Spark's is not; and where
@@ -68,16 +59,15 @@ async function rowsAsTheLogCounts({ ref, tableDir, version, ours }: EvidenceInpu
   if (version === undefined) return 'not one version\'s rows (a time between commits): no log count to compare';
   const rs = ref.versions[String(version)].deltaRs;
   const files = isError(rs) ? (await snapshotShape(await new DeltaTable(new NodeFsStore(tableDir)).snapshot({ version }, { allowUnsupported: true }))).files : rs.files;
-  const expected = logCount(files);
+  const expected = logRowCount(files);
   if (expected === undefined) return 'some active file has no numRecords: the log gives no count';
   const n = (ours as arrow.Table).numRows;
   if (n !== expected) return `ours ${n} rows, the log's stats ${expected}`;
-  const spark = ref.versions[String(version)].spark.rows;
-  const sparkCount = isError(spark) ? undefined : (spark.rows?.length ?? spark.rowCount);
+  const sparkCount = rowCountOf(ref.versions[String(version)].spark.rows);
   if (sparkCount === expected) return `Spark's ${sparkCount} rows equal the log's count too: the difference is ours`;
   // Where delta-rs's own reader answered, our rows must be exactly its rows.
   const rsRows = ref.versions[String(version)].deltaRsRows;
-  if (rsRows && !isError(rsRows)) return compareRows(`${ref.table} v${version} rows vs delta-rs's reader`, rsRows, ours as arrow.Table);
+  if (rsRows && !isError(rsRows)) return checkRowSet(`${ref.table} v${version} rows vs delta-rs's reader`, rsRows, ours as arrow.Table);
   return undefined;
 }
 
@@ -143,13 +133,8 @@ function commitWithoutCommitInfo({ tableDir }: EvidenceInput): string | undefine
 }
 
 /** Our strict snapshot (what data reads use) refuses the table: we show its log, not its data. */
-async function strictSnapshotRefuses({ tableDir }: EvidenceInput): Promise<string | undefined> {
-  try {
-    await new DeltaTable(new NodeFsStore(tableDir)).snapshot();
-  } catch {
-    return undefined;
-  }
-  return 'our strict snapshot loads the table';
+async function strictSnapshotRefusesTable({ tableDir }: EvidenceInput): Promise<string | undefined> {
+  return (await strictSnapshotRefuses(tableDir)) ? undefined : 'our strict snapshot loads the table';
 }
 
 /** The log holds no commit file at all (only checkpoints). */
@@ -208,10 +193,10 @@ export const PEER_DIFFERENCES: Record<string, Partial<Record<Check, PeerDifferen
   'partition_cm-name': { history: { reason: 'as partition_cm-id', evidence: commitWithoutCommitInfo } },
   'partition_cm-none': { history: { reason: 'as partition_cm-id', evidence: commitWithoutCommitInfo } },
   simple_table_features: {
-    history: { reason: 'Spark refuses every command on a table with reader features it does not know; we list the log and refuse the data', evidence: strictSnapshotRefuses },
+    history: { reason: 'Spark refuses every command on a table with reader features it does not know; we list the log and refuse the data', evidence: strictSnapshotRefusesTable },
   },
   'table-with-geo': {
-    history: { reason: 'Spark 4.0.1 refuses every command on a geospatial table; we list the log and refuse the data', evidence: strictSnapshotRefuses },
+    history: { reason: 'Spark 4.0.1 refuses every command on a geospatial table; we list the log and refuse the data', evidence: strictSnapshotRefusesTable },
   },
   'table-with-domain-metadata': {
     history: { reason: 'the log is a checkpoint only: Spark fails DESCRIBE HISTORY (no delta files for version 108), we list what the log has', evidence: noCommitFiles },

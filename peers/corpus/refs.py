@@ -250,9 +250,7 @@ def main() -> None:
                 continue
             with tempfile.TemporaryDirectory(prefix="dx-corpus-") as tmp:
                 refj = add_rs_rows(refj, without_hadoop_checksums(tables_root / refj["table"], Path(tmp) / refj["table"]))
-            for entry in refj["versions"].values():
-                if "deltaRsRows" in entry:
-                    entry["deltaRsRows"] = cap_rows(entry["deltaRsRows"], cap)
+            refj = cap_reference(refj, cap)  # row sets already capped stay as they are
             refp.write_text(json.dumps(refj, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
         print(out)
         return

@@ -4,6 +4,7 @@
  * Pure functions, no I/O.
  */
 import { quotedPath } from '../explore/clustering.ts';
+import { binaryScale } from '../explore/format.ts';
 
 /** ms since the epoch → ISO-8601 UTC, or null. */
 export function iso(ms: number | null | undefined): string | null {
@@ -12,17 +13,11 @@ export function iso(ms: number | null | undefined): string | null {
   return Number.isNaN(d.getTime()) ? null : d.toISOString();
 }
 
-/** Bytes as `12.3 KiB` (binary units). */
+/** Bytes as `12.3 KiB` (binary units, one decimal: the CLI's fixed width). */
 export function formatBytes(n: number): string {
   if (!Number.isFinite(n)) return '-';
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
-  let v = n;
-  let u = 0;
-  while (Math.abs(v) >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return u === 0 ? `${n} B` : `${v.toFixed(1)} ${units[u]}`;
+  const { value, unit } = binaryScale(n);
+  return unit === 'B' ? `${n} B` : `${value.toFixed(1)} ${unit}`;
 }
 
 /** Replaces control characters so one value stays on one line of a terminal. */

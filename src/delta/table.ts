@@ -9,6 +9,7 @@
  */
 import { LRUCache } from 'lru-cache';
 import { DeltaError } from './errors.ts';
+import { statsDeferred } from './log/checkpoint-reader.ts';
 import { earliestReadableVersion, loadHistory, parseTimestamp, versionAtTimestamp, type HistoryEntry } from './history.ts';
 import { buildLogSegment, listAllCommits, type CommitFile } from './log/listing.ts';
 import { loadSnapshot, snapshotFromSegment, type Snapshot, type SnapshotOptions } from './snapshot.ts';
@@ -50,7 +51,7 @@ export class DeltaTable {
     if (target.version !== undefined && target.timestamp !== undefined) {
       throw new DeltaError('INVALID_ARGUMENT', 'Give either a version or a timestamp, not both.');
     }
-    const wantsStats = options.stats !== false && options.stats !== 'lazy';
+    const wantsStats = !statsDeferred(options.stats);
     let version = target.version;
     if (target.timestamp !== undefined) version = await this.versionAt(target.timestamp, options.signal);
     const cached = version === undefined ? undefined : this.cachedSnapshot(version);

@@ -5,9 +5,11 @@ export function formatCount(n: number): string {
   return Math.round(n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
-/** Bytes in binary units: `0 B`, `10.3 KiB`, `1.50 GiB`. */
-export function formatBytes(bytes: number): string {
-  if (!Number.isFinite(bytes)) return '—';
+/**
+ * A byte count in the largest binary unit it reaches: `{ value, unit }` with `unit` one of
+ * B, KiB, MiB, GiB, TiB, PiB (`value` is `bytes` itself for B). For finite numbers.
+ */
+export function binaryScale(bytes: number): { value: number; unit: string } {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
   let v = bytes;
   let u = 0;
@@ -15,8 +17,15 @@ export function formatBytes(bytes: number): string {
     v /= 1024;
     u++;
   }
-  if (u === 0) return `${v} B`;
-  return `${v < 10 ? v.toFixed(2) : v < 100 ? v.toFixed(1) : v.toFixed(0)} ${units[u]}`;
+  return { value: v, unit: units[u] };
+}
+
+/** Bytes in binary units: `0 B`, `10.3 KiB`, `1.50 GiB`. */
+export function formatBytes(bytes: number): string {
+  if (!Number.isFinite(bytes)) return '—';
+  const { value: v, unit } = binaryScale(bytes);
+  if (unit === 'B') return `${v} B`;
+  return `${v < 10 ? v.toFixed(2) : v < 100 ? v.toFixed(1) : v.toFixed(0)} ${unit}`;
 }
 
 /** ms since the epoch → ISO 8601 UTC to the second, `2024-05-01T12:00:00Z`; `—` for null or NaN. */

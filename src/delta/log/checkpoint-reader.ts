@@ -152,7 +152,7 @@ function arrowToActions(table: Table, ctx: { path: string; version?: number }, o
   const adds = fileActionsFromArrow('add', structOf('add'), { withStats: options.stats === true || options.stats === undefined, statsParsedPresent: hasStatsParsed });
   out.adds = adds.batch;
   out.removes = fileActionsFromArrow('remove', structOf('remove'), { withStats: false, statsParsedPresent: false }).batch;
-  if ((options.stats === 'lazy' || options.stats === false) && adds.batch.length) {
+  if (statsDeferred(options.stats) && adds.batch.length) {
     const batchStart: number[] = [];
     let n = fileRowBase;
     for (const b of table.batches) {
@@ -354,7 +354,7 @@ export async function readCheckpoint(
     // With stats deferred, what the first read got of the file's end is kept: the whole file when
     // it was no larger than the footer probe (loading its stats later then costs no request), else
     // the footer probe (the stats load then reads only the stats chunks: one request, not two).
-    const deferStats = options.stats === 'lazy' || options.stats === false;
+    const deferStats = statsDeferred(options.stats);
     let whole: Uint8Array | undefined;
     let tail: { start: number; bytes: Uint8Array } | undefined;
     const open = async (sig?: AbortSignal): Promise<RangedSource> => {
@@ -502,6 +502,11 @@ interface PendingStats {
 }
 
 const pending = new WeakMap<FileActionBatch, PendingStats>();
+
+/** Whether a `stats` option defers checkpoint stats (`'lazy'`, and `false`, which behaves the same). */
+export function statsDeferred(stats: boolean | 'lazy' | undefined): boolean {
+  return stats === 'lazy' || stats === false;
+}
 
 /**
  * The stats column of a batch whose checkpoint stats are not loaded yet: every read throws

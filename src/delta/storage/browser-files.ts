@@ -3,6 +3,7 @@
  * `File`s with relative paths (`<input webkitdirectory>`, a drop's `webkitGetAsEntry()` walk) or a
  * `FileSystemDirectoryHandle` (File System Access API). Runs in the worker and on the UI thread.
  */
+import { LRUCache } from 'lru-cache';
 import { DeltaError, throwIfAborted } from '../errors.ts';
 import { compareBytes, type ByteRange, type ListOptions, type ObjectMeta, type ObjectStore, type BlobSource, type FileHandleSource } from './object-store.ts';
 
@@ -170,8 +171,8 @@ export class FileListStore implements BlobSource, FileHandleSource {
   readonly capabilities = { list: true };
   private readonly byPath = new Map<string, File | BundledFile>();
   private readonly sorted: string[];
-  /** Bytes of the bundles read lately (a replay reads a bundle's files one after another). */
-  private readonly bundleBytes = new Map<Blob, Promise<Uint8Array>>();
+  /** Bytes of the last few bundles read (a replay reads a bundle's files one after another, a few dozen at a time). */
+  private readonly bundleBytes = new LRUCache<Blob, Promise<Uint8Array>>({ max: 8 });
 
   /**
    * @param files files with paths relative to the root. @param description e.g. the folder name.
@@ -196,8 +197,6 @@ export class FileListStore implements BlobSource, FileHandleSource {
       bytes = early ? early.catch(() => readBlob(part.bundle, path)) : readBlob(part.bundle, path);
       this.bundleBytes.set(part.bundle, bytes);
       bytes.catch(() => this.bundleBytes.delete(part.bundle));
-      // Keeps the last few bundles: files are read in version order, a few dozen at a time.
-      while (this.bundleBytes.size > 8) this.bundleBytes.delete(this.bundleBytes.keys().next().value!);
     }
     const all = await bytes;
     if (all.length !== part.bundle.size || part.offset + part.size > all.length) {
